@@ -1,0 +1,256 @@
+"""The ``storyline`` command: a thin layer over the library.
+
+Every command opens the store, calls one library function and renders what it
+returns; nothing here decides anything a test could not check through the
+library directly.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from enum import Enum
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from storyline.config import Settings
+from storyline.errors import StorylineError
+from storyline.export import format_published, records, write_csv, write_json, write_jsonl
+from storyline.ingest import IngestReport, ingest
+from storyline.store import Store
+
+app = typer.Typer(
+    help="Turn a pile of raw news pages into a clear account of a developing story.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="STORYLINE_DB",
+        help="SQLAlchemy URL (sqlite:///x.db, postgresql://…) or a file path. "
+        "Default: ./data/storyline.db",
+        show_default=False,
+    ),
+]
+
+
+class ExportFormat(str, Enum):
+    jsonl = "jsonl"
+    json = "json"
+    csv = "csv"
+
+
+class ExportWhat(str, Enum):
+    all = "all"
+    articles = "articles"
+    stories = "stories"
+    events = "events"
+    entities = "entities"
+    quotes = "quotes"
+
+
+def _settings(db: str | None, **overrides: object) -> Settings:
+    return Settings.from_env(db_url=db, **overrides)
+
+
+def _open(settings: Settings) -> Store:
+    return Store.open(settings.db_url)
+
+
+def _fail(error: StorylineError) -> typer.Exit:
+    err.print(f"[red]error:[/] {escape(str(error))}")
+    return typer.Exit(2)
+
+
+def _print_report(report: IngestReport) -> None:
+    table = Table(title="ingest", show_header=False)
+    table.add_row("ingested", str(report.ingested))
+    table.add_row("duplicates", str(report.duplicates))
+    table.add_row("already in store", str(report.already_known))
+    table.add_row("failed", f"[red]{len(report.failed)}[/]" if report.failed else "0")
+    out.print(table)
+
+
+@app.command("ingest")
+def ingest_cmd(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, URLs, or - for stdin.")],
+    db: DbOption = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Extraction processes.")] = 1,
+    languages: Annotated[
+        str | None, typer.Option(help="Comma-separated ISO codes to detect among.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Read pages, clean them and store the articles. Exit status 1 if any input failed."""
+    try:
+        codes = tuple(c.strip() for c in languages.split(",")) if languages else None
+        settings = _settings(db, languages=codes)
+        store = _open(settings)
+    except StorylineError as error:
+        raise _fail(error) from None
+    progress = Progress(
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[last]}"),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet,
+        transient=True,
+    )
+    with store, progress:
+        task = progress.add_task("ingest", total=None, last="")
+
+        def note(source: str, outcome: str) -> None:
+            progress.update(task, advance=1, last=f"{outcome}: {Path(source).name[:40]}")
+
+        report = ingest(
+            paths, store, settings, workers=workers, progress=note, stdin=sys.stdin.buffer
+        )
+    for error in report.failed:
+        err.print(f"[red]failed:[/] {escape(str(error))}", soft_wrap=True)
+    _print_report(report)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def _parse_day(value: str | None, option: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not an ISO date like 2022-01-10", param_hint=option) from None
+
+
+@app.command("articles")
+def articles_cmd(
+    db: DbOption = None,
+    lang: Annotated[str | None, typer.Option(help="Only this language (ISO code).")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Only this outlet (domain).")] = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after (ISO date).")] = None,
+    until: Annotated[str | None, typer.Option(help="Published before (ISO date).")] = None,
+    limit: Annotated[int, typer.Option(min=1)] = 50,
+) -> None:
+    """List stored articles, newest first."""
+    filters = {
+        "lang": lang,
+        "outlet": outlet,
+        "since": _parse_day(since, "--since"),
+        "until": _parse_day(until, "--until"),
+    }
+    try:
+        with _open(_settings(db)) as store:
+            rows = store.articles(limit=limit, **filters)
+            total = store.count_articles(**filters)
+    except StorylineError as error:
+        raise _fail(error) from None
+    table = Table(title=f"{len(rows)} of {total} articles")
+    for column in ("id", "published", "lang", "outlet", "title"):
+        table.add_column(column, overflow="fold" if column == "title" else "ellipsis")
+    for a in rows:
+        published = format_published(a) or ""
+        if a.published_inferred:
+            published += " ~"
+        table.add_row(
+            a.id,
+            published,
+            a.lang or "",
+            escape(a.outlet or ""),
+            escape(a.title or "") + (" [dim](dup)[/]" if a.duplicate_of else ""),
+        )
+    out.print(table)
+    if any(a.published_inferred for a in rows):
+        out.print("[dim]~ publication date inferred from the text[/]")
+
+
+@app.command("article")
+def article_cmd(
+    article_id: Annotated[str, typer.Argument(metavar="ID")], db: DbOption = None
+) -> None:
+    """Show one article: metadata, then its clean text."""
+    try:
+        with _open(_settings(db)) as store:
+            a = store.article(article_id)
+    except StorylineError as error:
+        raise _fail(error) from None
+    if a is None:
+        err.print(f"[red]error:[/] no article {escape(article_id)!s} in the store")
+        raise typer.Exit(1)
+    meta = Table(show_header=False, box=None)
+    published = format_published(a)
+    rows = {
+        "id": a.id,
+        "source": a.source,
+        "url": a.url,
+        "outlet": a.outlet,
+        "author": a.author,
+        "language": f"{a.lang} ({a.lang_confidence:.2f})" if a.lang else None,
+        "published": f"{published} ({a.published_precision}"
+        + (", inferred)" if a.published_inferred else ")")
+        if published
+        else None,
+        "duplicate of": a.duplicate_of,
+    }
+    for key, value in rows.items():
+        meta.add_row(f"[dim]{key}[/]", escape(str(value)) if value is not None else "[dim]—[/]")
+    out.print(meta)
+    if a.title:
+        out.print(f"\n[bold]{escape(a.title)}[/]")
+    if a.lead:
+        out.print(f"[italic]{escape(a.lead)}[/]")
+    out.print()
+    out.print(escape(a.text))
+
+
+@app.command("export")
+def export_cmd(
+    db: DbOption = None,
+    fmt: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.jsonl,
+    out_path: Annotated[
+        str, typer.Option("--out", help="File, directory (csv), or - for stdout.")
+    ] = "-",
+    what: Annotated[ExportWhat, typer.Option("--what")] = ExportWhat.all,
+) -> None:
+    """Write the knowledge base in the export contract's shape (schema 1)."""
+    if fmt is ExportFormat.csv and out_path == "-":
+        raise typer.BadParameter("csv writes one file per kind: give a directory", param_hint="--out")
+    try:
+        with _open(_settings(db)) as store:
+            n = _write(records(store, what.value), fmt, out_path)  # type: ignore[arg-type]
+    except StorylineError as error:
+        raise _fail(error) from None
+    if out_path != "-":
+        err.print(f"exported {n} records to {escape(out_path)}")
+
+
+def _write(items: Iterable[dict[str, Any]], fmt: ExportFormat, out_path: str) -> int:
+    """Write to a temporary name and rename, so a reader never sees half an export."""
+    if fmt is ExportFormat.csv:
+        return write_csv(items, Path(out_path))
+    writer = write_jsonl if fmt is ExportFormat.jsonl else write_json
+    if out_path == "-":
+        return writer(items, sys.stdout)
+    path = Path(out_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".part")
+    with tmp.open("w", encoding="utf-8") as handle:
+        n = writer(items, handle)
+    tmp.replace(path)
+    return n
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,83 @@
+"""Settings, read once from the environment (``STORYLINE_*``) and overridable per call.
+
+Why a frozen value and not module globals: worker processes receive the
+settings they were started with, and tests build their own without touching
+the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from storyline.errors import ConfigError
+
+DEFAULT_LANGUAGES = ("ru", "uk", "en", "be", "pl", "de", "fr", "es", "bg")
+DEFAULT_DB_PATH = Path("data") / "storyline.db"
+
+
+def database_url(value: str | os.PathLike[str] | None) -> str:
+    """Turn what a user typed (a SQLAlchemy URL or a plain file path) into a URL.
+
+    ``None`` means the default embedded store in ``./data/storyline.db``.
+    """
+    if value is None or str(value) == "":
+        value = DEFAULT_DB_PATH
+    text = str(value)
+    if "://" in text:
+        if text.startswith("postgres://"):
+            text = "postgresql://" + text[len("postgres://") :]
+        return text
+    return f"sqlite:///{Path(text).expanduser().absolute()}"
+
+
+def _languages(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return DEFAULT_LANGUAGES
+    langs = tuple(code.strip().lower() for code in value.split(",") if code.strip())
+    if not langs:
+        raise ConfigError(f"STORYLINE_LANGUAGES={value!r}: give ISO 639-1 codes like 'ru,uk,en'")
+    return langs
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r}: expected a whole number") from None
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r}: expected a number") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str = field(default_factory=lambda: database_url(None))
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES
+    max_bytes: int = 20 * 1024 * 1024
+    """Inputs above this size are refused; a page is never this big, a mistake often is."""
+    fetch_timeout: float = 20.0
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        values: dict[str, object] = {
+            "db_url": database_url(os.environ.get("STORYLINE_DB")),
+            "languages": _languages(os.environ.get("STORYLINE_LANGUAGES")),
+            "max_bytes": _int("STORYLINE_MAX_BYTES", cls.max_bytes),
+            "fetch_timeout": _float("STORYLINE_FETCH_TIMEOUT", cls.fetch_timeout),
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        if "db_url" in overrides and overrides["db_url"] is not None:
+            values["db_url"] = database_url(str(overrides["db_url"]))
+        return cls(**values)  # type: ignore[arg-type]

@@ -1,0 +1,123 @@
+"""The export contract (``shared/spec/export.md``, schema 1): everything leaves in one shape.
+
+Records are plain dicts built by one function per kind, so the JSONL, JSON and
+CSV writers cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from storyline.document import Article
+from storyline.store import Store
+
+SCHEMA = 1
+KINDS = ("articles", "entities", "stories", "events", "quotes")
+What = Literal["all", "articles", "stories", "events", "entities", "quotes"]
+Format = Literal["jsonl", "json", "csv"]
+
+
+def format_published(article: Article) -> str | None:
+    """ISO 8601, cut to what is known: ``2021-12`` for a month, ``2021`` for a year."""
+    if article.published is None:
+        return None
+    if article.published_precision == "month":
+        return article.published.strftime("%Y-%m")
+    if article.published_precision == "year":
+        return article.published.strftime("%Y")
+    return article.published.isoformat()
+
+
+def article_record(article: Article) -> dict[str, Any]:
+    return {
+        "kind": "article",
+        "schema": SCHEMA,
+        "id": article.id,
+        "source": article.source,
+        "external_id": article.external_id,
+        "url": article.url,
+        "outlet": article.outlet,
+        "author": article.author,
+        "lang": article.lang,
+        "lang_confidence": article.lang_confidence,
+        "title": article.title,
+        "lead": article.lead,
+        "text": article.text,
+        "published": format_published(article),
+        "published_precision": article.published_precision,
+        "published_inferred": article.published_inferred,
+        "duplicate_of": article.duplicate_of,
+        "story_id": None,
+        "entities": [],
+        "dates": [],
+        "quotes": [],
+    }
+
+
+_PAGE = 500
+
+
+def _articles(store: Store) -> Iterator[Article]:
+    offset = 0
+    while page := store.articles(limit=_PAGE, offset=offset):
+        yield from page
+        offset += len(page)
+
+
+def records(store: Store, what: What = "all") -> Iterator[dict[str, Any]]:
+    """Every record of the chosen kinds, in the contract's order."""
+    if what in ("all", "articles"):
+        yield from map(article_record, _articles(store))
+    # entities, stories, events and quotes arrive with the stages that produce them
+
+
+def write_jsonl(items: Iterable[dict[str, Any]], out: IO[str]) -> int:
+    n = 0
+    for record in items:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+def write_json(items: Iterable[dict[str, Any]], out: IO[str]) -> int:
+    grouped: dict[str, Any] = {"schema": SCHEMA, **{kind: [] for kind in KINDS}}
+    n = 0
+    for record in items:
+        grouped[record["kind"] + "s"].append(record)
+        n += 1
+    json.dump(grouped, out, ensure_ascii=False, indent=1)
+    out.write("\n")
+    return n
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    if value is None:
+        return ""
+    return value
+
+
+def write_csv(items: Iterable[dict[str, Any]], out_dir: Path) -> int:
+    """One ``KIND.csv`` per kind present, lists and objects as JSON strings."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files: dict[str, tuple[IO[str], csv.DictWriter[str]]] = {}
+    n = 0
+    try:
+        for record in items:
+            kind = record["kind"] + "s"
+            if kind not in files:
+                handle = (out_dir / f"{kind}.csv").open("w", encoding="utf-8", newline="")
+                writer = csv.DictWriter(handle, fieldnames=list(record))
+                writer.writeheader()
+                files[kind] = (handle, writer)
+            files[kind][1].writerow({k: _csv_value(v) for k, v in record.items()})
+            n += 1
+    finally:
+        for handle, _ in files.values():
+            handle.close()
+    return n

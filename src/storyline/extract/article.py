@@ -1,0 +1,75 @@
+"""One raw document in, one clean article out.
+
+Trust order for every field: what the container states (JSONL, feed), then
+what the page states (header timestamp, byline, meta tags), then what we infer
+from the text (marked ``published_inferred``).
+"""
+
+from __future__ import annotations
+
+from storyline.dedup import content_hash
+from storyline.document import Article, RawDocument
+from storyline.errors import ExtractionError
+from storyline.extract.decode import decode
+from storyline.extract.html import extract_html
+from storyline.extract.outlet import choose_outlet
+from storyline.extract.published import infer_published
+from storyline.extract.text import LineStats, extract_text
+from storyline.nlp.language import detect_language
+from storyline.sources.sniff import looks_like_html
+
+
+def extract_article(
+    raw: RawDocument, *, languages: tuple[str, ...], stats: LineStats | None = None
+) -> Article:
+    """Clean article from ``raw``; :class:`ExtractionError` when no article text is there."""
+    text = decode(raw)
+    is_html = raw.kind == "html" or (raw.kind is None and looks_like_html(text))
+    sitename = None
+    if is_html:
+        page = extract_html(text, raw.url)
+        sitename = page.sitename
+        title, lead, paragraphs = page.title, page.lead, page.paragraphs
+        author, published, precision = page.author, page.published, page.published_precision
+    else:
+        plain = extract_text(text, stats)
+        title, lead, paragraphs = plain.title, plain.lead, plain.paragraphs
+        author, published, precision = plain.author, plain.published, plain.published_precision
+    body = "\n\n".join(p for p in paragraphs if p)
+    if not body.strip():
+        raise ExtractionError(raw.source)
+
+    given = raw.given
+    title = given.title or title
+    author = given.author or author
+    inferred = False
+    if given.published is not None:
+        published, precision = given.published, given.published_precision or "day"
+    elif published is None:
+        published, precision = infer_published("\n\n".join(filter(None, (title, lead, body))))
+        inferred = published is not None
+
+    if given.lang:
+        lang, confidence = given.lang, 1.0
+    else:
+        guess = detect_language("\n".join(filter(None, (title, lead, body))), languages)
+        lang, confidence = guess.lang, guess.confidence
+
+    return Article(
+        id=raw.article_id,
+        source=raw.source,
+        text=body,
+        title=title,
+        lead=lead,
+        url=raw.url,
+        external_id=given.external_id,
+        outlet=choose_outlet(given.outlet, raw.url, sitename, body if is_html else text),
+        author=author,
+        lang=lang,
+        lang_confidence=confidence,
+        published=published,
+        published_precision=precision,
+        published_inferred=inferred,
+        content_hash=content_hash(body),
+        doc_sha256=raw.sha256,
+    )

@@ -1,0 +1,160 @@
+"""The ingest stage: inputs → clean articles in the store.
+
+Documents are read in order, grouped in chunks; each chunk is extracted (in a
+process pool when ``workers > 1``: extraction is pure), then written one
+article per transaction by this process alone, so a killed batch leaves only
+whole articles and a re-run skips what is already stored.
+
+Cross-page line repetition (the strongest boilerplate signal for plain-text
+dumps) is counted over everything read so far in the batch, so later pages of
+an outlet benefit from earlier ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from itertools import islice
+
+from storyline.config import Settings
+from storyline.dedup import NearDuplicateIndex, minhash, to_bytes
+from storyline.document import Article, RawDocument
+from storyline.errors import InputError
+from storyline.extract.article import extract_article
+from storyline.extract.decode import decode
+from storyline.extract.text import LineStats, count_lines
+from storyline.sources import iter_documents
+from storyline.store import Store
+
+CHUNK = 64
+
+
+@dataclass
+class IngestReport:
+    ingested: int = 0
+    duplicates: int = 0
+    already_known: int = 0
+    failed: list[InputError] = field(default_factory=list)
+    article_ids: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+Progress = Callable[[str, str], None]
+"""Called once per input unit with (source, outcome): ingested|duplicate|known|failed."""
+
+
+def _extract_one(
+    raw: RawDocument, languages: tuple[str, ...], stats: LineStats | None
+) -> Article | InputError:
+    try:
+        return extract_article(raw, languages=languages, stats=stats)
+    except InputError as error:
+        return error
+    except Exception as error:  # noqa: BLE001 — one odd page must not end a batch
+        return InputError(raw.source, f"extraction failed ({type(error).__name__}: {error})")
+
+
+def _chunks(items: Iterable[RawDocument | InputError], size: int) -> Iterator[list[RawDocument | InputError]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _text_of(raw: RawDocument) -> str | None:
+    if raw.kind == "html":
+        return None
+    try:
+        return decode(raw)
+    except InputError:
+        return None
+
+
+class _Deduplicator:
+    """Exact and near-duplicate lookup against the store plus this batch."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.index: NearDuplicateIndex | None = None
+
+    def mark(self, article: Article) -> tuple[Article, bytes | None]:
+        original = self.store.article_by_content_hash(article.content_hash)
+        signature = minhash(article.text)
+        if original is None and signature is not None:
+            if self.index is None:  # built lazily: a batch of known pages never needs it
+                self.index = NearDuplicateIndex(self.store.iter_minhashes())
+            original = self.index.original_of(signature)
+        if original is not None and original != article.id:
+            return article.with_(duplicate_of=original), None
+        if signature is not None and self.index is not None:
+            self.index.add(article.id, signature)
+        return article, to_bytes(signature) if signature is not None else None
+
+
+def ingest(
+    inputs: Iterable[str],
+    store: Store,
+    settings: Settings,
+    *,
+    workers: int = 1,
+    progress: Progress | None = None,
+    stdin: object | None = None,
+) -> IngestReport:
+    """Read, extract, deduplicate and store every article in ``inputs``."""
+    report = IngestReport()
+    note = progress or (lambda source, outcome: None)
+    dedup = _Deduplicator(store)
+    stats = count_lines(())
+    pool: Executor | None = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    seen: set[str] = set()
+    try:
+        documents = iter_documents(
+            inputs, max_bytes=settings.max_bytes, fetch_timeout=settings.fetch_timeout, stdin=stdin
+        )
+        for chunk in _chunks(documents, CHUNK):
+            fresh: list[RawDocument] = []
+            known = store.known_documents(d.sha256 for d in chunk if isinstance(d, RawDocument))
+            for item in chunk:
+                if isinstance(item, InputError):
+                    report.failed.append(item)
+                    note(item.source, "failed")
+                elif item.sha256 in known or item.sha256 in seen:
+                    report.already_known += 1
+                    note(item.source, "known")
+                else:
+                    seen.add(item.sha256)
+                    fresh.append(item)
+            stats = stats.merged(count_lines(t for t in map(_text_of, fresh) if t is not None))
+            if pool is None:
+                results: Iterable[Article | InputError] = (
+                    _extract_one(raw, settings.languages, stats) for raw in fresh
+                )
+            else:
+                n = len(fresh)
+                results = pool.map(
+                    _extract_one, fresh, [settings.languages] * n, [stats] * n, chunksize=4
+                )
+            for raw, result in zip(fresh, results, strict=True):
+                if isinstance(result, InputError):
+                    report.failed.append(result)
+                    note(raw.source, "failed")
+                    continue
+                article, signature = dedup.mark(result)
+                if not store.add_article(raw, article, signature):
+                    report.already_known += 1
+                    note(raw.source, "known")
+                    continue
+                report.article_ids.append(article.id)
+                if article.duplicate_of:
+                    report.duplicates += 1
+                    note(raw.source, "duplicate")
+                else:
+                    report.ingested += 1
+                    note(raw.source, "ingested")
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    return report

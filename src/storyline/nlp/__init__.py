@@ -1,0 +1,1 @@
+"""Per-article language understanding: each module takes values and returns values."""
