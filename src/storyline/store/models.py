@@ -1,0 +1,134 @@
+"""Tables of the store, as SQLAlchemy 2 declarative models.
+
+These models describe the schema at the *head* revision and are what queries are
+written against. The migrations in ``migrations/versions`` are the source of
+truth for how a database gets there: each revision spells out its own DDL and
+never imports this module, so an old revision keeps meaning what it meant. A
+test compares the migrated schema with these models, so the two cannot drift.
+
+Conventions for later tables (entity, mention, story, …):
+
+* every constraint and index has a deterministic name (``NAMING_CONVENTION``),
+  so a later revision can drop or alter it by name, on SQLite (batch mode) too;
+* timestamps the store stamps itself are UTC (:class:`UTCDateTime`);
+* a child of ``article`` references ``article.id`` with ``ON DELETE CASCADE``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    false,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+PRECISIONS = ("minute", "hour", "day", "month", "year")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An instant, stored as naive UTC and read back as an aware UTC datetime.
+
+    Naive input is taken to be UTC already. Stored naive so that SQLite (which
+    has no time zone type) and PostgreSQL hold the same value.
+    """
+
+    impl = DateTime(timezone=False)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None else None
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Document(Base):
+    """One input as received (the bytes themselves are not kept)."""
+
+    __tablename__ = "document"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    content_type: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    size: Mapped[int] = mapped_column(BigInteger)
+
+
+class ArticleRow(Base):
+    """A cleaned article. ``published`` is the wall-clock time as the page gave it.
+
+    A time zone, when the page stated one, is kept apart as ``published_utcoffset``
+    (seconds east of UTC), so that filters and ordering compare what the outlet
+    printed and a naive value reads back naive.
+    """
+
+    __tablename__ = "article"
+    __table_args__ = (
+        CheckConstraint(
+            "published_precision IS NULL OR published_precision IN "
+            "('minute', 'hour', 'day', 'month', 'year')",
+            name="published_precision",
+        ),
+        Index(None, "lang"),
+        Index(None, "outlet"),
+        Index(None, "published"),
+        Index(None, "content_hash"),
+        Index(None, "duplicate_of"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    doc_sha256: Mapped[str] = mapped_column(String(64), ForeignKey("document.sha256"), unique=True)
+    source: Mapped[str] = mapped_column(Text)
+    external_id: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    outlet: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(Text)
+    lang: Mapped[str | None] = mapped_column(String(16))
+    lang_confidence: Mapped[float | None] = mapped_column(Float)
+    title: Mapped[str | None] = mapped_column(Text)
+    lead: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    published: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))
+    published_utcoffset: Mapped[int | None] = mapped_column(Integer)
+    published_precision: Mapped[str | None] = mapped_column(String(8))
+    published_inferred: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    content_hash: Mapped[str] = mapped_column(String(128), server_default="")
+    duplicate_of: Mapped[str | None] = mapped_column(
+        String(40), ForeignKey("article.id", ondelete="SET NULL")
+    )
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+document_table = Document.__table__
+article_table = ArticleRow.__table__
