@@ -8,9 +8,9 @@ library directly.
 from __future__ import annotations
 
 import sys
-from datetime import datetime
-from enum import Enum
 from collections.abc import Iterable
+from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -47,13 +47,13 @@ DbOption = Annotated[
 ]
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     jsonl = "jsonl"
     json = "json"
     csv = "csv"
 
 
-class ExportWhat(str, Enum):
+class ExportWhat(StrEnum):
     all = "all"
     articles = "articles"
     stories = "stories"
@@ -88,7 +88,9 @@ def _print_report(report: IngestReport) -> None:
 def ingest_cmd(
     paths: Annotated[list[str], typer.Argument(help="Files, directories, URLs, or - for stdin.")],
     db: DbOption = None,
-    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Extraction processes.")] = 1,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", min=1, help="Extraction processes.")
+    ] = 1,
     languages: Annotated[
         str | None, typer.Option(help="Comma-separated ISO codes to detect among.")
     ] = None,
@@ -132,7 +134,9 @@ def _parse_day(value: str | None, option: str) -> datetime | None:
     try:
         return datetime.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not an ISO date like 2022-01-10", param_hint=option) from None
+        raise typer.BadParameter(
+            f"{value!r} is not an ISO date like 2022-01-10", param_hint=option
+        ) from None
 
 
 @app.command("articles")
@@ -226,7 +230,9 @@ def export_cmd(
 ) -> None:
     """Write the knowledge base in the export contract's shape (schema 1)."""
     if fmt is ExportFormat.csv and out_path == "-":
-        raise typer.BadParameter("csv writes one file per kind: give a directory", param_hint="--out")
+        raise typer.BadParameter(
+            "csv writes one file per kind: give a directory", param_hint="--out"
+        )
     try:
         with _open(_settings(db)) as store:
             n = _write(records(store, what.value), fmt, out_path)  # type: ignore[arg-type]

@@ -40,7 +40,9 @@ def content_hash(text: str) -> str:
 def minhash(text: str) -> MinHash | None:
     """MinHash of the word 5-grams, or ``None`` for texts too short to compare."""
     tokens = words(text)
-    shingles = {" ".join(tokens[i : i + SHINGLE]).encode() for i in range(len(tokens) - SHINGLE + 1)}
+    shingles = {
+        " ".join(tokens[i : i + SHINGLE]).encode() for i in range(len(tokens) - SHINGLE + 1)
+    }
     if len(shingles) < MIN_SHINGLES:
         return None
     m = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
@@ -53,7 +55,9 @@ def to_bytes(m: MinHash) -> bytes:
 
 
 def from_bytes(data: bytes) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(data, dtype=np.uint64), scheme=SCHEME)
+    return MinHash(
+        num_perm=NUM_PERM, hashvalues=np.frombuffer(data, dtype=np.uint64), scheme=SCHEME
+    )
 
 
 class NearDuplicateIndex:

@@ -6,8 +6,12 @@ article per transaction by this process alone, so a killed batch leaves only
 whole articles and a re-run skips what is already stored.
 
 Cross-page line repetition (the strongest boilerplate signal for plain-text
-dumps) is counted over everything read so far in the batch, so later pages of
-an outlet benefit from earlier ones.
+dumps) is counted per outlet over everything read so far in the batch, so later
+pages of an outlet benefit from earlier ones. Counting across outlets would
+drop a wire headline that three outlets reprint; so pages are grouped by the
+outlet the container names (JSONL field, URL host) and, for bare files, by the
+folder they came from — a crawl of one site is saved as one folder far more
+often than one folder mixes sites.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
+from pathlib import PurePath
 
 from storyline.config import Settings
 from storyline.dedup import NearDuplicateIndex, minhash, to_bytes
@@ -23,6 +28,7 @@ from storyline.document import Article, RawDocument
 from storyline.errors import InputError
 from storyline.extract.article import extract_article
 from storyline.extract.decode import decode
+from storyline.extract.outlet import outlet_from_url
 from storyline.extract.text import LineStats, count_lines
 from storyline.sources import iter_documents
 from storyline.store import Store
@@ -54,14 +60,24 @@ def _extract_one(
         return extract_article(raw, languages=languages, stats=stats)
     except InputError as error:
         return error
-    except Exception as error:  # noqa: BLE001 — one odd page must not end a batch
+    except Exception as error:  # one odd page must not end a batch
         return InputError(raw.source, f"extraction failed ({type(error).__name__}: {error})")
 
 
-def _chunks(items: Iterable[RawDocument | InputError], size: int) -> Iterator[list[RawDocument | InputError]]:
+def _chunks(
+    items: Iterable[RawDocument | InputError], size: int
+) -> Iterator[list[RawDocument | InputError]]:
     it = iter(items)
     while chunk := list(islice(it, size)):
         yield chunk
+
+
+def outlet_key(raw: RawDocument) -> str:
+    """Which pages share boilerplate with ``raw``: same outlet, or else same folder."""
+    outlet = raw.given.outlet or outlet_from_url(raw.url)
+    if outlet:
+        return outlet.lower()
+    return "dir:" + str(PurePath(raw.source.split("#", 1)[0]).parent)
 
 
 def _text_of(raw: RawDocument) -> str | None:
@@ -71,6 +87,17 @@ def _text_of(raw: RawDocument) -> str | None:
         return decode(raw)
     except InputError:
         return None
+
+
+def _count_chunk(stats: dict[str, LineStats], fresh: list[RawDocument]) -> None:
+    by_outlet: dict[str, list[str]] = {}
+    for raw in fresh:
+        text = _text_of(raw)
+        if text is not None:
+            by_outlet.setdefault(outlet_key(raw), []).append(text)
+    for key, texts in by_outlet.items():
+        counted = count_lines(texts)
+        stats[key] = stats[key].merged(counted) if key in stats else counted
 
 
 class _Deduplicator:
@@ -107,7 +134,7 @@ def ingest(
     report = IngestReport()
     note = progress or (lambda source, outcome: None)
     dedup = _Deduplicator(store)
-    stats = count_lines(())
+    stats: dict[str, LineStats] = {}
     pool: Executor | None = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
     seen: set[str] = set()
     try:
@@ -127,16 +154,14 @@ def ingest(
                 else:
                     seen.add(item.sha256)
                     fresh.append(item)
-            stats = stats.merged(count_lines(t for t in map(_text_of, fresh) if t is not None))
-            if pool is None:
-                results: Iterable[Article | InputError] = (
-                    _extract_one(raw, settings.languages, stats) for raw in fresh
-                )
-            else:
-                n = len(fresh)
-                results = pool.map(
-                    _extract_one, fresh, [settings.languages] * n, [stats] * n, chunksize=4
-                )
+            _count_chunk(stats, fresh)
+            page_stats = [stats.get(outlet_key(raw)) for raw in fresh]
+            languages = [settings.languages] * len(fresh)
+            results: Iterable[Article | InputError] = (
+                map(_extract_one, fresh, languages, page_stats)
+                if pool is None
+                else pool.map(_extract_one, fresh, languages, page_stats, chunksize=4)
+            )
             for raw, result in zip(fresh, results, strict=True):
                 if isinstance(result, InputError):
                     report.failed.append(result)

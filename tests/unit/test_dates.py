@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from storyline.nlp.dates import find_dates, latest_explicit, resolve_year
 from paths import seed
+from storyline.nlp.dates import find_dates, latest_explicit, resolve_year
 
 
 def test_day_month_forms_in_three_languages() -> None:

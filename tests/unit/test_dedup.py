@@ -1,7 +1,7 @@
 """Exact and near duplicates: a reprint of agency copy is recognised, a different story is not."""
 
-from storyline.dedup import NearDuplicateIndex, content_hash, from_bytes, minhash, to_bytes
 from paths import seed
+from storyline.dedup import NearDuplicateIndex, content_hash, from_bytes, minhash, to_bytes
 
 
 def _body(prefix: str) -> str:

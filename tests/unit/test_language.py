@@ -2,10 +2,10 @@
 
 import pytest
 
+from paths import seed
 from storyline.config import DEFAULT_LANGUAGES
 from storyline.errors import ConfigError
 from storyline.nlp.language import detect_language
-from paths import seed
 
 
 @pytest.mark.parametrize(

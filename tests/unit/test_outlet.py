@@ -1,7 +1,7 @@
 """The outlet is read from the URL, the site name, or a clear self-reference — never guessed."""
 
-from storyline.extract.outlet import choose_outlet, outlet_from_text, outlet_from_url
 from paths import seed
+from storyline.extract.outlet import choose_outlet, outlet_from_text, outlet_from_url
 
 
 def test_url_host_without_mobile_and_amp_prefixes() -> None:

@@ -2,8 +2,8 @@
 
 from datetime import datetime
 
-from storyline.extract.published import infer_published
 from paths import seed
+from storyline.extract.published import infer_published
 
 
 def test_reporting_clause_dates_the_page() -> None:

@@ -39,18 +39,8 @@ class DateMention:
 
 
 @cache
-def _month_lookup() -> dict[str, int]:
-    table: dict[str, int] = {}
-    for forms_by_month in resources.load("months").values():
-        for index, forms in enumerate(forms_by_month):
-            for form in forms:
-                table[form] = index + 1
-    return table
-
-
-@cache
 def _patterns() -> tuple[re.Pattern[str], ...]:
-    names = sorted(_month_lookup(), key=len, reverse=True)
+    names = sorted(resources.month_numbers(), key=len, reverse=True)
     # An abbreviation ("янв", "Sept") may carry a period; a full name never takes the
     # sentence's full stop with it.
     abbreviations = {n for n in names if any(o != n and o.startswith(n) for o in names)}
@@ -75,7 +65,9 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
             r"(?<![\w.,/])(?P<day>[0-3]?\d)[./](?P<nmonth>[01]?\d)[./](?P<year>(?:19|20)\d\d)(?![\w])"
         ),
         # 2022-01-10
-        re.compile(r"(?<![\w-])(?P<year>(?:19|20)\d\d)-(?P<nmonth>[01]\d)-(?P<day>[0-3]\d)(?![\w])"),
+        re.compile(
+            r"(?<![\w-])(?P<year>(?:19|20)\d\d)-(?P<nmonth>[01]\d)-(?P<day>[0-3]\d)(?![\w])"
+        ),
         # в декабре 2021 года, December 2021
         re.compile(rf"(?<![\w]){month}\s+{year}(?!\d)", re.IGNORECASE),
     )
@@ -97,7 +89,7 @@ def find_dates(text: str) -> list[DateMention]:
     """Every date written in ``text``, in order; overlapping matches keep the longest."""
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
-    lookup = _month_lookup()
+    lookup = resources.month_numbers()
     for pattern in _patterns():
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
@@ -111,7 +103,9 @@ def find_dates(text: str) -> list[DateMention]:
             day = int(groups["day"]) if groups.get("day") else None
             year = int(groups["year"]) if groups.get("year") else None
             end_day = int(groups["end_day"]) if groups.get("end_day") else None
-            if not _valid(year, month, day) or (end_day is not None and not _valid(year, month, end_day)):
+            if not _valid(year, month, day) or (
+                end_day is not None and not _valid(year, month, end_day)
+            ):
                 continue
             if end_day is not None and day is not None and end_day <= day:
                 continue

@@ -1,0 +1,1 @@
+"""Stages that see many articles at once: entity linking, stories, timelines."""

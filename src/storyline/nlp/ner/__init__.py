@@ -1,0 +1,1 @@
+"""Named-entity recognition, one tagger per language (see ``registry.py``)."""

@@ -1,0 +1,134 @@
+"""The `storyline` command end to end, on the real seed pages, in a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from paths import SEEDS, seed
+from storyline.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return str(tmp_path / "store.db")
+
+
+def export_articles(db: str) -> dict[str, dict]:
+    code, out, _ = run("export", "--db", db, "--what", "articles")
+    assert code == 0
+    records = [json.loads(line) for line in out.splitlines()]
+    return {Path(r["source"]).name[:3]: r for r in records}
+
+
+def test_ingest_seeds_then_list_show_and_export(db: str) -> None:
+    code, out, err = run("ingest", str(SEEDS), "--db", db, "--quiet")
+    assert code == 0, err
+    assert "ingested" in out and "5" in out
+
+    articles = export_articles(db)
+    assert sorted(articles) == ["000", "001", "002", "003", "004"]
+    assert {k: a["lang"] for k, a in articles.items()} == {
+        "000": "ru", "001": "uk", "002": "uk", "003": "ru", "004": "ru",
+    }  # fmt: skip
+    assert articles["003"]["published"] == "2022-01-09T14:45:00"
+    assert articles["003"]["published_precision"] == "minute"
+    assert articles["003"]["published_inferred"] is False
+    assert articles["002"]["published"] == "2022-01-10T19:45:00"
+    assert articles["000"]["published"].startswith("2022-01-12")
+    assert articles["000"]["published_inferred"] is True
+    assert articles["001"]["author"] == "Максим Карпенко"
+    assert articles["001"]["outlet"] == "depo.ua"
+    assert articles["000"]["outlet"] is None  # TASS is cited, not the publisher
+    for record in articles.values():
+        assert record["kind"] == "article" and record["schema"] == 1
+        assert record["id"].startswith("a_")
+
+    code, out, _ = run("articles", "--db", db, "--lang", "uk")
+    assert code == 0
+    assert articles["001"]["id"] in out and articles["000"]["id"] not in out
+
+    code, out, _ = run("article", articles["003"]["id"], "--db", db)
+    assert code == 0
+    assert "В МИД России заявили об отказе идти на уступки" in out
+    assert "Прямой эфир" not in out
+
+
+def test_reingest_changes_nothing_and_ids_are_stable(db: str, tmp_path: Path) -> None:
+    assert run("ingest", str(SEEDS), "--db", db, "-q")[0] == 0
+    first = export_articles(db)
+    code, _out, _ = run("ingest", str(SEEDS), "--db", db, "-q")
+    assert code == 0
+    assert export_articles(db) == first
+    # the same input from another place is the same document
+    copy = tmp_path / "copy.txt"
+    shutil.copy(seed("002"), copy)
+    assert run("ingest", str(copy), "--db", db, "-q")[0] == 0
+    assert len(export_articles(db)) == 5
+
+
+def test_reprint_is_stored_and_marked_duplicate(db: str, tmp_path: Path) -> None:
+    original = seed("000").read_text(encoding="utf-8")
+    reprint = tmp_path / "reprint.txt"
+    reprint.write_text(
+        original.replace("Фото: EPA", "Фото: Reuters") + "\n\nЧитайте также: новости",
+        encoding="utf-8",
+    )
+    assert run("ingest", str(seed("000")), str(reprint), "--db", db, "-q")[0] == 0
+    records = {r["source"]: r for r in export_articles(db).values()}
+    first, second = records[str(seed("000"))], records[str(reprint)]
+    assert first["duplicate_of"] is None
+    assert second["duplicate_of"] == first["id"]
+
+
+def test_bad_inputs_each_get_one_line_and_the_rest_goes_in(db: str, tmp_path: Path) -> None:
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    shutil.copy(seed("003"), batch / "good.txt")
+    (batch / "empty.txt").write_bytes(b"")
+    (batch / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    (batch / "menu-only.txt").write_text(
+        "menu closed\nmenu open\n$41.28 €43.46\n", encoding="utf-8"
+    )
+    code, _out, err = run("ingest", str(batch), str(tmp_path / "missing.txt"), "--db", db, "-q")
+    assert code == 1
+    failed = [line for line in err.splitlines() if line.startswith("failed:")]
+    assert len(failed) == 4, err
+    assert any("empty.txt" in line and "empty" in line for line in failed)
+    assert any("image.png" in line and "binary" in line for line in failed)
+    assert any("missing.txt" in line for line in failed)
+    assert any("menu-only.txt" in line and "no article text" in line for line in failed)
+    assert list(export_articles(db)) == ["goo"]  # good.txt
+
+
+def test_store_file_is_sqlite_in_wal_mode(db: str) -> None:
+    assert run("ingest", str(seed("001")), "--db", db, "-q")[0] == 0
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("SELECT count(*) FROM article").fetchone()[0] == 1
+
+
+def test_export_formats(db: str, tmp_path: Path) -> None:
+    assert run("ingest", str(SEEDS), "--db", db, "-q")[0] == 0
+    out_json = tmp_path / "kb.json"
+    assert run("export", "--db", db, "--format", "json", "--out", str(out_json))[0] == 0
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    assert data["schema"] == 1 and len(data["articles"]) == 5
+    out_csv = tmp_path / "csv"
+    assert run("export", "--db", db, "--format", "csv", "--out", str(out_csv))[0] == 0
+    header = (out_csv / "articles.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("kind,schema,id,source")
+    code, _, err = run("export", "--db", db, "--format", "csv")
+    assert code != 0 and "directory" in err
