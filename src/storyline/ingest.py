@@ -16,6 +16,7 @@ often than one folder mixes sites.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -135,7 +136,12 @@ def ingest(
     note = progress or (lambda source, outcome: None)
     dedup = _Deduplicator(store)
     stats: dict[str, LineStats] = {}
-    pool: Executor | None = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    pool: Executor | None = None
+    if workers > 1:
+        # Not fork: a forked child inherits the locks of the parent's native threads
+        # (lingua's and the database driver's) mid-flight and can hang forever.
+        context = multiprocessing.get_context("forkserver")
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     seen: set[str] = set()
     try:
         documents = iter_documents(

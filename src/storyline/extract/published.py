@@ -1,11 +1,17 @@
 """When a page was published, inferred from its text when the page does not say.
 
-A page reports speech that has already happened: a date in a clause with a
-reporting verb («Об этом 12 января пишет ТАСС», «Песков заявил журналистам 12
-января») is on or before publication, so the latest such date is the best
-estimate of the publication day. Years left out are resolved against the
-latest date the page writes with its year; with no year anywhere we do not
-guess.
+Two kinds of evidence, strongest first:
+
+* a **label** the page prints before its own date ('PUBLISHED: 17/07/2023',
+  'Posted at 6:28 AM, Mar 29, 2022'; ``resources/published_labels.json``);
+* a **reporting clause**: a page reports speech that has already happened, so a
+  date in a clause with a reporting verb («Об этом 12 января пишет ТАСС»,
+  «Песков заявил журналистам 12 января») is on or before publication, and the
+  latest such date is the best estimate of the publication day.
+
+Years left out are resolved against the latest date the page writes with its
+year (or, when it writes none, against an ``anchor`` the caller knows, such as
+its story's dates); with no year to go by we do not guess.
 """
 
 from __future__ import annotations
@@ -16,18 +22,28 @@ from functools import cache
 
 from storyline import resources
 from storyline.document import Precision
-from storyline.nlp.dates import DateMention, find_dates, latest_explicit, resolve_year
+from storyline.nlp.dates import WrittenDate, find_written_dates, latest_explicit, resolve_year
 
 _CLAUSE_END = re.compile(r"(?<=[.!?…])\s+|\n+|[,;:()«»\"“”]|\s[–—]\s")
 """Clause boundaries: a date tied to a reporting verb sits in the verb's own clause
 («29 декабря в Госдепартаменте сообщили, что … 12 января проходит встреча» dates
 the statement to 29 December, not to the 12 January meeting it announces)."""
 
+_LABEL_REACH = 30
+"""How far after a publication label its date may start ('Posted at 6:28 AM, ')."""
+
 
 @cache
 def _reporting_pattern() -> re.Pattern[str]:
     stems = sorted({s for stems in resources.load("reporting").values() for s in stems}, key=len)
     return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, stems)) + r")", re.IGNORECASE)
+
+
+@cache
+def _label_pattern() -> re.Pattern[str]:
+    labels = {x for labels in resources.load("published_labels").values() for x in labels}
+    alternation = "|".join(map(re.escape, sorted(labels, key=len, reverse=True)))
+    return re.compile(rf"(?<!\w)(?:{alternation})", re.IGNORECASE)
 
 
 def _clause_bounds(text: str) -> list[tuple[int, int]]:
@@ -39,7 +55,7 @@ def _clause_bounds(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def _reporting_dates(text: str, mentions: list[DateMention]) -> list[DateMention]:
+def _reporting_dates(text: str, mentions: list[WrittenDate]) -> list[WrittenDate]:
     pattern = _reporting_pattern()
     chosen = []
     for start, end in _clause_bounds(text):
@@ -49,19 +65,44 @@ def _reporting_dates(text: str, mentions: list[DateMention]) -> list[DateMention
     return chosen
 
 
-def infer_published(text: str) -> tuple[datetime | None, Precision | None]:
+def _labelled_date(text: str, mentions: list[WrittenDate]) -> date | None:
+    """The full date printed right after a publication label, if any."""
+    for label in _label_pattern().finditer(text):
+        for m in mentions:
+            gap = text[label.end() : m.start]
+            if (
+                m.year is not None
+                and m.day is not None
+                and m.end_day is None
+                and 0 <= len(gap) <= _LABEL_REACH
+                and "\n" not in gap
+            ):
+                return resolve_year(m, date(m.year, 1, 1))
+    return None
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time())
+
+
+def infer_published(
+    text: str, anchor: date | None = None
+) -> tuple[datetime | None, Precision | None]:
     """Estimated publication date of ``text`` (title, lead and body), or ``(None, None)``.
 
-    Day precision when a reporting sentence dates it; month precision when the
-    page only shows which month it speaks from (the latest date it mentions).
+    Day precision when a label or a reporting sentence dates it; month precision
+    when the page only shows which month it speaks from (the latest date it
+    mentions). ``anchor`` resolves years only for a page that writes none.
     """
-    mentions = find_dates(text)
-    anchor = latest_explicit(mentions)
-    if anchor is None:
+    mentions = find_written_dates(text)
+    labelled = _labelled_date(text, mentions)
+    if labelled is not None:
+        return _midnight(labelled), "day"
+    reference = latest_explicit(mentions) or anchor
+    if reference is None or not mentions:
         return None, None
     reported = _reporting_dates(text, mentions)
     if reported:
-        day = max(resolve_year(m, anchor) for m in reported)
-        return datetime.combine(day, datetime.min.time()), "day"
-    latest = max(resolve_year(m, anchor) for m in mentions)
-    return datetime.combine(date(latest.year, latest.month, 1), datetime.min.time()), "month"
+        return _midnight(max(resolve_year(m, reference) for m in reported)), "day"
+    latest = max(resolve_year(m, reference) for m in mentions)
+    return _midnight(date(latest.year, latest.month, 1)), "month"

@@ -25,7 +25,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from types import MappingProxyType
 
 from storyline.extract.lines import (
     Stamp,
@@ -80,7 +79,8 @@ class LineStats:
     ingest stage can keep a running count per outlet.
     """
 
-    counts: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    counts: Mapping[str, int] = field(default_factory=dict)
+    """A plain dict (treated as read-only): stats travel to worker processes by pickle."""
     pages: int = 0
 
     def pages_with(self, line: str) -> int:
@@ -91,7 +91,7 @@ class LineStats:
         """Counts of both batches, as if they had been counted together."""
         total = Counter(self.counts)
         total.update(other.counts)
-        return LineStats(counts=MappingProxyType(dict(total)), pages=self.pages + other.pages)
+        return LineStats(counts=dict(total), pages=self.pages + other.pages)
 
 
 def count_lines(texts: Iterable[str]) -> LineStats:
@@ -110,7 +110,7 @@ def count_lines(texts: Iterable[str]) -> LineStats:
         }
         seen.discard("")
         total.update(seen)
-    return LineStats(counts=MappingProxyType(dict(total)), pages=pages)
+    return LineStats(counts=dict(total), pages=pages)
 
 
 @dataclass(frozen=True)
