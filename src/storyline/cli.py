@@ -21,7 +21,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from storyline.config import Settings
+from storyline.document import Article
 from storyline.errors import StorylineError
+from storyline.evaluation.dates import dates_command
+from storyline.evaluation.entities import entities_command
+from storyline.evaluation.ner import ner_command
 from storyline.export import format_published, records, write_csv, write_json, write_jsonl
 from storyline.ingest import IngestReport, ingest
 from storyline.store import Store
@@ -139,6 +143,15 @@ def _parse_day(value: str | None, option: str) -> datetime | None:
         ) from None
 
 
+def _short_published(a: Article) -> str:
+    """As much of the date as is known (``2022-01-10 19:45``, ``2022-01 ~``); ``~``: inferred."""
+    if a.published is None:
+        return ""
+    formats = {"minute": "%Y-%m-%d %H:%M", "hour": "%Y-%m-%d %H:00", "month": "%Y-%m", "year": "%Y"}
+    text = a.published.strftime(formats.get(a.published_precision or "day", "%Y-%m-%d"))
+    return text + (" ~" if a.published_inferred else "")
+
+
 @app.command("articles")
 def articles_cmd(
     db: DbOption = None,
@@ -162,12 +175,13 @@ def articles_cmd(
     except StorylineError as error:
         raise _fail(error) from None
     table = Table(title=f"{len(rows)} of {total} articles")
-    for column in ("id", "published", "lang", "outlet", "title"):
-        table.add_column(column, overflow="fold" if column == "title" else "ellipsis")
+    table.add_column("id", no_wrap=True)
+    table.add_column("published", no_wrap=True)
+    table.add_column("lang", no_wrap=True)
+    table.add_column("outlet", overflow="ellipsis", max_width=18)
+    table.add_column("title", overflow="fold", ratio=1)
     for a in rows:
-        published = format_published(a) or ""
-        if a.published_inferred:
-            published += " ~"
+        published = _short_published(a)
         table.add_row(
             a.id,
             published,
@@ -256,6 +270,16 @@ def _write(items: Iterable[dict[str, Any]], fmt: ExportFormat, out_path: str) ->
         n = writer(items, handle)
     tmp.replace(path)
     return n
+
+
+eval_app = typer.Typer(
+    help="Measure quality on labeled data: precision, recall and F1 per type.",
+    no_args_is_help=True,
+)
+eval_app.command("ner")(ner_command)
+eval_app.command("dates")(dates_command)
+eval_app.command("entities")(entities_command)
+app.add_typer(eval_app, name="eval")
 
 
 def main() -> None:

@@ -1,8 +1,8 @@
 """Publication dates inferred from the text when the page prints none."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from paths import seed
+from paths import DEV, seed
 from storyline.extract.published import infer_published
 
 
@@ -28,3 +28,18 @@ def test_no_year_anywhere_means_no_guess() -> None:
 def test_without_a_reporting_clause_only_the_month_is_claimed() -> None:
     text = "В декабре 2021 года Россия направила проекты. 12 января документы обсудили в Брюсселе."
     assert infer_published(text) == (datetime(2022, 1, 1), "month")
+
+
+def test_a_publication_label_dates_the_page() -> None:
+    # dev 069 (graphicnews): planner lines "DUE Dec 6" come first; the page ends with its label
+    text = (DEV / "articles" / "069.txt").read_text(encoding="utf-8")
+    assert infer_published(text) == (datetime(2023, 7, 17), "day")
+    # dev 032: "Published July 22,2022"
+    text = (DEV / "articles" / "032.txt").read_text(encoding="utf-8")
+    assert infer_published(text) == (datetime(2022, 7, 22), "day")
+
+
+def test_an_anchor_resolves_a_page_that_writes_no_year() -> None:
+    text = "Про це 26 січня заявив Столтенберг. 15 грудня Росія оприлюднила пропозиції."
+    assert infer_published(text) == (None, None)
+    assert infer_published(text, anchor=date(2022, 1, 20)) == (datetime(2022, 1, 26), "day")

@@ -1,0 +1,743 @@
+"""One entity across languages and forms: linking mentions to canonical entities.
+
+:class:`EntityLinker` takes the entity mentions of one article at a time (their
+``normal`` is the nominative form from ``storyline.nlp.morph``) and gives each the
+id of a canonical entity, creating or updating entities as it goes. It holds every
+entity it knows, so the store can load them into a new linker and go on.
+
+How a mention finds its entity, strongest first:
+
+1. **Gazetteer** — the alias table (``resources/aliases.json``: NATO = «Альянс» =
+   «Североатлантический альянс»; «Госдеп» = "State Department") and CLDR names of
+   countries and cities (babel: «Россия» = «Росія» = "Russia"; «Киев» = «Київ» =
+   "Kyiv"), compared by translit key and word stems, so «Женеві» meets "Geneva".
+2. **Institutions of a country** — «МИД России» = «МЗС РФ» = "the Russian Foreign
+   Ministry" (institution + country). A bare «МИД» takes the country the article
+   gives it: a country word right before it in the text ("Russia's Defence
+   Ministry", «у російському міністерстві оборони»), the same institution named
+   with its country elsewhere in the article, or a country mention right next to
+   it; else it stays an entity of its own article.
+3. **People by name structure** — surname key plus given names: «Сергей Рябков» =
+   «Сергій Рябков» = "Sergei Ryabkov"; a bare «Рябков» goes to the person of the
+   same article with that surname, else to the only such person in the store.
+   Two people with one surname and different given names («Joe Biden», «Hunter
+   Biden») never merge; a bare surname shared by several people of the store
+   stays apart from all of them. Near-miss spellings of long surnames («Гутерреш» /
+   «Гутерріш» / "Guterres», typos like «Medinksi») meet when given names agree.
+4. **Roles** — a role used alone («генсек НАТО», «спикер Кремля») goes to the
+   person of the article holding it (``storyline.nlp.roles``).
+5. **Other names** by key and stems; an acronym («НАК», «СКР») goes to the name of
+   the same article whose initials it is.
+
+Ids are ``"e_"`` + a hash of a canonical key (the alias-table id, the country code,
+the surname and given name…), so the same mentions in the same order give the same
+ids. Entities are never merged after the fact. Lookups go through dictionaries
+keyed by translit key, stem, surname and given name: no pairwise comparison.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from storyline import resources
+from storyline.assemble import names as nm
+from storyline.nlp.annotations import EntityMention
+from storyline.nlp.roles import is_role_reference, role_matches
+
+_LANGS = ("ru", "uk", "en")
+_SKIP_TERRITORIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "001"})
+_ADJACENT = 4
+"""A country mention ending this close before a bare institution qualifies it ("Russia's MoD")."""
+
+
+@dataclass(frozen=True)
+class CanonicalEntity:
+    id: str
+    type: str
+    name: str
+    """Canonical English/Latin display name."""
+    names: dict[str, str] = field(default_factory=dict)
+    """Language → the best full form seen in that language."""
+    aliases: tuple[str, ...] = ()
+    """Every distinct surface form seen (and role phrases that referred to it)."""
+    roles: tuple[str, ...] = ()
+    """Roles in English ("deputy foreign minister", "NATO Secretary General")."""
+
+
+def entity_id(key: str) -> str:
+    """The stable id of a canonical key."""
+    return "e_" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+# --- gazetteer: alias table + CLDR ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    key: str
+    type: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Institution:
+    id: str
+    type: str
+    name: str
+    by_country: dict[str, str]
+
+
+@dataclass(slots=True)
+class _Gazetteer:
+    entries: dict[str, _Entry] = field(default_factory=dict)
+    exact: dict[str, str] = field(default_factory=dict)
+    stems: dict[str, str] = field(default_factory=dict)
+    countries: dict[str, str] = field(default_factory=dict)
+    """Stem key of a country's name → ISO code (for qualifiers of institutions)."""
+    adjectives: tuple[tuple[str, str], ...] = ()
+    """(stem prefix, ISO code): «российский», "Russian"."""
+    institutions: dict[str, _Institution] = field(default_factory=dict)
+    inst_first: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
+    inst_last: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
+    function_words: frozenset[str] = frozenset()
+    region_words: frozenset[str] = frozenset()
+    region_suffixes: tuple[str, ...] = ()
+    place_suffixes: tuple[str, ...] = ()
+
+    def add(self, entry: _Entry, forms: Iterable[str]) -> None:
+        self.entries.setdefault(entry.key, entry)
+        for form in forms:
+            keys = self.keys(form)
+            if not keys:
+                continue
+            self.exact.setdefault(" ".join(keys), entry.key)
+            self.stems.setdefault(" ".join(nm.stem(k) for k in keys), entry.key)
+
+    def keys(self, text: str) -> list[str]:
+        out = []
+        for word in nm.words(text):
+            if word.endswith(("'s", "’s")):
+                word = word[:-2]
+            if nm.fold(word) in self.function_words:
+                continue
+            key = nm.word_key(word)
+            if key:
+                out.append(key)
+        return out
+
+    def region(self, keys: Sequence[str]) -> str | None:
+        """The place a region is named after («Белгородская область», «Херсонщина» → its stem)."""
+        stems = [nm.stem(k) for k in keys]
+        place = None
+        if len(stems) == 2 and stems[1] in self.region_words:
+            place = stems[0]
+            for suffix in self.place_suffixes:
+                if place.endswith(suffix) and len(place) - len(suffix) >= 3:
+                    place = place[: -len(suffix)]
+                    break
+        elif len(stems) == 1:
+            for suffix in self.region_suffixes:
+                if stems[0].endswith(suffix) and len(stems[0]) - len(suffix) >= 3:
+                    place = stems[0][: -len(suffix)]
+                    break
+        return place
+
+    def lookup(self, keys: Sequence[str]) -> str | None:
+        if not keys:
+            return None
+        return self.exact.get(" ".join(keys)) or self.stems.get(" ".join(nm.stem(k) for k in keys))
+
+    def country(self, stems: Sequence[str]) -> str | None:
+        if not stems:
+            return None
+        iso = self.countries.get(" ".join(stems))
+        if iso is None and len(stems) == 1:
+            for prefix, code in self.adjectives:
+                if stems[0].startswith(prefix):
+                    return code
+        return iso
+
+
+def _cldr_places() -> tuple[dict[str, dict[str, list[str]]], dict[str, dict[str, list[str]]]]:
+    """Countries (ISO → lang → names) and cities (en name → lang → names) from babel's CLDR."""
+    from babel import Locale
+
+    locales = {lang: Locale(lang) for lang in _LANGS}
+    countries: dict[str, dict[str, list[str]]] = {}
+    for code in locales["en"].territories:
+        if code in _SKIP_TERRITORIES:
+            continue
+        countries[code] = {
+            lang: [loc.territories[code]]
+            for lang, loc in locales.items()
+            if code in loc.territories
+        }
+    cities: dict[str, dict[str, list[str]]] = {}
+    for zone in locales["ru"].time_zones:
+        if zone.startswith("Etc/") or "/" not in zone:
+            continue
+        from_id = zone.rsplit("/", 1)[-1].replace("_", " ")
+        en = (locales["en"].time_zones.get(zone) or {}).get("city") or from_id
+        forms = {"en": list(dict.fromkeys([en, from_id]))}
+        for lang in ("ru", "uk"):
+            city = (locales[lang].time_zones.get(zone) or {}).get("city")
+            if city:
+                forms[lang] = [city]
+        cities.setdefault(en, forms)
+    return countries, cities
+
+
+@cache
+def _gazetteer() -> _Gazetteer:
+    table = resources.load("aliases")
+    g = _Gazetteer(
+        function_words=frozenset(nm.fold(w) for w in table["function_words"]),
+        region_words=frozenset(nm.stem(nm.word_key(w)) for w in table["region_words"]),
+        region_suffixes=tuple(nm.stem(nm.word_key(w)) for w in table["region_suffixes"]),
+        place_suffixes=tuple(
+            nm.word_key(w).rstrip("aeiou") for w in table["place_adjective_suffixes"]
+        ),
+    )
+    # 1. The alias table's own entities win over CLDR names.
+    for item in table["entities"]:
+        forms = [item["name"], *(f for fs in item["names"].values() for f in fs)]
+        g.add(_Entry(f"alias:{item['id']}", item["type"], item["name"]), forms)
+    cldr_countries, cldr_cities = _cldr_places()
+    extra = table["countries"]
+    country_forms: dict[str, list[str]] = {}
+    for code in [*extra, *cldr_countries]:
+        if code in country_forms:
+            continue
+        forms = [f for lang in _LANGS for f in extra.get(code, {}).get(lang, [])]
+        forms += [f for fs in cldr_countries.get(code, {}).values() for f in fs]
+        country_forms[code] = forms
+    # 2. Countries: the table's extra forms, then CLDR's.
+    for code, forms in country_forms.items():
+        cldr_en = cldr_countries.get(code, {}).get("en", [code])[0]
+        name = extra.get(code, {}).get("name", cldr_en)
+        g.add(_Entry(f"country:{code}", "LOC", name), forms)
+        for form in forms:
+            g.countries.setdefault(" ".join(nm.stem(k) for k in g.keys(form)), code)
+    # 3. Cities (CLDR exemplar cities of time zones).
+    for en, by_lang in cldr_cities.items():
+        g.add(_Entry(f"city:{en}", "LOC", en), [f for fs in by_lang.values() for f in fs])
+    g.adjectives = tuple(
+        (nm.stem(nm.word_key(word)), code)
+        for code, words in table["country_adjectives"].items()
+        for word in words
+    )
+    for item in table["institutions"]:
+        inst = _Institution(item["id"], item["type"], item["name"], item.get("by_country", {}))
+        g.institutions[inst.id] = inst
+        for forms in item["names"].values():
+            for form in forms:
+                stems = tuple(nm.stem(k) for k in g.keys(form))
+                if stems:
+                    g.inst_first.setdefault(stems[0], []).append((stems, inst.id))
+                    g.inst_last.setdefault(stems[-1], []).append((stems, inst.id))
+    for index in (g.inst_first, g.inst_last):
+        for forms in index.values():
+            forms.sort(key=lambda f: len(f[0]), reverse=True)
+    return g
+
+
+# --- prepared mentions -------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Prepared:
+    index: int
+    mention: EntityMention
+    form: str
+    """The normal form, whitespace collapsed."""
+    keys: list[str]
+    entry: str | None = None
+    """Gazetteer key («alias:nato», «country:RU»)."""
+    institution: str | None = None
+    country: str | None = None
+    """The institution's country (ISO), when the mention names it."""
+    person: nm.PersonName | None = None
+    region: str | None = None
+    """The place a region is named after, for regions («Белгородская область»)."""
+    acronym: bool = False
+    phase: int = 0
+
+
+_QUOTES = str.maketrans({q: " " for q in '«»“”„"‘‚'})
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.translate(_QUOTES).split())
+
+
+def _is_acronym(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return 2 <= len(letters) <= 6 and all(c.isupper() for c in letters) and " " not in text
+
+
+def _resolve(g: _Gazetteer, forms: Sequence[str]) -> tuple[str | None, str | None, str | None]:
+    """(gazetteer key, institution id, country ISO) of a name, trying each form in turn."""
+    for form in forms:
+        hit = g.lookup(g.keys(form))
+        if hit is not None:
+            return hit, None, None
+    for form in forms:
+        # «Національний антитерористичний комітет Росії», "Russian Anti-Terror Committee":
+        # a body of the table with its country named.
+        keys = g.keys(form)
+        if len(keys) < 2:
+            continue
+        for rest, qualifier in ((keys[:-1], keys[-1]), (keys[1:], keys[0])):
+            hit = g.lookup(rest)
+            if hit is not None and hit.startswith("alias:") and g.country([nm.stem(qualifier)]):
+                return hit, None, None
+    for form in forms:
+        stems = [nm.stem(k) for k in g.keys(form)]
+        if not stems:
+            continue
+        candidates = [(f, i, True) for f, i in g.inst_first.get(stems[0], ())]
+        candidates += [(f, i, False) for f, i in g.inst_last.get(stems[-1], ())]
+        for inst_form, inst_id, first in candidates:
+            n = len(inst_form)
+            if first and tuple(stems[:n]) == inst_form:
+                rest = stems[n:]
+            elif not first and tuple(stems[-n:]) == inst_form:
+                rest = stems[:-n]
+            else:
+                continue
+            if not rest:
+                return None, inst_id, None
+            iso = g.country(rest)
+            if iso is not None:
+                inst = g.institutions[inst_id]
+                if iso in inst.by_country:
+                    return f"alias:{inst.by_country[iso]}", None, None
+                return None, inst_id, iso
+    return None, None, None
+
+
+# --- entities under construction ---------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Entity:
+    id: str
+    type: str
+    fixed_name: str | None = None
+    forms: dict[str, Counter[str]] = field(default_factory=dict)
+    aliases: dict[str, None] = field(default_factory=dict)
+    roles: dict[str, None] = field(default_factory=dict)
+    given: dict[str, None] = field(default_factory=dict)
+    """Given-name keys (persons)."""
+    surnames: dict[str, None] = field(default_factory=dict)
+    """Stems of the surname's keys as spelled so far (persons with a surname)."""
+
+    def add_form(self, lang: str, form: str) -> None:
+        if form:
+            self.forms.setdefault(lang, Counter())[form] += 1
+
+    def freeze(self) -> CanonicalEntity:
+        names = {lang: _best_form(self.type, c) for lang, c in self.forms.items() if c}
+        return CanonicalEntity(
+            id=self.id,
+            type=self.type,
+            name=self.fixed_name or _display_name(self.type, self.forms),
+            names=names,
+            aliases=tuple(self.aliases),
+            roles=tuple(self.roles),
+        )
+
+
+def _form_rank(type_: str, form: str, count: int) -> tuple[int, int, int]:
+    if type_ != "PER":
+        return (0, count, 0)
+    person = nm.parse_person(form)
+    full = bool(person.given and person.surname)
+    known = sum(nm.is_given_name(g) for g in person.given)  # «Сергей» over a typo «Сегргей»
+    return (2 * full - (person.patronymic is not None), count, known)
+
+
+def _best_form(type_: str, counter: Counter[str]) -> str:
+    # max() keeps the first of equals, and a Counter keeps first-seen order.
+    return max(counter.items(), key=lambda kv: _form_rank(type_, kv[0], kv[1]))[0]
+
+
+def _titled(text: str) -> str:
+    return text.title() if text.islower() else text
+
+
+def _display_name(type_: str, forms: dict[str, Counter[str]]) -> str:
+    if forms.get("en"):
+        best = _best_form(type_, forms["en"])
+        if type_ == "PER":
+            person = nm.parse_person(best)
+            if person.given and person.surname and person.patronymic:
+                best = person.full
+        return _titled(best)
+    pooled: Counter[str] = Counter()
+    lang_of: dict[str, str] = {}
+    for lang, counter in forms.items():
+        for form, count in counter.items():
+            pooled[form] += count
+            lang_of.setdefault(form, lang)
+    if not pooled:
+        return ""
+    best = _best_form(type_, pooled)
+    lang = lang_of[best]
+    if type_ == "PER":
+        person = nm.parse_person(_titled(best))
+        if person.surname:
+            return nm.display_person(person.given, person.surname, lang)
+    return _titled(nm.display(best, lang))
+
+
+# --- per-article state ---------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Article:
+    id: str
+    text: str = ""
+    people: dict[str, list[int]] = field(default_factory=dict)
+    """Person id → start offsets of its mentions in this article."""
+    full_people: dict[str, list[int]] = field(default_factory=dict)
+    roles: dict[str, set[str]] = field(default_factory=dict)
+    others: dict[str, list[_Prepared]] = field(default_factory=dict)
+    """Non-person entity id → its prepared mentions here (for acronyms)."""
+    countries: list[tuple[int, int, str]] = field(default_factory=list)
+    """(start, end, ISO) of country mentions."""
+    institutions: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    """Institution id → (start, ISO) where the article names it with its country."""
+
+
+class EntityLinker:
+    """Links entity mentions to canonical entities, one article at a time (see the module doc)."""
+
+    def __init__(self, known: Iterable[CanonicalEntity] = ()) -> None:
+        self._entities: dict[str, _Entity] = {}
+        self._surnames: dict[str, list[str]] = {}
+        self._surname_near: dict[str, list[str]] = {}
+        self._generic: dict[str, str] = {}
+        self._generic_stem: dict[str, str] = {}
+        for entity in known:
+            self._load(entity)
+
+    # -- public ----------------------------------------------------------------------
+
+    def entities(self) -> list[CanonicalEntity]:
+        """Every entity known, in the order they were first created or loaded."""
+        return [e.freeze() for e in self._entities.values()]
+
+    def link_article(
+        self, article_id: str, mentions: Sequence[EntityMention], text: str | None = None
+    ) -> list[str]:
+        """The entity id of each mention (``""`` for a role used alone that nobody in the
+        article holds), creating and updating entities.
+
+        ``text`` (the article's text the mentions point into) is optional; with it a bare
+        institution also takes the country written right before it ("Russia's Defence
+        Ministry", «у російському міністерстві оборони»).
+        """
+        g = _gazetteer()
+        article = _Article(article_id, text or "")
+        prepared = [self._prepare(g, i, m) for i, m in enumerate(mentions)]
+        ids = [""] * len(mentions)
+        order = sorted(prepared, key=lambda p: (p.phase, p.mention.start, p.index))
+        for p in order:
+            ids[p.index] = self._link(g, article, p)
+        return ids
+
+    # -- preparing ---------------------------------------------------------------------
+
+    def _prepare(self, g: _Gazetteer, index: int, m: EntityMention) -> _Prepared:
+        form = _clean(m.normal or m.text)
+        text = _clean(m.text)
+        p = _Prepared(index, m, form, g.keys(form))
+        if is_role_reference(m):
+            p.phase = 8
+            return p
+        if m.type == "PER":
+            p.person = nm.parse_person(form)
+            if p.person.given and p.person.surname:
+                p.phase = 2
+            else:
+                p.phase = 7
+            return p
+        p.entry, p.institution, p.country = _resolve(g, list(dict.fromkeys([form, text])))
+        if p.entry is not None:
+            p.phase = 0
+        elif p.institution is not None:
+            p.phase = 1 if p.country else 6
+        else:
+            p.region = g.region(p.keys)
+            p.acronym = _is_acronym(text) and p.region is None
+            p.phase = 5 if p.acronym else (3 if len(p.keys) > 1 else 4)
+        return p
+
+    # -- linking -----------------------------------------------------------------------
+
+    def _link(self, g: _Gazetteer, article: _Article, p: _Prepared) -> str:
+        m = p.mention
+        if p.phase == 8:
+            return self._link_role(article, p)
+        if m.type == "PER":
+            entity = self._person(article, p)
+            starts = article.people.setdefault(entity.id, [])
+            starts.append(m.start)
+            if p.person and p.person.given and p.person.surname:
+                article.full_people.setdefault(entity.id, []).append(m.start)
+            if m.role:
+                article.roles.setdefault(entity.id, set()).add(m.role)
+        elif p.entry is not None:
+            entry = g.entries[p.entry]
+            entity = self._get_or_create(entry.key, entry.type, fixed_name=entry.name)
+            if entry.key.startswith("country:"):
+                article.countries.append((m.start, m.end, entry.key.split(":", 1)[1]))
+        elif p.institution is not None:
+            entity = self._institution(g, article, p)
+        else:
+            entity = self._other(article, p)
+        self._update(entity, p)
+        if m.type != "PER":
+            article.others.setdefault(entity.id, []).append(p)
+        return entity.id
+
+    def _update(self, entity: _Entity, p: _Prepared) -> None:
+        m = p.mention
+        entity.add_form(m.lang, p.form)
+        entity.aliases.setdefault(_clean(m.text))
+        if m.role:
+            entity.roles.setdefault(m.role)
+
+    def _get_or_create(self, key: str, type_: str, fixed_name: str | None = None) -> _Entity:
+        eid = entity_id(key)
+        entity = self._entities.get(eid)
+        if entity is None:
+            entity = _Entity(eid, type_, fixed_name=fixed_name)
+            self._entities[eid] = entity
+        return entity
+
+    # -- institutions ----------------------------------------------------------------------
+
+    def _institution(self, g: _Gazetteer, article: _Article, p: _Prepared) -> _Entity:
+        inst = g.institutions[p.institution or ""]
+        iso = p.country
+        if iso is not None:
+            article.institutions.setdefault(inst.id, []).append((p.mention.start, iso))
+        else:
+            iso = self._context_country(g, article, inst.id, p.mention)
+        if iso is None:
+            name = inst.name.replace(" of {country}", "").replace("{country}", "").strip()
+            return self._get_or_create(f"local:{article.id}:inst:{inst.id}", inst.type, name)
+        if iso in inst.by_country:
+            entry = g.entries[f"alias:{inst.by_country[iso]}"]
+            return self._get_or_create(entry.key, entry.type, fixed_name=entry.name)
+        country = g.entries.get(f"country:{iso}")
+        name = inst.name.format(country=country.name if country else iso)
+        return self._get_or_create(f"inst:{inst.id}:{iso}", inst.type, fixed_name=name)
+
+    def _context_country(
+        self, g: _Gazetteer, article: _Article, inst_id: str, m: EntityMention
+    ) -> str | None:
+        if article.text and m.start <= len(article.text):
+            before = nm.words(article.text[max(0, m.start - 40) : m.start])
+            if before and article.text[m.start - 1 : m.start].isspace():
+                keys = g.keys(before[-1])
+                iso = g.country([nm.stem(keys[0])]) if keys else None
+                if iso is not None and iso.isalpha():
+                    return iso
+        named = article.institutions.get(inst_id)
+        if named:
+            before = [(s, iso) for s, iso in named if s <= m.start]
+            return (before[-1] if before else named[0])[1]
+        for start, end, iso in article.countries:
+            if 0 <= m.start - end <= _ADJACENT or start == m.end + 1:
+                return iso
+        return None
+
+    # -- other names -----------------------------------------------------------------------
+
+    def _other(self, article: _Article, p: _Prepared) -> _Entity:
+        exact = " ".join(p.keys)
+        stems = " ".join(nm.stem(k) for k in p.keys)
+        if p.region is not None:
+            exact = stems = f"region:{p.region}"
+        if p.acronym:
+            found = self._expansion(article, p)
+            if found is not None:
+                return found
+        eid = self._generic.get(exact) or self._generic_stem.get(stems)
+        if eid is not None:
+            return self._entities[eid]
+        entity = self._get_or_create(f"name:{stems or p.form}", p.mention.type)
+        if exact:
+            self._generic.setdefault(exact, entity.id)
+            self._generic_stem.setdefault(stems, entity.id)
+        return entity
+
+    def _expansion(self, article: _Article, p: _Prepared) -> _Entity | None:
+        """The entity of this article whose name the acronym abbreviates («НАК»)."""
+        g = _gazetteer()
+        acronym = nm.fold("".join(c for c in p.mention.text if c.isalpha()))
+        for eid, mentions in article.others.items():
+            for other in mentions:
+                if other.acronym:
+                    continue
+                ws = [w for w in nm.words(other.form) if nm.fold(w) not in g.function_words]
+                if len(ws) < 2:
+                    continue
+                initials = nm.fold("".join(w[0] for w in ws))
+                variants = {initials}
+                if g.country([nm.stem(nm.word_key(ws[-1]))]):
+                    variants.add(initials[:-1])  # «Следственный комитет России» → СК
+                quoted = "«" in other.mention.text or '"' in other.mention.text
+                if acronym in variants or (quoted and initials.startswith(acronym)):
+                    return self._entities[eid]
+        return None
+
+    # -- people ------------------------------------------------------------------------------
+
+    def _index_person(self, entity: _Entity) -> None:
+        for surname in entity.surnames:
+            bucket = self._surnames.setdefault(surname, [])
+            if entity.id not in bucket:
+                bucket.append(entity.id)
+                for key in _near_keys(surname):
+                    self._surname_near.setdefault(key, []).append(entity.id)
+
+    def _by_surname(self, surname: str, fuzzy: bool) -> list[_Entity]:
+        """People with this surname; with ``fuzzy``, also those spelling it a little apart."""
+        ids = dict.fromkeys(self._surnames.get(surname, ()))
+        if fuzzy:
+            for key in _near_keys(surname):
+                for eid in self._surname_near.get(key, ()):
+                    if any(nm.near(s, surname) for s in self._entities[eid].surnames):
+                        ids.setdefault(eid)
+        return [self._entities[i] for i in ids]
+
+    def _person(self, article: _Article, p: _Prepared) -> _Entity:
+        person = p.person or nm.PersonName((), None, p.form)
+        given = person.given_keys
+        surname = nm.stem(person.surname_key) if person.surname else ""
+        if given and surname:
+            entity = self._full_person(article, surname, given)
+        elif surname:
+            entity = self._bare_surname(article, surname, p.mention.start)
+        else:
+            entity = self._bare_given(article, given)
+        for key in given:
+            entity.given.setdefault(key)
+        if surname:
+            entity.surnames.setdefault(surname)
+        self._index_person(entity)
+        return entity
+
+    def _full_person(self, article: _Article, surname: str, given: tuple[str, ...]) -> _Entity:
+        people = self._by_surname(surname, fuzzy=True)
+        matching = [e for e in people if e.given and nm.given_compatible(e.given, given)]
+        if matching:
+            # In this article first, then the same spelling of the surname, then of the name.
+            return min(
+                matching,
+                key=lambda e: (
+                    e.id not in article.people,
+                    surname not in e.surnames,
+                    not any(k in e.given for k in given),
+                ),
+            )
+        exact = [e for e in people if surname in e.surnames]
+        if exact and not any(e.given for e in exact):
+            return exact[0]  # «Рябков» seen before «Сергей Рябков»: the same, now named
+        return self._get_or_create(f"per:{surname}:{given[0]}", "PER")
+
+    def _bare_surname(self, article: _Article, surname: str, position: int) -> _Entity:
+        here = [
+            eid
+            for eid in article.people
+            if any(s == surname or nm.near(s, surname) for s in self._entities[eid].surnames)
+        ]
+        if here:
+            named = [eid for eid in here if eid in article.full_people]
+            if named:
+                return self._entities[_nearest_before(named, article.full_people, position)]
+            return self._entities[_nearest_before(here, article.people, position)]
+        people = self._by_surname(surname, fuzzy=True)
+        named = [e for e in people if e.given]
+        if len(named) == 1:
+            return named[0]
+        if not named and people:
+            return people[0]
+        return self._get_or_create(f"per:{surname}:", "PER")
+
+    def _bare_given(self, article: _Article, given: tuple[str, ...]) -> _Entity:
+        here = [
+            eid
+            for eid in article.people
+            if self._entities[eid].surnames
+            and nm.given_compatible(self._entities[eid].given, given)
+            and self._entities[eid].given
+        ]
+        if len(here) == 1:
+            return self._entities[here[0]]
+        key = given[0] if given else "?"
+        return self._get_or_create(f"local:{article.id}:given:{key}", "PER")
+
+    def _link_role(self, article: _Article, p: _Prepared) -> str:
+        role = p.mention.role or ""
+        holders = [
+            eid for eid, roles in article.roles.items() if any(role_matches(role, r) for r in roles)
+        ]
+        if not holders:
+            return ""
+        best = _nearest_before(holders, article.people, p.mention.start)
+        entity = self._entities[best]
+        entity.aliases.setdefault(_clean(p.mention.text))
+        return best
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def _load(self, known: CanonicalEntity) -> None:
+        entity = _Entity(known.id, known.type, fixed_name=known.name)
+        for lang, form in known.names.items():
+            entity.add_form(lang, form)
+        for alias in known.aliases:
+            entity.aliases.setdefault(alias)
+        for role in known.roles:
+            entity.roles.setdefault(role)
+        self._entities[known.id] = entity
+        g = _gazetteer()
+        if known.type == "PER":
+            for form in known.names.values():
+                person = nm.parse_person(form)
+                for key in person.given_keys:
+                    entity.given.setdefault(key)
+                if person.surname:
+                    entity.surnames.setdefault(nm.stem(person.surname_key))
+            self._index_person(entity)
+            return
+        for form in (*known.names.values(), known.name):
+            keys = g.keys(form)
+            if keys:
+                self._generic.setdefault(" ".join(keys), known.id)
+                self._generic_stem.setdefault(" ".join(nm.stem(k) for k in keys), known.id)
+
+
+def _near_keys(surname: str) -> tuple[str, ...]:
+    """Buckets where near-miss spellings of a surname meet: first four letters, consonants."""
+    return (f"p:{surname[:4]}", f"s:{nm.skeleton(surname)}")
+
+
+def _nearest_before(ids: Sequence[str], starts: dict[str, list[int]], position: int) -> str:
+    """The person mentioned last before ``position``; else the first one mentioned after it."""
+    best, best_start = None, -1
+    for eid in ids:
+        before = [s for s in starts.get(eid, ()) if s <= position]
+        if before and max(before) > best_start:
+            best, best_start = eid, max(before)
+    if best is not None:
+        return best
+    return min(ids, key=lambda i: min(starts.get(i, [0])))

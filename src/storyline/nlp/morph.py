@@ -1,0 +1,368 @@
+"""Lemmas and nominative forms of names, on pymorphy3 (``resources/morph.json``).
+
+* :func:`analyzer` — one cached pymorphy3 analyzer per language that has a
+  dictionary in the table (ru, uk); ``None`` for the others.
+* :func:`lemma` — the dictionary form of one word. Capitalised words prefer
+  proper-noun parses (Name/Surn/Patr/Geox/Orgn) and keep their capital;
+  all-caps acronyms (НАТО, МИД, США) stay as they are; surnames and
+  patronymics keep their gender («Захаровой» → «Захарова», not «Захаров»).
+* :func:`normalize` — the nominative form of a whole entity mention.
+  Persons: every name word goes to the nominative in one shared case and
+  gender («Йенса Столтенберга» → «Йенс Столтенберг», «Сергію Рябкову» →
+  «Сергій Рябков»). Organisations and places: the leading adjectives and the
+  head noun go to the nominative, agreeing with each other; what follows the
+  head (genitive dependents, quoted names, acronyms) stays as written
+  («Министерства иностранных дел России» → «Министерство иностранных дел
+  России», «Североатлантического альянса» → «Североатлантический альянс»). A
+  mention that starts with an acronym or a Latin word stays as written
+  («МИД России», «РИА Новости»). Languages without a dictionary only lose an
+  English possessive ending and extra whitespace.
+
+Parses are scored by pymorphy's probability, then by the type's preferred
+grammemes, then singular over plural (Ukrainian dictionaries give every parse
+the same score), with a small bonus for a parse that is already nominative, so
+a mention already in the nominative comes back unchanged. A surname alone
+with no first name to fix its gender («Пригожина») is read as a man's
+genitive rather than a woman's nominative (see :func:`_prior`).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+from typing import Any
+
+from storyline import resources
+
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’ʼ][^\W\d_]+)*")
+_SPACE = re.compile(r"\s+")
+_ADJ = frozenset({"ADJF", "PRTF"})
+_FUNCTION = frozenset({"PREP", "CONJ", "PRCL", "NPRO", "INTJ"})
+"""A capitalised «В», «И», «Он» opens a sentence; it is not the initial of a name."""
+_NOMN_BONUS = 0.1
+_SING_BONUS = 0.2
+"""Larger than the nominative bonus: uk «Міністерства» is singular genitive, not plural."""
+
+
+def _table() -> dict[str, Any]:
+    return resources.load("morph")
+
+
+@cache
+def analyzer(lang: str | None) -> Any | None:
+    """The pymorphy3 analyzer for ``lang``, loaded once; ``None`` without a dictionary."""
+    code = _table()["analyzers"].get(lang or "")
+    if code is None:
+        return None
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang=code)
+
+
+def is_acronym(word: str) -> bool:
+    """НАТО, МИД, США, ЗСУ: two or more letters, all upper-case."""
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _restore_case(original: str, form: str) -> str:
+    """``form`` with the capitalisation pattern of ``original`` (per hyphen part)."""
+    if "ё" not in original.lower():
+        form = form.replace("ё", "е").replace("Ё", "Е")
+    if original.islower():
+        return form.lower()
+    if is_acronym(original):
+        return form.upper()
+    upper = len(original) - len(original.lstrip("".join(c for c in original if c.isupper())))
+    if upper >= 2:  # «МИДа» → «МИД»
+        return form[:upper].upper() + form[upper:].lower()
+    orig_parts, parts = original.split("-"), form.split("-")
+    if len(orig_parts) != len(parts):
+        orig_parts, parts = [original], [form]
+    out = []
+    for o, p in zip(orig_parts, parts, strict=True):
+        out.append(p[:1].upper() + p[1:].lower() if o[:1].isupper() else p.lower())
+    return "-".join(out)
+
+
+def _clean(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def _has(parse: Any, grammemes: frozenset[str]) -> bool:
+    return bool(grammemes & parse.tag.grammemes)
+
+
+def _name_parse(word: str, lang: str) -> Any | None:
+    an = analyzer(lang)
+    if an is None:
+        return None
+    parses = an.parse(word)
+    if not parses:
+        return None
+    if word[:1].isupper() and parses[0].tag.POS not in _FUNCTION:
+        names = frozenset(_table()["name_tags"])
+        preferred = [p for p in parses if _has(p, names)]
+        if preferred:
+            return preferred[0]
+    return parses[0]
+
+
+def _nominative(parse: Any) -> str:
+    """The parse's nominative form, keeping gender and number (surnames stay feminine)."""
+    if {"Surn", "Patr"} & parse.tag.grammemes:
+        inflected = parse.inflect({"nomn"})
+        if inflected is not None:
+            return inflected.word
+    return parse.normal_form
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str, lang: str | None) -> str:
+    """Dictionary form of one word (see the module doc); lower-cased without a dictionary."""
+    if is_acronym(word):
+        return word
+    parse = _name_parse(word, lang) if lang else None
+    if parse is None or "LATN" in parse.tag.grammemes or "UNKN" in parse.tag.grammemes:
+        return word.lower()
+    names = frozenset(_table()["name_tags"])
+    form = _nominative(parse)
+    if word[:1].isupper() and _has(parse, names):
+        return _restore_case(word, form)
+    return form if "ё" in word.lower() else form.replace("ё", "е")
+
+
+@lru_cache(maxsize=200_000)
+def pos(word: str, lang: str | None) -> str | None:
+    """Universal POS of the word's best parse (PROPN for proper-noun parses), or ``None``."""
+    parse = _name_parse(word, lang) if lang else None
+    if parse is None:
+        return None
+    tag = parse.tag
+    if tag.POS is None:
+        for key in ("PNCT", "NUMB", "ROMN", "LATN", "UNKN"):
+            if key in tag.grammemes:
+                return _table()["pos"][key]
+        return None
+    if tag.POS == "NOUN" and _has(parse, frozenset(_table()["name_tags"])):
+        return "PROPN"
+    return _table()["pos"].get(tag.POS)
+
+
+# --- normalize -------------------------------------------------------------
+
+
+_CASES = {"loc2": "loct", "gen2": "gent", "acc2": "accs", "gen1": "gent", "loc1": "loct"}
+"""Second locative/genitive («в мосту», «чаю») agree with adjectives in the plain case."""
+
+
+def _case(parse: Any) -> str | None:
+    case = parse.tag.case
+    return _CASES.get(case, case)
+
+
+def _rank(parse: Any, prefer: frozenset[str]) -> float:
+    score = parse.score
+    if prefer & parse.tag.grammemes:
+        score += 1.0
+    if "plur" not in parse.tag.grammemes:  # Ukrainian tags carry no 'sing'
+        score += _SING_BONUS
+    if "nomn" in parse.tag.grammemes:
+        score += _NOMN_BONUS
+    return score
+
+
+def _inflect(parse: Any, grammemes: set[str]) -> str | None:
+    inflected = parse.inflect(grammemes)
+    return None if inflected is None else inflected.word
+
+
+_CAMEL = re.compile(r"(?:^|-)[^\W\d_]*[a-zа-яёіїєґ][A-ZА-ЯЁІЇЄҐ]")
+"""«ТурцияОбщество», «успехРБК»: words run together on a page, not inflected forms."""
+
+
+def _analysable(word: str, parses: list[Any]) -> bool:
+    if not parses or is_acronym(word) or _CAMEL.search(word):
+        return False
+    grammemes = parses[0].tag.grammemes
+    return not ({"LATN", "UNKN", "NUMB", "ROMN", "PNCT"} & grammemes)
+
+
+def _person(words: list[re.Match[str]], lang: str, an: Any) -> dict[int, str]:
+    """Nominative forms of a person's name words, in one shared case and gender.
+
+    Words with a Name/Surn/Patr parse decide the case; other words (foreign or
+    rare surnames the dictionary reads as common nouns, like «Рябков» = plural
+    of «рябок») follow when they have a singular parse in that case and stay
+    as written otherwise; a mention without any name word stays as written.
+    """
+    table = _table()
+    prefer = frozenset(table["prefer"]["PER"])
+    particles = set(table["particles"].get(lang, ()))
+    options: dict[int, list[Any]] = {}
+    strong: set[int] = set()
+    for i, m in enumerate(words):
+        word = m.group()
+        if word.lower() in particles:
+            continue
+        parses = an.parse(word)
+        if not _analysable(word, parses):
+            continue
+        named = [p for p in parses if _has(p, prefer) and "plur" not in p.tag.grammemes]
+        if named:  # a plural Name parse («Хабиров» = of the Хабиры) is no name of one person
+            strong.add(i)
+            options[i] = named
+            continue
+        nouns = [p for p in parses if p.tag.POS == "NOUN" and "plur" not in p.tag.grammemes]
+        if nouns:
+            options[i] = [p for p in nouns if "anim" in p.tag.grammemes] or nouns
+    if not strong:  # no word the dictionary knows as a name: guessing does more harm than good
+        return {}
+    gender = next(
+        (
+            p.tag.gender
+            for i in sorted(strong)
+            for p in options[i]
+            if "Name" in p.tag.grammemes and p.tag.gender
+        ),
+        None,
+    )
+
+    def fits(p: Any) -> bool:
+        return gender is None or p.tag.gender in (None, gender) or "Fixd" in p.tag.grammemes
+
+    def weight(p: Any) -> float:
+        return p.score + (0.5 if fits(p) else 0.0) + _prior(p, gender)
+
+    voters = strong
+    cases = {_case(p) for i in voters for p in options[i]}
+    best_case, best_key = None, (-1, -1.0)
+    for case in cases:
+        having = [i for i in voters if any(_case(p) == case for p in options[i])]
+        total = sum(max(weight(p) for p in options[i] if _case(p) == case) for i in having)
+        total += _NOMN_BONUS * len(having) if case == "nomn" else 0.0
+        key = (len(having), total)
+        if key > best_key:
+            best_case, best_key = case, key
+    result: dict[int, str] = {}
+    for i, ps in options.items():
+        chosen = [p for p in ps if _case(p) == best_case]
+        if not chosen:
+            continue
+        chosen.sort(key=lambda p: (fits(p), p.score + _prior(p, gender)), reverse=True)
+        form = _inflect(chosen[0], {"nomn"})
+        if form is not None:
+            result[i] = form
+    return result
+
+
+def _prior(parse: Any, gender: str | None) -> float:
+    """Without a first name to tell, «Пригожина»/«Лаврова» is read as a man's surname in the
+    genitive rather than a woman's in the nominative: a prior from news text, where most
+    people named by surname alone are men; a feminine first name overrides it."""
+    return 0.15 if gender is None and parse.tag.gender == "masc" else 0.0
+
+
+def _phrase(words: list[re.Match[str]], type_: str, an: Any) -> dict[int, str]:
+    """Nominative forms of the leading adjectives and head noun of an ORG/LOC/EVT mention."""
+    prefer = frozenset(_table()["prefer"].get(type_, ()))
+    parses = [an.parse(m.group()) for m in words]
+    if not _analysable(words[0].group(), parses[0]):
+        return {}
+    head = len(words) - 1
+    for i in range(len(words) - 1):
+        if not _analysable(words[i].group(), parses[i]):
+            return {}
+        if not any(p.tag.POS in _ADJ for p in parses[i]):
+            head = i
+            break
+    if not _analysable(words[head].group(), parses[head]):
+        if head == 0 or not is_acronym(words[head].group()):
+            return {}
+        return _before_acronym(parses[:head])  # «Каховской ГЭС» → «Каховская ГЭС»
+    heads = [p for p in parses[head] if p.tag.POS == "NOUN"] or parses[head]
+    best: tuple[float, Any, list[Any]] | None = None
+    for h in heads:
+        agreeing: list[Any] = []
+        rank = _rank(h, prefer)
+        for i in range(head):
+            matches = [
+                p
+                for p in parses[i]
+                if p.tag.POS in _ADJ
+                and _case(p) == _case(h)
+                and p.tag.number == h.tag.number
+                and (h.tag.number == "plur" or p.tag.gender in (None, h.tag.gender))
+            ]
+            if not matches:
+                break
+            top = max(matches, key=lambda p: p.score)
+            agreeing.append(top)
+            rank += top.score
+        else:
+            if best is None or rank > best[0]:
+                best = (rank, h, agreeing)
+    if best is None:  # the adjectives do not agree with any parse of the head: head alone
+        h = max(heads, key=lambda p: _rank(p, prefer))
+        form = _inflect(h, {"nomn"})
+        return {} if form is None or head else {0: form}
+    _rank_value, h, agreeing = best
+    result: dict[int, str] = {}
+    form = _inflect(h, {"nomn"})
+    if form is None:
+        return {}
+    result[head] = form
+    for i, p in enumerate(agreeing):
+        wanted = {"nomn"} | ({h.tag.number} if h.tag.number else set())
+        if h.tag.number != "plur" and h.tag.gender:
+            wanted.add(h.tag.gender)
+        adj = _inflect(p, wanted) or _inflect(p, {"nomn"})
+        if adj is not None:
+            result[i] = adj
+    return result
+
+
+def _before_acronym(parses: list[list[Any]]) -> dict[int, str]:
+    """Adjectives before an indeclinable acronym head: nominative, keeping their own gender."""
+    result: dict[int, str] = {}
+    for i, options in enumerate(parses):
+        adjs = [p for p in options if p.tag.POS in _ADJ]
+        adjs.sort(key=lambda p: (p.tag.number != "plur", p.score), reverse=True)
+        wanted = {"nomn"} | ({adjs[0].tag.number} if adjs[0].tag.number else set())
+        if adjs[0].tag.gender and adjs[0].tag.number != "plur":
+            wanted.add(adjs[0].tag.gender)
+        form = _inflect(adjs[0], wanted)
+        if form is None:
+            return {}
+        result[i] = form
+    return result
+
+
+def _strip_possessive(text: str, lang: str | None) -> str:
+    for ending in _table()["possessive"].get(lang or "", ()):
+        if text.endswith(ending) and len(text) > len(ending) + 1:
+            return text[: -len(ending)]
+    return text
+
+
+@lru_cache(maxsize=100_000)
+def normalize(text: str, type: str, lang: str | None) -> str:
+    """Nominative, lemma-normalized form of an entity mention (see the module doc)."""
+    text = _strip_possessive(_clean(text), lang)
+    an = analyzer(lang)
+    if an is None or not text:
+        return text
+    words = list(_WORD.finditer(text))
+    if not words:
+        return text
+    forms = _person(words, lang or "", an) if type == "PER" else _phrase(words, type, an)
+    if not forms:
+        return text
+    out: list[str] = []
+    pos_ = 0
+    for i, m in enumerate(words):
+        out.append(text[pos_ : m.start()])
+        out.append(_restore_case(m.group(), forms[i]) if i in forms else m.group())
+        pos_ = m.end()
+    out.append(text[pos_:])
+    return "".join(out)
