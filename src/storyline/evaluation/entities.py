@@ -17,26 +17,17 @@ together, and measure:
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import storyline
 from storyline.assemble.linking import EntityLinker
+from storyline.evaluation.corpus import shared_dir
 from storyline.nlp.annotations import EntityMention
 from storyline.nlp.morph import normalize
 from storyline.nlp.roles import attach_roles
-
-
-def shared_dir() -> Path:
-    """``$STORYLINE_SHARED``, else the ``shared/`` folder next to the repository."""
-    env = os.environ.get("STORYLINE_SHARED")
-    if env:
-        return Path(env)
-    return Path(storyline.__file__).resolve().parents[2].parent / "shared"
 
 
 def dev_dir() -> Path:

@@ -35,7 +35,6 @@ All scores come from :func:`storyline.evaluation.scoring.score_by_label`.
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -43,21 +42,12 @@ from typing import Annotated, Any
 
 import typer
 
-import storyline
-from storyline.evaluation.corpus import LabeledText, span_items
+from storyline.evaluation.corpus import LabeledText, shared_dir, span_items
 from storyline.evaluation.scoring import Score, score_by_label
 
 CORPORA = ("factrueval", "ner-uk", "dev")
 SCORED_TYPES = ("PER", "ORG", "LOC")
 DEV_LANGS = ("ru", "uk", "en")
-
-
-def shared_dir() -> Path:
-    """``$STORYLINE_SHARED``, or the ``shared/`` folder beside the repository."""
-    env = os.environ.get("STORYLINE_SHARED")
-    if env:
-        return Path(env)
-    return Path(storyline.__file__).resolve().parents[2].parent / "shared"
 
 
 def default_path(corpus: str, split: str | None = None) -> Path:

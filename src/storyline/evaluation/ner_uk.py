@@ -25,9 +25,7 @@ _NO_SPACE_BEFORE = {",", ".", ";", ":", "!", "?", ")", "]", "}", "»", "…", "%
 _NO_SPACE_AFTER = {"(", "[", "{", "«"}
 
 
-def _block_to_text(
-    doc_id: str, block: list[tuple[str, str]], types: dict[str, str]
-) -> LabeledText:
+def _block_to_text(doc_id: str, block: list[tuple[str, str]], types: dict[str, str]) -> LabeledText:
     parts: list[str] = []
     offsets: list[tuple[int, int]] = []
     pos = 0

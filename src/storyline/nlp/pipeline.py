@@ -1,0 +1,52 @@
+"""The annotate stage: one article in, its :class:`Annotations` out.
+
+Pure and per-article, so it runs the same in-process, in a worker pool or on
+a cluster. Offsets point into ``article.text`` (the cleaned body), as the
+export contract says. Components run in a fixed order, each a function of
+values: sentences → entities (NER, then roles attached to people, then roles
+used on their own) → dates → durations.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from storyline.document import Article
+from storyline.nlp import roles, segment
+from storyline.nlp.annotations import Annotations
+from storyline.nlp.dates import find_dates
+from storyline.nlp.durations import find_durations
+from storyline.nlp.ner.registry import recognize
+
+_EXACT = ("minute", "hour", "day")
+
+
+def date_reference(article: Article) -> tuple[date | None, date | None]:
+    """``(published, anchor)`` for resolving the page's dates.
+
+    Only a publication day the page states counts as ``published``; an inferred
+    or month-precise one is an ``anchor``, so dates resolved against it are
+    marked inferred too.
+    """
+    if article.published is None:
+        return None, None
+    day = article.published.date()
+    if article.published_precision in _EXACT and not article.published_inferred:
+        return day, None
+    return None, day
+
+
+def annotate(article: Article) -> Annotations:
+    text, lang = article.text, article.lang
+    mentions = roles.attach_roles(text, recognize(text, lang), lang)
+    references = roles.find_role_references(text, mentions, lang)
+    entities = tuple(sorted((*mentions, *references), key=lambda m: (m.start, m.end)))
+    published, anchor = date_reference(article)
+    return Annotations(
+        article_id=article.id,
+        lang=lang,
+        sentences=segment.sentences(text, lang),
+        entities=entities,
+        dates=find_dates(text, published, lang, anchor=anchor),
+        durations=find_durations(text, lang),
+    )
