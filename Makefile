@@ -51,8 +51,10 @@ format: dev-install
 	$(BIN)/ruff format src tests bench eval
 	$(BIN)/ruff check --fix src tests bench eval
 
-bench: install  ## ingest speed and memory on >= 2,000 pages; writes bench/results/ingest.json
+bench: install  ## speed and memory: ingest of >= 2,000 pages, and the annotate stage; bench/results/
 	$(BIN)/python bench/ingest_bench.py --out bench/results/ingest.json
+	$(BIN)/python bench/ingest_bench.py --no-annotate --out bench/results/ingest-extract-only.json
+	$(BIN)/python bench/annotate_bench.py --out bench/results/annotate.json
 
 lock: $(BIN)/python  ## re-pin runtime dependencies from pyproject.toml
 	rm -rf build/lock-venv && $(PYTHON) -m venv build/lock-venv
