@@ -1,0 +1,161 @@
+"""Ukrainian named-entity recognition: a small spaCy NER model trained on NER-UK 2.0.
+
+No registry package ships a Ukrainian NER model, and the Russian one (slovnet)
+reads Ukrainian poorly, so we train our own (``train/uk_ner.py``; model card in
+``storyline/models/uk_ner/MODEL.md``). Ukrainian inflects names heavily
+(«Столтенберга», «Женеві»), which hash embeddings of surface forms handle badly,
+so every token also carries pymorphy3-uk signals: its lemma (as ``NORM``) and a
+compact morphological tag (as ``TAG``: part of speech, the Name/Surn/Patr/Abbr/
+Fixd flags of any parse, animacy, case, whether the dictionary knows the word, and
+whether the lemma is a country or city name of the gazetteer stored in the model).
+
+:func:`tag_uk` takes raw text (an article body): it tokenizes with a regular
+expression (the same one the training script uses), runs the model and returns
+``(start, end, type)`` character spans with type PER, ORG or LOC. The model is
+loaded once per process, on first use.
+
+Licence: the code is MIT; the shipped model is trained on NER-UK (CC BY-NC-SA
+4.0) and so is non-commercial (see MODEL.md).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "uk_ner"
+TYPES = frozenset({"PER", "ORG", "LOC"})
+
+# Words keep inner apostrophes (м'ясо, Мар’яна) and hyphens (Івано-Франківськ);
+# numbers keep inner dots/commas (10.01.2022, 1,5); anything else is one character.
+TOKEN_RE = re.compile(r"\d+(?:[.,:]\d+)*|\w+(?:['’ʼ`-]\w+)*|[^\w\s]")
+_FLAGS = ("Name", "Surn", "Patr", "Abbr", "Fixd")
+_CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct"})
+
+
+def tokenize(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each token of ``text``."""
+    return [m.span() for m in TOKEN_RE.finditer(text)]
+
+
+@lru_cache(maxsize=1)
+def _morph() -> Any:
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang="uk")
+
+
+@lru_cache(maxsize=200_000)
+def morph_features(word: str) -> tuple[str, str]:
+    """``(lemma, tag)`` of a token: pymorphy3-uk's reading, folded into two strings."""
+    if not any(ch.isalpha() for ch in word):
+        return word.lower(), "NUM" if word[:1].isdigit() else "PUNCT"
+    morph = _morph()
+    parses = morph.parse(word.replace("’", "'").replace("ʼ", "'"))
+    best = parses[0]
+    flags = {flag for p in parses for flag in _FLAGS if flag in p.tag}
+    case = next((g for g in best.tag.grammemes if g in _CASES), "")
+    animacy = "anim" if "anim" in best.tag else ""
+    known = "k" if morph.word_is_known(word.lower()) else "u"
+    tag = "|".join([str(best.tag.POS or "X"), *sorted(flags), animacy, case, known])
+    return best.normal_form, tag
+
+
+def make_doc(nlp: Language, text: str, spans: list[tuple[int, int]] | None = None) -> Doc:
+    """A spaCy ``Doc`` of ``text`` with our tokens and the morphological features set."""
+    import numpy
+    from spacy.attrs import NORM, TAG
+    from spacy.tokens import Doc
+
+    spans = tokenize(text) if spans is None else spans
+    words = [text[s:e] for s, e in spans]
+    spaces = [
+        index + 1 < len(spans) and spans[index + 1][0] > end
+        for index, (_start, end) in enumerate(spans)
+    ]
+    doc = Doc(nlp.vocab, words=words, spaces=spaces)
+    ids = _feature_ids(nlp)
+    if len(ids) > 200_000:  # a long-running process: keep the cache bounded
+        ids.clear()
+    for word in words:
+        if word not in ids:
+            lemma, tag = morph_features(word)
+            if lemma in _places(nlp) and word[:1].isupper():
+                tag = f"{tag}|geo"
+            ids[word] = (nlp.vocab.strings.add(lemma), nlp.vocab.strings.add(tag))
+    doc.from_array([NORM, TAG], numpy.array([ids[w] for w in words], dtype="uint64"))
+    return doc
+
+
+_ids_by_model: dict[int, dict[str, tuple[int, int]]] = {}
+
+
+def _feature_ids(nlp: Language) -> dict[str, tuple[int, int]]:
+    """word → (NORM, TAG) string ids in ``nlp``'s vocabulary, filled as words come."""
+    return _ids_by_model.setdefault(id(nlp), {})
+
+
+_places_by_model: dict[int, frozenset[str]] = {}
+
+
+def _places(nlp: Language) -> frozenset[str]:
+    """Lemmas of country and city names stored in the model's meta (``uk_places``), if any."""
+    key = id(nlp)
+    if key not in _places_by_model:
+        _places_by_model[key] = frozenset(nlp.meta.get("uk_places", ()))
+    return _places_by_model[key]
+
+
+_lock = threading.Lock()
+_nlp: Language | None = None
+
+
+def load_model(path: Path = MODEL_DIR) -> Language:
+    global _nlp
+    with _lock:
+        if _nlp is None or path != MODEL_DIR:
+            import spacy
+
+            nlp = spacy.load(path)
+            if path != MODEL_DIR:
+                return nlp
+            _nlp = nlp
+        return _nlp
+
+
+_LINE_RE = re.compile(r"[^\n]+")
+
+
+def tag_doc(nlp: Language, text: str) -> list[tuple[int, int, str]]:
+    """Entities of ``text`` by ``nlp``, line by line: no entity crosses a line break."""
+    lines: list[list[tuple[int, int]]] = []
+    for line in _LINE_RE.finditer(text):
+        offset = line.start()
+        spans = [(offset + s, offset + e) for s, e in tokenize(line.group())]
+        if spans:
+            lines.append(spans)
+    if not lines:
+        return []
+    docs = [make_doc(nlp, text, spans) for spans in lines]
+    for _name, component in nlp.pipeline:
+        docs = list(component.pipe(docs))
+    return [
+        (spans[ent.start][0], spans[ent.end - 1][1], ent.label_)
+        for spans, doc in zip(lines, docs, strict=True)
+        for ent in doc.ents
+        if ent.label_ in TYPES
+    ]
+
+
+def tag_uk(text: str) -> list[tuple[int, int, str]]:
+    """Named entities of a Ukrainian text: ``(start, end, type)`` with type PER, ORG or LOC."""
+    if not text.strip():
+        return []
+    return tag_doc(load_model(), text)

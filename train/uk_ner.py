@@ -1,0 +1,264 @@
+"""Train the Ukrainian NER model shipped in ``src/storyline/models/uk_ner``.
+
+Reads NER-UK 2.0 (``train.iob``) from the shared corpora folder, holds out a
+dev part of it (10%, in contiguous chunks, so dev sentences come from documents
+the model never saw), trains a spaCy tok2vec + NER pipeline on the rest with the
+features of :mod:`storyline.nlp.ner.uk`, keeps the epoch that scores best on dev,
+writes it to ``--out`` and, with ``--test``, reports its score on ``test.iob``.
+The test split is never used for any choice. Everything is seeded; single thread.
+
+    nice -n 10 .venv/bin/python train/uk_ner.py            # the shipped model
+    .venv/bin/python train/uk_ner.py --features plain --out /tmp/plain   # ablation
+
+See ``train/README.md``.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
+
+import argparse
+import json
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from storyline.evaluation.corpus import shared_dir  # noqa: E402
+from storyline.evaluation.ner_uk import evaluate, read_ner_uk  # noqa: E402
+from storyline.nlp.ner import uk  # noqa: E402
+
+DEFAULT_CORPUS = shared_dir() / "corpora" / "ner-uk" / "v2.0" / "iob"
+
+FEATURE_SETS = {
+    # NORM is the pymorphy3 lemma, TAG the compact morphological tag (see uk.make_doc).
+    "morph": (
+        ["NORM", "LOWER", "PREFIX", "SUFFIX", "SHAPE", "TAG"],
+        [5000, 5000, 1000, 2500, 500, 1000],
+    ),
+    # spaCy's defaults on surface forms only, for comparison (NORM is then the lowercase form).
+    "plain": (["NORM", "PREFIX", "SUFFIX", "SHAPE"], [5000, 1000, 2500, 500]),
+}
+
+
+def place_lemmas() -> list[str]:
+    """Lemmas of one-word country and city names in Ukrainian, from CLDR (babel), at train time."""
+    from babel import Locale
+
+    locale = Locale("uk")
+    names = set(locale.territories.values())
+    names |= {zone["city"] for zone in locale.time_zones.values() if zone.get("city")}
+    single = {name for name in names if " " not in name and "," not in name}
+    return sorted({uk.morph_features(name)[0] for name in single})
+
+
+def model_config(
+    features: str, width: int, depth: int, hidden: int = 64, window: int = 1, extra: bool = False
+) -> dict:
+    attrs, rows = FEATURE_SETS[features]
+    return {
+        "@architectures": "spacy.TransitionBasedParser.v2",
+        "state_type": "ner",
+        "extra_state_tokens": extra,
+        "hidden_width": hidden,
+        "maxout_pieces": 2,
+        "use_upper": True,
+        "nO": None,
+        "tok2vec": {
+            "@architectures": "spacy.Tok2Vec.v2",
+            "embed": {
+                "@architectures": "spacy.MultiHashEmbed.v2",
+                "width": width,
+                "attrs": attrs,
+                "rows": rows,
+                "include_static_vectors": False,
+            },
+            "encode": {
+                "@architectures": "spacy.MaxoutWindowEncoder.v2",
+                "width": width,
+                "depth": depth,
+                "window_size": window,
+                "maxout_pieces": 3,
+            },
+        },
+    }
+
+
+def split_dev(texts: list, fraction_chunks: int = 20) -> tuple[list, list]:
+    """Train/dev: the file cut into 20 contiguous chunks; chunks 9 and 19 are dev (10%)."""
+    size = -(-len(texts) // fraction_chunks)
+    train, dev = [], []
+    for index, item in enumerate(texts):
+        (dev if (index // size) % 10 == 9 else train).append(item)
+    return train, dev
+
+
+def make_plain_doc(nlp, text: str):
+    """A doc with our tokenizer but spaCy's own NORM (lowercase) and no TAG."""
+    from spacy.tokens import Doc
+
+    spans = uk.tokenize(text)
+    words = [text[s:e] for s, e in spans]
+    spaces = [i + 1 < len(spans) and spans[i + 1][0] > e for i, (_s, e) in enumerate(spans)]
+    return Doc(nlp.vocab, words=words, spaces=spaces)
+
+
+def to_examples(nlp, texts, features: str):
+    from spacy.training import Example
+
+    examples, dropped = [], 0
+    for item in texts:
+        doc = uk.make_doc(nlp, item.text) if features == "morph" else make_plain_doc(nlp, item.text)
+        assert doc.text == item.text, item.doc_id
+        ents = []
+        for start, end, label in item.spans:
+            if doc.char_span(start, end) is None:
+                dropped += 1
+                continue
+            ents.append((start, end, label))
+        examples.append(Example.from_dict(doc, {"entities": ents}))
+    return examples, dropped
+
+
+def tagger_for(nlp, features: str):
+    def tag(text: str):
+        if features == "morph":
+            return uk.tag_doc(nlp, text)
+        spans = uk.tokenize(text)
+        if not spans:
+            return []
+        doc = nlp.get_pipe("ner")(make_plain_doc(nlp, text))
+        return [(spans[e.start][0], spans[e.end - 1][1], e.label_) for e in doc.ents]
+
+    return tag
+
+
+def report(name: str, scores) -> dict:
+    table = {label: s.as_dict() for label, s in scores.items()}
+    line = "  ".join(f"{k} {v['f1']:.4f}" for k, v in table.items())
+    print(f"{name}: {line}", flush=True)
+    return table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--out", type=Path, default=uk.MODEL_DIR)
+    parser.add_argument("--features", choices=sorted(FEATURE_SETS), default="morph")
+    parser.add_argument("--width", type=int, default=64)
+    parser.add_argument("--depth", type=int, default=3)
+    parser.add_argument("--hidden", type=int, default=64, help="NER state layer width")
+    parser.add_argument("--window", type=int, default=1, help="CNN window (tokens each side)")
+    parser.add_argument("--extra-state", action="store_true", help="NER state sees more tokens")
+    parser.add_argument("--epochs", type=int, default=25)
+    parser.add_argument("--patience", type=int, default=6)
+    parser.add_argument("--dropout", type=float, default=0.15)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--no-gazetteer", action="store_true", help="no country/city flag")
+    parser.add_argument(
+        "--full",
+        type=int,
+        metavar="EPOCHS",
+        help="train on all of train.iob (dev included) for EPOCHS epochs, no selection: "
+        "the final step, with the epoch count a dev run chose",
+    )
+    parser.add_argument("--test", action="store_true", help="score the chosen model on test")
+    args = parser.parse_args()
+
+    import spacy
+    from spacy.util import compounding, fix_random_seed, minibatch
+    from thinc.api import Adam
+
+    random.seed(args.seed)
+    fix_random_seed(args.seed)
+    started = time.time()
+
+    texts = list(read_ner_uk(args.corpus / "train.iob"))
+    train_texts, dev_texts = split_dev(texts)
+    if args.full:
+        train_texts, args.epochs, args.patience = texts, args.full, args.full
+    print(f"{len(train_texts)} train blocks, {len(dev_texts)} dev blocks", flush=True)
+
+    nlp = spacy.blank("uk")
+    if args.features == "morph" and not args.no_gazetteer:
+        nlp.meta["uk_places"] = place_lemmas()
+    nlp.add_pipe(
+        "ner",
+        config={
+            "model": model_config(
+                args.features, args.width, args.depth, args.hidden, args.window, args.extra_state
+            )
+        },
+    )
+    train_examples, dropped = to_examples(nlp, train_texts, args.features)
+    print(f"examples ready ({dropped} spans off token boundaries dropped)", flush=True)
+
+    optimizer = Adam(
+        learn_rate=0.001, L2=1e-6, grad_clip=1.0, use_averages=True, L2_is_weight_decay=True
+    )
+    nlp.initialize(lambda: train_examples, sgd=optimizer)
+    tag = tagger_for(nlp, args.features)
+
+    best_f1, best_epoch, history = -1.0, 0, []
+    with tempfile.TemporaryDirectory() as tmp:
+        best_path = Path(tmp) / "best"
+        for epoch in range(1, args.epochs + 1):
+            random.shuffle(train_examples)
+            losses: dict[str, float] = {}
+            for batch in minibatch(train_examples, size=compounding(4.0, 32.0, 1.001)):
+                nlp.update(batch, drop=args.dropout, sgd=optimizer, losses=losses)
+            with nlp.use_params(optimizer.averages):
+                scores = evaluate(dev_texts, tag)
+                f1 = scores["micro"].f1
+                history.append(
+                    {"epoch": epoch, "loss": round(float(losses["ner"]), 1), "dev_f1": f1}
+                )
+                report(f"epoch {epoch:2d} loss {losses['ner']:.0f} dev", scores)
+                if f1 > best_f1 or args.full:
+                    best_f1, best_epoch = f1, epoch
+                    nlp.to_disk(best_path)
+            if epoch - best_epoch >= args.patience:
+                break
+        nlp = spacy.load(best_path)
+        if args.out.exists():
+            for child in args.out.iterdir():
+                if child.name != "MODEL.md":
+                    shutil.rmtree(child) if child.is_dir() else child.unlink()
+        nlp.to_disk(args.out)
+
+    result = {
+        "features": args.features,
+        "width": args.width,
+        "depth": args.depth,
+        "hidden": args.hidden,
+        "window": args.window,
+        "extra_state": args.extra_state,
+        "dropout": args.dropout,
+        "seed": args.seed,
+        "gazetteer": bool(nlp.meta.get("uk_places")),
+        "best_epoch": best_epoch,
+        "trained_on": "all of train.iob (dev scores are on seen data)"
+        if args.full
+        else "train minus dev",
+        "history": history,
+        "dev": report("best dev", evaluate(dev_texts, tagger_for(nlp, args.features))),
+        "train_seconds": round(time.time() - started),
+    }
+    if args.test:
+        test_texts = list(read_ner_uk(args.corpus / "test.iob"))
+        result["test"] = report("test", evaluate(test_texts, tagger_for(nlp, args.features)))
+    (args.out / "scores.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
+    print(f"wrote {args.out} in {result['train_seconds']} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()
