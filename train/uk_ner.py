@@ -62,9 +62,35 @@ def place_lemmas() -> list[str]:
 
 
 def model_config(
-    features: str, width: int, depth: int, hidden: int = 64, window: int = 1, extra: bool = False
+    features: str,
+    width: int,
+    depth: int,
+    hidden: int = 64,
+    window: int = 1,
+    extra: bool = False,
+    chars: int = 0,
+    char_dim: int = 16,
+    pieces: int = 3,
 ) -> dict:
     attrs, rows = FEATURE_SETS[features]
+    embed = {
+        "@architectures": "spacy.MultiHashEmbed.v2",
+        "width": width,
+        "attrs": attrs,
+        "rows": rows,
+        "include_static_vectors": False,
+    }
+    if (
+        chars
+    ):  # hashed attributes + character (UTF-8 byte) embeddings, see uk.register_architectures
+        embed = {
+            "@architectures": "storyline.HashCharEmbed.v1",
+            "width": width,
+            "attrs": attrs,
+            "rows": rows,
+            "nM": char_dim,
+            "nC": chars,
+        }
     return {
         "@architectures": "spacy.TransitionBasedParser.v2",
         "state_type": "ner",
@@ -75,19 +101,13 @@ def model_config(
         "nO": None,
         "tok2vec": {
             "@architectures": "spacy.Tok2Vec.v2",
-            "embed": {
-                "@architectures": "spacy.MultiHashEmbed.v2",
-                "width": width,
-                "attrs": attrs,
-                "rows": rows,
-                "include_static_vectors": False,
-            },
+            "embed": embed,
             "encode": {
                 "@architectures": "spacy.MaxoutWindowEncoder.v2",
                 "width": width,
                 "depth": depth,
                 "window_size": window,
-                "maxout_pieces": 3,
+                "maxout_pieces": pieces,
             },
         },
     }
@@ -159,6 +179,14 @@ def main() -> None:
     parser.add_argument("--hidden", type=int, default=64, help="NER state layer width")
     parser.add_argument("--window", type=int, default=1, help="CNN window (tokens each side)")
     parser.add_argument("--extra-state", action="store_true", help="NER state sees more tokens")
+    parser.add_argument(
+        "--chars",
+        type=int,
+        default=0,
+        help="UTF-8 bytes per word to embed (0: no character embedding)",
+    )
+    parser.add_argument("--char-dim", type=int, default=16, help="dimensions per embedded byte")
+    parser.add_argument("--pieces", type=int, default=3, help="maxout pieces of the CNN layers")
     parser.add_argument("--epochs", type=int, default=25)
     parser.add_argument("--patience", type=int, default=6)
     parser.add_argument("--dropout", type=float, default=0.15)
@@ -178,6 +206,7 @@ def main() -> None:
     from spacy.util import compounding, fix_random_seed, minibatch
     from thinc.api import Adam
 
+    uk.register_architectures()
     random.seed(args.seed)
     fix_random_seed(args.seed)
     started = time.time()
@@ -195,7 +224,15 @@ def main() -> None:
         "ner",
         config={
             "model": model_config(
-                args.features, args.width, args.depth, args.hidden, args.window, args.extra_state
+                args.features,
+                args.width,
+                args.depth,
+                args.hidden,
+                args.window,
+                args.extra_state,
+                args.chars,
+                args.char_dim,
+                args.pieces,
             )
         },
     )
@@ -220,7 +257,11 @@ def main() -> None:
                 scores = evaluate(dev_texts, tag)
                 f1 = scores["micro"].f1
                 history.append(
-                    {"epoch": epoch, "loss": round(float(losses["ner"]), 1), "dev_f1": f1}
+                    {
+                        "epoch": epoch,
+                        "loss": round(float(losses["ner"]), 1),
+                        "dev_f1": round(float(f1), 4),
+                    }
                 )
                 report(f"epoch {epoch:2d} loss {losses['ner']:.0f} dev", scores)
                 if f1 > best_f1 or args.full:
@@ -242,6 +283,9 @@ def main() -> None:
         "hidden": args.hidden,
         "window": args.window,
         "extra_state": args.extra_state,
+        "chars": args.chars,
+        "char_dim": args.char_dim,
+        "pieces": args.pieces,
         "dropout": args.dropout,
         "seed": args.seed,
         "gazetteer": bool(nlp.meta.get("uk_places")),

@@ -1,7 +1,8 @@
 """The export contract (``shared/spec/export.md``, schema 1): everything leaves in one shape.
 
 Records are plain dicts built by one function per kind, so the JSONL, JSON and
-CSV writers cannot drift apart.
+CSV writers cannot drift apart. Everything streams: articles go out a page at a
+time with their annotations fetched per page, entities from one streamed query.
 """
 
 from __future__ import annotations
@@ -9,14 +10,17 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Literal
 
 from storyline.document import Article
-from storyline.store import Store
+from storyline.store import ArticleAnnotations, EntitySummary, Store
 
 SCHEMA = 1
 KINDS = ("articles", "entities", "stories", "events", "quotes")
+PLURAL = dict(zip(("article", "entity", "story", "event", "quote"), KINDS, strict=True))
+"""Record ``kind`` → its group in ``--format json`` and its file name in ``--format csv``."""
 What = Literal["all", "articles", "stories", "events", "entities", "quotes"]
 Format = Literal["jsonl", "json", "csv"]
 
@@ -32,7 +36,10 @@ def format_published(article: Article) -> str | None:
     return article.published.isoformat()
 
 
-def article_record(article: Article) -> dict[str, Any]:
+def article_record(
+    article: Article, annotations: ArticleAnnotations | None = None
+) -> dict[str, Any]:
+    """An ``article`` record; ``annotations`` from :meth:`Store.article_annotations`."""
     return {
         "kind": "article",
         "schema": SCHEMA,
@@ -52,43 +59,75 @@ def article_record(article: Article) -> dict[str, Any]:
         "published_inferred": article.published_inferred,
         "duplicate_of": article.duplicate_of,
         "story_id": None,
-        "entities": [],
-        "dates": [],
+        "entities": list(annotations.entities) if annotations is not None else [],
+        "dates": list(annotations.dates) if annotations is not None else [],
         "quotes": [],
+    }
+
+
+def entity_record(entity: EntitySummary) -> dict[str, Any]:
+    return {
+        "kind": "entity",
+        "schema": SCHEMA,
+        "id": entity.id,
+        "type": entity.type,
+        "name": entity.name,
+        "names": dict(entity.names),
+        "aliases": list(entity.aliases),
+        "roles": list(entity.roles),
+        "mentions": entity.mentions,
+        "articles": entity.articles,
     }
 
 
 _PAGE = 500
 
 
-def _articles(store: Store) -> Iterator[Article]:
+def _article_records(store: Store) -> Iterator[dict[str, Any]]:
     offset = 0
     while page := store.articles(limit=_PAGE, offset=offset):
-        yield from page
+        found = store.articles_annotations(a.id for a in page)
+        for article in page:
+            yield article_record(article, found[article.id])
         offset += len(page)
 
 
 def records(store: Store, what: What = "all") -> Iterator[dict[str, Any]]:
     """Every record of the chosen kinds, in the contract's order."""
     if what in ("all", "articles"):
-        yield from map(article_record, _articles(store))
-    # entities, stories, events and quotes arrive with the stages that produce them
+        yield from _article_records(store)
+    if what in ("all", "entities"):
+        yield from map(entity_record, store.iter_entity_rows())
+    # stories, events and quotes arrive with the stages that produce them
+
+
+@contextmanager
+def _closing(items: Iterable[dict[str, Any]]) -> Iterator[Iterable[dict[str, Any]]]:
+    """Close a generator of records when writing stops early (it may hold a connection)."""
+    try:
+        yield items
+    finally:
+        close = getattr(items, "close", None)
+        if close is not None:
+            close()
 
 
 def write_jsonl(items: Iterable[dict[str, Any]], out: IO[str]) -> int:
     n = 0
-    for record in items:
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        n += 1
+    with _closing(items):
+        for record in items:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            n += 1
     return n
 
 
 def write_json(items: Iterable[dict[str, Any]], out: IO[str]) -> int:
     grouped: dict[str, Any] = {"schema": SCHEMA, **{kind: [] for kind in KINDS}}
     n = 0
-    for record in items:
-        grouped[record["kind"] + "s"].append(record)
-        n += 1
+    with _closing(items):
+        for record in items:
+            grouped[PLURAL[record["kind"]]].append(record)
+            n += 1
     json.dump(grouped, out, ensure_ascii=False, indent=1)
     out.write("\n")
     return n
@@ -108,15 +147,16 @@ def write_csv(items: Iterable[dict[str, Any]], out_dir: Path) -> int:
     files: dict[str, tuple[IO[str], csv.DictWriter[str]]] = {}
     n = 0
     try:
-        for record in items:
-            kind = record["kind"] + "s"
-            if kind not in files:
-                handle = (out_dir / f"{kind}.csv").open("w", encoding="utf-8", newline="")
-                writer = csv.DictWriter(handle, fieldnames=list(record))
-                writer.writeheader()
-                files[kind] = (handle, writer)
-            files[kind][1].writerow({k: _csv_value(v) for k, v in record.items()})
-            n += 1
+        with _closing(items):
+            for record in items:
+                kind = PLURAL[record["kind"]]
+                if kind not in files:
+                    handle = (out_dir / f"{kind}.csv").open("w", encoding="utf-8", newline="")
+                    writer = csv.DictWriter(handle, fieldnames=list(record))
+                    writer.writeheader()
+                    files[kind] = (handle, writer)
+                files[kind][1].writerow({k: _csv_value(v) for k, v in record.items()})
+                n += 1
     finally:
         for handle, _ in files.values():
             handle.close()

@@ -1,9 +1,11 @@
-"""The ingest stage: inputs → clean articles in the store.
+"""The ingest stage: inputs → clean, annotated articles in the store.
 
-Documents are read in order, grouped in chunks; each chunk is extracted (in a
-process pool when ``workers > 1``: extraction is pure), then written one
-article per transaction by this process alone, so a killed batch leaves only
-whole articles and a re-run skips what is already stored.
+Documents are read in order, grouped in chunks; each chunk is extracted and
+annotated (in a process pool when ``workers > 1``: both stages are pure), then
+deduplicated, linked to canonical entities and written — article, mentions,
+dates and the entities they touch in one transaction — by this process alone,
+so a killed batch leaves only whole articles and a re-run skips what is
+already stored.
 
 Cross-page line repetition (the strongest boilerplate signal for plain-text
 dumps) is counted per outlet over everything read so far in the batch, so later
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import PurePath
 
+from storyline.assemble.linking import CanonicalEntity, EntityLinker
 from storyline.config import Settings
 from storyline.dedup import NearDuplicateIndex, minhash, to_bytes
 from storyline.document import Article, RawDocument
@@ -31,6 +34,8 @@ from storyline.extract.article import extract_article
 from storyline.extract.decode import decode
 from storyline.extract.outlet import outlet_from_url
 from storyline.extract.text import LineStats, count_lines
+from storyline.nlp.annotations import Annotations
+from storyline.nlp.pipeline import annotate as annotate_article
 from storyline.sources import iter_documents
 from storyline.store import Store
 
@@ -54,15 +59,22 @@ Progress = Callable[[str, str], None]
 """Called once per input unit with (source, outcome): ingested|duplicate|known|failed."""
 
 
-def _extract_one(
-    raw: RawDocument, languages: tuple[str, ...], stats: LineStats | None
-) -> Article | InputError:
+Processed = tuple[Article, Annotations | None]
+
+
+def process_one(
+    raw: RawDocument, languages: tuple[str, ...], stats: LineStats | None, annotate: bool = True
+) -> Processed | InputError:
+    """Extract and annotate one document; every failure becomes a value, never an exception."""
+    stage = "extraction"
     try:
-        return extract_article(raw, languages=languages, stats=stats)
+        article = extract_article(raw, languages=languages, stats=stats)
+        stage = "annotation"
+        return article, annotate_article(article) if annotate else None
     except InputError as error:
         return error
     except Exception as error:  # one odd page must not end a batch
-        return InputError(raw.source, f"extraction failed ({type(error).__name__}: {error})")
+        return InputError(raw.source, f"{stage} failed ({type(error).__name__}: {error})")
 
 
 def _chunks(
@@ -122,6 +134,23 @@ class _Deduplicator:
         return article, to_bytes(signature) if signature is not None else None
 
 
+class _Linker:
+    """The store's entity linker, loaded on first use (a batch of known pages never needs it)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.linker: EntityLinker | None = None
+
+    def link(
+        self, article: Article, annotations: Annotations
+    ) -> tuple[list[str], list[CanonicalEntity]]:
+        if self.linker is None:
+            self.linker = EntityLinker(self.store.load_entities())
+        ids = self.linker.link_article(article.id, annotations.entities, article.text)
+        touched = [self.linker.entity(i) for i in dict.fromkeys(ids) if i]
+        return ids, touched
+
+
 def ingest(
     inputs: Iterable[str],
     store: Store,
@@ -130,11 +159,13 @@ def ingest(
     workers: int = 1,
     progress: Progress | None = None,
     stdin: object | None = None,
+    annotate: bool = True,
 ) -> IngestReport:
-    """Read, extract, deduplicate and store every article in ``inputs``."""
+    """Read, extract, annotate, deduplicate, link and store every article in ``inputs``."""
     report = IngestReport()
     note = progress or (lambda source, outcome: None)
     dedup = _Deduplicator(store)
+    linker = _Linker(store)
     stats: dict[str, LineStats] = {}
     pool: Executor | None = None
     if workers > 1:
@@ -163,18 +194,29 @@ def ingest(
             _count_chunk(stats, fresh)
             page_stats = [stats.get(outlet_key(raw)) for raw in fresh]
             languages = [settings.languages] * len(fresh)
-            results: Iterable[Article | InputError] = (
-                map(_extract_one, fresh, languages, page_stats)
+            flags = [annotate] * len(fresh)
+            results: Iterable[Processed | InputError] = (
+                map(process_one, fresh, languages, page_stats, flags)
                 if pool is None
-                else pool.map(_extract_one, fresh, languages, page_stats, chunksize=4)
+                else pool.map(process_one, fresh, languages, page_stats, flags, chunksize=4)
             )
             for raw, result in zip(fresh, results, strict=True):
                 if isinstance(result, InputError):
                     report.failed.append(result)
                     note(raw.source, "failed")
                     continue
-                article, signature = dedup.mark(result)
-                if not store.add_article(raw, article, signature):
+                extracted, annotations = result
+                article, signature = dedup.mark(extracted)
+                ids, touched = linker.link(article, annotations) if annotations else ([], [])
+                stored = store.add_article(
+                    raw,
+                    article,
+                    signature,
+                    annotations=annotations,
+                    entity_ids=ids,
+                    entities=touched,
+                )
+                if not stored:
                     report.already_known += 1
                     note(raw.source, "known")
                     continue

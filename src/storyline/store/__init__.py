@@ -1,8 +1,9 @@
-"""The store: documents and articles in SQLite (default) or PostgreSQL.
+"""The store: documents, articles, their annotations and entities, in SQLite or PostgreSQL.
 
 >>> with Store.open("sqlite:///data/storyline.db") as store:   # doctest: +SKIP
-...     store.add_article(doc, article)
+...     store.add_article(doc, article, annotations=ann, entity_ids=ids, entities=touched)
 ...     store.articles(lang="ru", since=datetime(2022, 1, 1), limit=20)
+...     store.entity_rows(type="PER", limit=20)
 
 :meth:`Store.open` migrates the database to the schema this code knows; the
 plain constructor only connects (for tools that must not change a schema).
@@ -19,24 +20,32 @@ Time semantics:
   values; an aware bound is compared by its own wall-clock value.
 * Filters are half-open: ``since <= published < until``. Articles without a
   ``published`` value are left out when either bound is given.
+
+Entities evolve: :meth:`Store.add_article` upserts the canonical entities it is
+given, and an update never loses what was known (``names`` gain languages,
+``aliases`` and ``roles`` only grow, in first-seen order). :meth:`Store.load_entities`
+returns them in the order they were first stored, to rebuild the linker.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, NamedTuple, Self
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from storyline.assemble.linking import CanonicalEntity
 from storyline.config import database_url
 from storyline.document import Article, RawDocument
 from storyline.errors import StoreError
+from storyline.nlp.annotations import Annotations, DateMention, DurationMention, EntityMention
 from storyline.store.db import (
     WRITE,
     create_engine,
@@ -47,14 +56,96 @@ from storyline.store.db import (
     safe_url,
     store_error,
 )
-from storyline.store.models import article_table, document_table
+from storyline.store.models import (
+    article_table,
+    date_mention_table,
+    document_table,
+    duration_mention_table,
+    entity_table,
+    mention_table,
+)
 
-__all__ = ["Store", "StoreError"]
+__all__ = [
+    "ArticleAnnotations",
+    "EntityArticle",
+    "EntityDetail",
+    "EntitySummary",
+    "MentionRef",
+    "Store",
+    "StoreError",
+]
 
 _A = article_table.c
 _D = document_table.c
+_E = entity_table.c
+_M = mention_table.c
+_DM = date_mention_table.c
+_DU = duration_mention_table.c
 _ARTICLE_COLUMNS = [c for c in article_table.c if c.name != "minhash"]
+_ENTITY_COLUMNS = [_E.id, _E.type, _E.name, _E.names, _E.aliases, _E.roles]
 _IN_CHUNK = 500
+_CONTEXT = 200
+"""Longest sentence context :meth:`Store.entity_detail` gives a mention (characters)."""
+
+
+class ArticleAnnotations(NamedTuple):
+    """An article's annotations in the export contract's shapes (``article.entities/dates``)."""
+
+    entities: list[dict[str, Any]]
+    """``{"start", "end", "text", "type", "entity_id"}``; ``entity_id`` is ``None`` if unlinked."""
+    dates: list[dict[str, Any]]
+    """``{"start", "end", "text", "value", "grain"}`` and ``"inferred": True`` when inferred."""
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySummary:
+    """A canonical entity and how often the store mentions it."""
+
+    id: str
+    type: str
+    name: str
+    names: dict[str, str]
+    aliases: tuple[str, ...]
+    roles: tuple[str, ...]
+    mentions: int
+    articles: int
+    """Distinct articles with at least one mention."""
+
+    @property
+    def entity(self) -> CanonicalEntity:
+        return CanonicalEntity(self.id, self.type, self.name, self.names, self.aliases, self.roles)
+
+
+@dataclass(frozen=True, slots=True)
+class MentionRef:
+    """One mention of an entity: ``article.text[start:end]`` and the sentence around it."""
+
+    start: int
+    end: int
+    text: str
+    context: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntityArticle:
+    """An article that mentions an entity, with those mentions in text order."""
+
+    article_id: str
+    title: str | None
+    lang: str | None
+    published: datetime | None
+    mentions: tuple[MentionRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityDetail:
+    summary: EntitySummary
+    occurrences: tuple[EntityArticle, ...]
+    """Newest article first (undated last), at most the ``limit`` asked for."""
+
+    @property
+    def entity(self) -> CanonicalEntity:
+        return self.summary.entity
 
 
 class Store:
@@ -142,18 +233,43 @@ class Store:
 
     # ------------------------------------------------------------------ articles
 
-    def add_article(self, doc: RawDocument, article: Article, minhash: bytes | None = None) -> bool:
-        """Store a document and its article in one transaction.
+    def add_article(
+        self,
+        doc: RawDocument,
+        article: Article,
+        minhash: bytes | None = None,
+        *,
+        annotations: Annotations | None = None,
+        entity_ids: Sequence[str] = (),
+        entities: Sequence[CanonicalEntity] = (),
+    ) -> bool:
+        """Store a document, its article and what was found in it, in one transaction.
+
+        ``annotations`` gives the article's entity, date and duration mentions;
+        ``entity_ids[i]`` links entity mention ``i`` to a canonical entity (``""``:
+        not linked; an empty sequence: none linked). ``entities`` are upserted
+        first (created, or updated without losing names, aliases or roles), so the
+        mentions may point at them; a link to an entity neither given nor stored
+        is a constraint failure.
 
         Returns ``False`` and writes nothing when the document, the article id
         or an article for this document is already stored, so re-ingesting is
         harmless. Any failure rolls the whole transaction back: there is never
-        a document without its article, nor half an article.
+        a document without its article, nor half an article or its annotations.
         """
         sha = doc.sha256
         if article.doc_sha256 and article.doc_sha256 != sha:
             raise ValueError(
                 f"{article.id}: article.doc_sha256 {article.doc_sha256} is not the document's {sha}"
+            )
+        if annotations is not None and annotations.article_id not in ("", article.id):
+            raise ValueError(
+                f"{article.id}: annotations are for another article, {annotations.article_id}"
+            )
+        n_mentions = len(annotations.entities) if annotations is not None else 0
+        if entity_ids and len(entity_ids) != n_mentions:
+            raise ValueError(
+                f"{article.id}: {len(entity_ids)} entity ids for {n_mentions} entity mentions"
             )
         now = datetime.now(UTC)
         doc_row = {
@@ -175,6 +291,10 @@ class Store:
                 if conn.execute(self._insert_ignore(table).values(row)).first() is None:
                     tx.rollback()
                     return False
+            if entities:
+                self._upsert_entities(conn, entities, now)
+            if annotations is not None:
+                _insert_annotations(conn, article.id, annotations, entity_ids)
         return True
 
     def article(self, article_id: str) -> Article | None:
@@ -248,6 +368,215 @@ class Store:
             for article_id, signature in result:
                 yield article_id, bytes(signature)
 
+    # ------------------------------------------------------------------ annotations
+
+    def annotations(self, article_id: str) -> Annotations | None:
+        """The stored entity, date and duration mentions of an article (``None``: no article).
+
+        Sentences and tokens are not stored; the entity links are in :meth:`mention_entity_ids`.
+        """
+        with self._errors("read"), self._connect() as conn:
+            lang = conn.execute(sa.select(_A.lang).where(_A.id == article_id)).first()
+            if lang is None:
+                return None
+            ents = conn.execute(
+                sa.select(
+                    _M.start, _M.end, _M.text, _M.type, _M.normal, _M.lang, _M.role, _M.source
+                )
+                .where(_M.article_id == article_id)
+                .order_by(_M.seq)
+            )
+            entities = tuple(EntityMention(**row._mapping) for row in ents)
+            dts = conn.execute(
+                sa.select(
+                    _DM.start, _DM.end, _DM.text, _DM.value, _DM.grain, _DM.inferred, _DM.kind
+                )
+                .where(_DM.article_id == article_id)
+                .order_by(_DM.seq)
+            )
+            dates = tuple(DateMention(**row._mapping) for row in dts)
+            durs = conn.execute(
+                sa.select(_DU.start, _DU.end, _DU.text, _DU.value, _DU.approximate)
+                .where(_DU.article_id == article_id)
+                .order_by(_DU.seq)
+            )
+            durations = tuple(DurationMention(**row._mapping) for row in durs)
+        return Annotations(
+            article_id=article_id,
+            lang=lang[0],
+            entities=entities,
+            dates=dates,
+            durations=durations,
+        )
+
+    def mention_entity_ids(self, article_id: str) -> list[str]:
+        """The entity id of each entity mention of the article, in order (``""``: not linked)."""
+        stmt = sa.select(_M.entity_id).where(_M.article_id == article_id).order_by(_M.seq)
+        with self._errors("read"), self._connect() as conn:
+            return [eid or "" for eid in conn.scalars(stmt)]
+
+    def article_annotations(self, article_id: str) -> ArticleAnnotations:
+        """The article's ``entities`` and ``dates`` as the export contract shapes them.
+
+        Empty lists for an article without annotations or not stored at all.
+        """
+        return self.articles_annotations([article_id])[article_id]
+
+    def articles_annotations(self, article_ids: Iterable[str]) -> dict[str, ArticleAnnotations]:
+        """:meth:`article_annotations` for many articles in a few queries (one per table
+        and 500 ids); every id asked for is a key of the result."""
+        wanted = list(dict.fromkeys(article_ids))
+        result = {aid: ArticleAnnotations([], []) for aid in wanted}
+        with self._errors("read"), self._connect() as conn:
+            for i in range(0, len(wanted), _IN_CHUNK):
+                chunk = wanted[i : i + _IN_CHUNK]
+                ents = conn.execute(
+                    sa.select(_M.article_id, _M.start, _M.end, _M.text, _M.type, _M.entity_id)
+                    .where(_M.article_id.in_(chunk))
+                    .order_by(_M.article_id, _M.seq)
+                )
+                for row in ents:
+                    result[row.article_id].entities.append(
+                        {
+                            "start": row.start,
+                            "end": row.end,
+                            "text": row.text,
+                            "type": row.type,
+                            "entity_id": row.entity_id,
+                        }
+                    )
+                dts = conn.execute(
+                    sa.select(
+                        _DM.article_id,
+                        _DM.start,
+                        _DM.end,
+                        _DM.text,
+                        _DM.value,
+                        _DM.grain,
+                        _DM.inferred,
+                    )
+                    .where(_DM.article_id.in_(chunk))
+                    .order_by(_DM.article_id, _DM.seq)
+                )
+                for row in dts:
+                    record: dict[str, Any] = {
+                        "start": row.start,
+                        "end": row.end,
+                        "text": row.text,
+                        "value": row.value,
+                        "grain": row.grain,
+                    }
+                    if row.inferred:
+                        record["inferred"] = True
+                    result[row.article_id].dates.append(record)
+        return result
+
+    # ------------------------------------------------------------------ entities
+
+    def load_entities(self) -> list[CanonicalEntity]:
+        """Every canonical entity, in the order they were first stored (to rebuild the linker)."""
+        stmt = sa.select(*_ENTITY_COLUMNS).order_by(_E.created_seq, _E.id)
+        with self._errors("read"), self._connect() as conn:
+            return [_to_entity(row) for row in conn.execute(stmt)]
+
+    def entity(self, entity_id: str) -> CanonicalEntity | None:
+        with self._errors("read"), self._connect() as conn:
+            row = conn.execute(sa.select(*_ENTITY_COLUMNS).where(_E.id == entity_id)).first()
+        return _to_entity(row) if row is not None else None
+
+    def entity_rows(
+        self,
+        *,
+        type: str | None = None,
+        lang: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[EntitySummary]:
+        """Entities with their mention and article counts: most articles first, then most
+        mentions, then by name.
+
+        ``lang`` keeps the entities mentioned at least once in that language; the
+        counts stay over every language.
+        """
+        if limit is not None and limit < 0:
+            raise ValueError(f"limit must be >= 0, got {limit}")
+        if offset < 0:
+            raise ValueError(f"offset must be >= 0, got {offset}")
+        stmt = _entity_summaries(type, lang)
+        if offset:
+            stmt = stmt.offset(offset)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        with self._errors("read"), self._connect() as conn:
+            return [_to_summary(row) for row in conn.execute(stmt)]
+
+    def iter_entity_rows(
+        self,
+        *,
+        type: str | None = None,
+        lang: str | None = None,
+    ) -> Iterator[EntitySummary]:
+        """:meth:`entity_rows` without a limit, streamed: memory stays flat."""
+        stmt = _entity_summaries(type, lang)
+        with self._errors("read"), self._connect() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=1000).execute(stmt)
+            for row in result:
+                yield _to_summary(row)
+
+    def count_entities(
+        self,
+        type: str | None = None,
+        lang: str | None = None,
+    ) -> int:
+        stmt = _entity_filters(sa.select(sa.func.count()).select_from(entity_table), type, lang)
+        with self._errors("read"), self._connect() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
+    def entity_detail(self, entity_id: str, *, limit: int | None = None) -> EntityDetail | None:
+        """The entity, its counts, and the articles mentioning it (newest first, undated
+        last, at most ``limit``) with each mention's surface form and sentence."""
+        if limit is not None and limit < 0:
+            raise ValueError(f"limit must be >= 0, got {limit}")
+        summary_stmt = _entity_summaries(None, None).where(_E.id == entity_id)
+        in_entity = sa.select(_M.article_id).where(_M.entity_id == entity_id).distinct()
+        articles_stmt = (
+            sa.select(_A.id, _A.title, _A.lang, _A.published, _A.published_utcoffset, _A.text)
+            .where(_A.id.in_(in_entity))
+            .order_by(_A.published.desc().nulls_last(), _A.id)
+        )
+        if limit is not None:
+            articles_stmt = articles_stmt.limit(limit)
+        with self._errors("read"), self._connect() as conn:
+            row = conn.execute(summary_stmt).first()
+            if row is None:
+                return None
+            summary = _to_summary(row)
+            arts = list(conn.execute(articles_stmt))
+            spans: dict[str, list[tuple[int, int, str]]] = {a.id: [] for a in arts}
+            ids = list(spans)
+            for i in range(0, len(ids), _IN_CHUNK):
+                stmt = (
+                    sa.select(_M.article_id, _M.start, _M.end, _M.text)
+                    .where(_M.entity_id == entity_id, _M.article_id.in_(ids[i : i + _IN_CHUNK]))
+                    .order_by(_M.article_id, _M.seq)
+                )
+                for m in conn.execute(stmt):
+                    spans[m.article_id].append((m.start, m.end, m.text))
+        occurrences = tuple(
+            EntityArticle(
+                article_id=a.id,
+                title=a.title,
+                lang=a.lang,
+                published=_aware(a.published, a.published_utcoffset),
+                mentions=tuple(
+                    MentionRef(start, end, text, sentence_context(a.text, start, end))
+                    for start, end, text in spans[a.id]
+                ),
+            )
+            for a in arts
+        )
+        return EntityDetail(summary=summary, occurrences=occurrences)
+
     # ------------------------------------------------------------------ internals
 
     @contextmanager
@@ -265,6 +594,60 @@ class Store:
             yield
         except SQLAlchemyError as exc:
             raise store_error(self.url, exc, doing=doing) from exc
+
+    def _upsert_entities(
+        self, conn: Connection, entities: Sequence[CanonicalEntity], now: datetime
+    ) -> None:
+        """Create the new entities, merge the known ones (rows locked on PostgreSQL)."""
+        given = {e.id: e for e in entities}
+        found = self._locked_entities(conn, list(given))
+        new = [e for eid, e in given.items() if eid not in found]
+        if new:
+            first = conn.execute(sa.select(sa.func.coalesce(sa.func.max(_E.created_seq), 0)))
+            seq = int(first.scalar_one()) + 1
+            rows = [
+                {
+                    "id": e.id,
+                    "type": e.type,
+                    "name": e.name,
+                    "names": dict(e.names),
+                    "aliases": list(dict.fromkeys(e.aliases)),
+                    "roles": list(dict.fromkeys(e.roles)),
+                    "created_seq": seq + i,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i, e in enumerate(new)
+            ]
+            dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
+            inserted: set[str] = set()
+            for row in rows:
+                stmt = dialect.insert(entity_table).on_conflict_do_nothing().returning(_E.id)
+                inserted.update(conn.scalars(stmt.values(row)))
+            # Another writer created some of them meanwhile (PostgreSQL): merge into theirs.
+            raced = [e.id for e in new if e.id not in inserted]
+            found.update(self._locked_entities(conn, raced))
+        for eid, old in found.items():
+            merged = _merge_entity(old, given[eid])
+            if merged != old:
+                values = {
+                    "type": merged.type,
+                    "name": merged.name,
+                    "names": merged.names,
+                    "aliases": list(merged.aliases),
+                    "roles": list(merged.roles),
+                    "updated_at": now,
+                }
+                conn.execute(entity_table.update().where(_E.id == eid).values(values))
+
+    def _locked_entities(self, conn: Connection, ids: list[str]) -> dict[str, CanonicalEntity]:
+        found: dict[str, CanonicalEntity] = {}
+        for i in range(0, len(ids), _IN_CHUNK):
+            stmt = sa.select(*_ENTITY_COLUMNS).where(_E.id.in_(ids[i : i + _IN_CHUNK]))
+            if self._engine.dialect.name == "postgresql":
+                stmt = stmt.order_by(_E.id).with_for_update()
+            found.update((row.id, _to_entity(row)) for row in conn.execute(stmt))
+        return found
 
     def _insert_ignore(self, table: sa.Table) -> Any:
         """INSERT … ON CONFLICT DO NOTHING RETURNING <primary key>."""
@@ -333,6 +716,149 @@ def _article_row(
         "minhash": minhash,
         "created_at": now,
     }
+
+
+def _aware(published: datetime | None, utcoffset: int | None) -> datetime | None:
+    if published is not None and utcoffset is not None:
+        return published.replace(tzinfo=timezone(timedelta(seconds=utcoffset)))
+    return published
+
+
+def _insert_annotations(
+    conn: Connection, article_id: str, annotations: Annotations, entity_ids: Sequence[str]
+) -> None:
+    mentions = [
+        {
+            "article_id": article_id,
+            "seq": seq,
+            "start": m.start,
+            "end": m.end,
+            "text": m.text,
+            "type": m.type,
+            "normal": m.normal,
+            "lang": m.lang,
+            "role": m.role,
+            "source": m.source,
+            "entity_id": (entity_ids[seq] if entity_ids else "") or None,
+        }
+        for seq, m in enumerate(annotations.entities)
+    ]
+    dates = [
+        {
+            "article_id": article_id,
+            "seq": seq,
+            "start": d.start,
+            "end": d.end,
+            "text": d.text,
+            "value": d.value,
+            "grain": d.grain,
+            "inferred": bool(d.inferred),
+            "kind": d.kind,
+        }
+        for seq, d in enumerate(annotations.dates)
+    ]
+    durations = [
+        {
+            "article_id": article_id,
+            "seq": seq,
+            "start": d.start,
+            "end": d.end,
+            "text": d.text,
+            "value": d.value,
+            "approximate": bool(d.approximate),
+        }
+        for seq, d in enumerate(annotations.durations)
+    ]
+    for table, rows in (
+        (mention_table, mentions),
+        (date_mention_table, dates),
+        (duration_mention_table, durations),
+    ):
+        if rows:
+            conn.execute(table.insert(), rows)
+
+
+def _merge_entity(old: CanonicalEntity, new: CanonicalEntity) -> CanonicalEntity:
+    """``new`` over ``old`` without losing anything: names gain languages, aliases and
+    roles only grow (first-seen order)."""
+    return CanonicalEntity(
+        id=old.id,
+        type=new.type or old.type,
+        name=new.name or old.name,
+        names={**old.names, **{k: v for k, v in new.names.items() if v}},
+        aliases=tuple(dict.fromkeys((*old.aliases, *new.aliases))),
+        roles=tuple(dict.fromkeys((*old.roles, *new.roles))),
+    )
+
+
+def _to_entity(row: Any) -> CanonicalEntity:
+    return CanonicalEntity(
+        id=row.id,
+        type=row.type,
+        name=row.name,
+        names=dict(row.names or {}),
+        aliases=tuple(row.aliases or ()),
+        roles=tuple(row.roles or ()),
+    )
+
+
+def _entity_filters(stmt: Any, type_: str | None, lang: str | None) -> Any:
+    if type_ is not None:
+        stmt = stmt.where(_E.type == type_)
+    if lang is not None:
+        stmt = stmt.where(sa.exists().where(_M.entity_id == _E.id, _M.lang == lang))
+    return stmt
+
+
+def _entity_summaries(type_: str | None, lang: str | None) -> Any:
+    counts = (
+        sa.select(
+            _M.entity_id.label("entity_id"),
+            sa.func.count().label("mentions"),
+            sa.func.count(sa.distinct(_M.article_id)).label("articles"),
+        )
+        .where(_M.entity_id.is_not(None))
+        .group_by(_M.entity_id)
+        .subquery("counts")
+    )
+    mentions = sa.func.coalesce(counts.c.mentions, 0).label("mentions")
+    articles = sa.func.coalesce(counts.c.articles, 0).label("articles")
+    stmt = sa.select(*_ENTITY_COLUMNS, mentions, articles).select_from(
+        entity_table.outerjoin(counts, counts.c.entity_id == _E.id)
+    )
+    stmt = _entity_filters(stmt, type_, lang)
+    return stmt.order_by(articles.desc(), mentions.desc(), _E.name, _E.id)
+
+
+def _to_summary(row: Any) -> EntitySummary:
+    return EntitySummary(
+        id=row.id,
+        type=row.type,
+        name=row.name,
+        names=dict(row.names or {}),
+        aliases=tuple(row.aliases or ()),
+        roles=tuple(row.roles or ()),
+        mentions=int(row.mentions),
+        articles=int(row.articles),
+    )
+
+
+_SENTENCE_ENDS = ".!?…\n"
+
+
+def sentence_context(text: str, start: int, end: int, width: int = _CONTEXT) -> str:
+    """The sentence around ``text[start:end]``, cut to about ``width`` characters (with …)."""
+    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+    left = max(text.rfind(c, 0, start) for c in _SENTENCE_ENDS) + 1
+    ends = [i for i in (text.find(c, end) for c in _SENTENCE_ENDS) if i >= 0]
+    right = min(ends) + 1 if ends else len(text)
+    prefix = suffix = ""
+    room = max(0, width - (end - start))
+    if start - left > room // 2:
+        left, prefix = start - room // 2, "…"
+    if right - end > room - (start - left):
+        right, suffix = end + room - (start - left), "…"
+    return prefix + " ".join(text[left:right].split()) + suffix
 
 
 def _to_article(row: Any) -> Article:

@@ -15,6 +15,9 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -79,12 +82,18 @@ def is_memory_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
 
 
+def _json_dumps(value: Any) -> str:
+    # JSON columns keep Cyrillic readable (names, aliases) instead of \uXXXX escapes.
+    return json.dumps(value, ensure_ascii=False)
+
+
 def create_engine(url: URL) -> Engine:
     """An engine for a URL returned by :func:`parse_url`."""
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
     return sa.create_engine(
         url,
+        json_serializer=_json_dumps,
         pool_pre_ping=True,
         connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S, "application_name": "storyline"},
     )
@@ -92,7 +101,8 @@ def create_engine(url: URL) -> Engine:
 
 def _sqlite_engine(url: URL) -> Engine:
     kwargs: dict[str, Any] = {
-        "connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        "connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        "json_serializer": _json_dumps,
     }
     if is_memory_sqlite(url):
         # One shared connection, or every checkout would see its own empty database.
@@ -118,7 +128,7 @@ def _sqlite_engine(url: URL) -> Engine:
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA foreign_keys = ON")
             if not memory:
-                cursor.execute("PRAGMA journal_mode = WAL")
+                _set_wal(cursor)
                 # With WAL, NORMAL never corrupts; a power cut may lose the last commits.
                 cursor.execute("PRAGMA synchronous = NORMAL")
         finally:
@@ -130,6 +140,23 @@ def _sqlite_engine(url: URL) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _set_wal(cursor: Any) -> None:
+    """``PRAGMA journal_mode = WAL``, retried while another connection holds the lock.
+
+    SQLite answers "database is locked" at once, without the busy handler, when
+    two connections to a fresh file switch it to WAL at the same moment.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 # --------------------------------------------------------------------------- migrations

@@ -19,6 +19,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -46,6 +47,8 @@ NAMING_CONVENTION = {
 }
 
 PRECISIONS = ("minute", "hour", "day", "month", "year")
+ENTITY_TYPES = ("PER", "ORG", "LOC", "EVT", "MISC")
+DATE_GRAINS = ("day", "month", "year")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -130,5 +133,98 @@ class ArticleRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class EntityRow(Base):
+    """A canonical entity: one person, organization, place… across languages and forms.
+
+    ``names`` maps a language to the best full form seen in it, ``aliases`` lists
+    every surface form seen, ``roles`` the roles held (English). Entities evolve
+    as articles arrive; ``created_seq`` numbers them in the order they were first
+    stored, so the linker is rebuilt in the same order every time.
+    """
+
+    __tablename__ = "entity"
+    __table_args__ = (
+        CheckConstraint("type IN ('PER', 'ORG', 'LOC', 'EVT', 'MISC')", name="type"),
+        Index(None, "created_seq"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    type: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(Text)
+    names: Mapped[dict[str, str]] = mapped_column(JSON)
+    aliases: Mapped[list[str]] = mapped_column(JSON)
+    roles: Mapped[list[str]] = mapped_column(JSON)
+    created_seq: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MentionRow(Base):
+    """An entity mention: ``article.text[start:end]``, linked to an entity when known."""
+
+    __tablename__ = "mention"
+    __table_args__ = (
+        CheckConstraint("type IN ('PER', 'ORG', 'LOC', 'EVT', 'MISC')", name="type"),
+        Index(None, "entity_id"),
+    )
+
+    article_id: Mapped[str] = mapped_column(
+        String(40), ForeignKey("article.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    """Order of the mention in the article's annotations (0, 1, …)."""
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    type: Mapped[str] = mapped_column(String(8))
+    normal: Mapped[str] = mapped_column(Text)
+    lang: Mapped[str] = mapped_column(String(16))
+    role: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text)
+    entity_id: Mapped[str | None] = mapped_column(String(40), ForeignKey("entity.id"))
+
+
+class DateMentionRow(Base):
+    """A date the article's text states (or implies): ISO ``value`` at a ``grain``."""
+
+    __tablename__ = "date_mention"
+    __table_args__ = (
+        CheckConstraint("grain IN ('day', 'month', 'year')", name="grain"),
+        Index(None, "value"),
+    )
+
+    article_id: Mapped[str] = mapped_column(
+        String(40), ForeignKey("article.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    value: Mapped[str] = mapped_column(String(64))
+    grain: Mapped[str] = mapped_column(String(8))
+    inferred: Mapped[bool] = mapped_column(Boolean)
+    kind: Mapped[str] = mapped_column(String(16))
+
+
+class DurationMentionRow(Base):
+    """A duration the article's text states: ISO 8601 ``value`` (``PT7H30M``)."""
+
+    __tablename__ = "duration_mention"
+
+    article_id: Mapped[str] = mapped_column(
+        String(40), ForeignKey("article.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    value: Mapped[str] = mapped_column(String(64))
+    approximate: Mapped[bool] = mapped_column(Boolean)
+
+
 document_table = Document.__table__
 article_table = ArticleRow.__table__
+entity_table = EntityRow.__table__
+mention_table = MentionRow.__table__
+date_mention_table = DateMentionRow.__table__
+duration_mention_table = DurationMentionRow.__table__

@@ -113,6 +113,38 @@ def _places(nlp: Language) -> frozenset[str]:
     return _places_by_model[key]
 
 
+_registered = False
+
+
+def register_architectures() -> None:
+    """Register ``storyline.HashCharEmbed.v1`` with spaCy (to build or load a model using it).
+
+    The token embedding of :func:`spacy.MultiHashEmbed.v2` (hashed token attributes)
+    concatenated with :func:`spacy.ml._character_embed.CharacterEmbed` (the first and
+    last ``nC // 2`` UTF-8 bytes of the lowercase word, each embedded in ``nM``
+    dimensions), mixed down to ``width`` by a Maxout layer.
+    """
+    global _registered
+    if _registered:
+        return
+    from spacy.ml import _character_embed
+    from spacy.ml.models.tok2vec import MultiHashEmbed
+    from spacy.util import registry
+    from thinc.api import Maxout, chain, concatenate, list2ragged, ragged2list, with_array
+
+    @registry.architectures("storyline.HashCharEmbed.v1")
+    def hash_char_embed(width: int, attrs: list[str], rows: list[int], nM: int, nC: int):
+        hashed = chain(
+            MultiHashEmbed(width=width, attrs=attrs, rows=rows, include_static_vectors=False),
+            list2ragged(),
+        )
+        chars = chain(_character_embed.CharacterEmbed(nM=nM, nC=nC), list2ragged())
+        mix = with_array(Maxout(width, nM * nC + width, nP=3, normalize=True, dropout=0.0))
+        return chain(concatenate(chars, hashed), mix, ragged2list())
+
+    _registered = True
+
+
 _lock = threading.Lock()
 _nlp: Language | None = None
 
@@ -123,6 +155,7 @@ def load_model(path: Path = MODEL_DIR) -> Language:
         if _nlp is None or path != MODEL_DIR:
             import spacy
 
+            register_architectures()
             nlp = spacy.load(path)
             if path != MODEL_DIR:
                 return nlp
