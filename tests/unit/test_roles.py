@@ -8,7 +8,7 @@ import pytest
 
 from paths import seed
 from storyline.nlp.annotations import EntityMention
-from storyline.nlp.roles import attach_roles, find_role_references, role_matches
+from storyline.nlp.roles import attach_roles, drop_role_words, find_role_references, role_matches
 
 
 def people(text: str, lang: str, surfaces: list[str]) -> list[EntityMention]:
@@ -134,3 +134,19 @@ def test_role_matching() -> None:
     assert not role_matches("minister", "deputy foreign minister")
     assert not role_matches("deputy minister", "foreign minister")
     assert not role_matches("Secretary General", "Secretary of State")
+
+
+def test_a_role_word_tagged_as_a_name_becomes_a_role_reference() -> None:
+    # seed 001: «Генсек вказав, що Альянс готовий…» — a tagger reads the capitalised
+    # sentence-initial «Генсек» as a person
+    text = seed("001").read_text(encoding="utf-8")
+    start = text.index("Генсек вказав")
+    wrong = EntityMention(start, start + 6, "Генсек", "PER", "Генсек", "uk", source="uk-ner")
+    name_start = text.index("Єнс Столтенберг")
+    right = EntityMention(
+        name_start, name_start + 15, "Єнс Столтенберг", "PER", "Єнс Столтенберг", "uk"
+    )
+    kept = drop_role_words(text, [wrong, right], "uk")
+    assert kept == (right,)
+    references = find_role_references(text, kept, "uk")
+    assert any(r.start == start and r.role for r in references)

@@ -464,7 +464,11 @@ class EntityLinker:
         if is_role_reference(m):
             p.phase = 8
             return p
-        if m.type == "PER":
+        known = g.lookup(p.keys) or g.lookup(g.keys(text))
+        if m.type == "PER" and (known is None or g.entries[known].type == "PER"):
+            # A name the table knows as an organisation or place («Альянсу» tagged PER by
+            # the tagger) links by the table: NER type errors are common, table entries
+            # are not wrong about what they name.
             p.person = nm.parse_person(form)
             if p.person.given and p.person.surname:
                 p.phase = 2
@@ -488,7 +492,7 @@ class EntityLinker:
         m = p.mention
         if p.phase == 8:
             return self._link_role(article, p)
-        if m.type == "PER":
+        if p.person is not None:
             entity = self._person(article, p)
             starts = article.people.setdefault(entity.id, [])
             starts.append(m.start)
@@ -506,7 +510,7 @@ class EntityLinker:
         else:
             entity = self._other(article, p)
         self._update(entity, p)
-        if m.type != "PER":
+        if p.person is None:
             article.others.setdefault(entity.id, []).append(p)
         return entity.id
 

@@ -3,8 +3,8 @@
 Pure and per-article, so it runs the same in-process, in a worker pool or on
 a cluster. Offsets point into ``article.text`` (the cleaned body), as the
 export contract says. Components run in a fixed order, each a function of
-values: sentences → entities (NER, then roles attached to people, then roles
-used on their own) → dates → durations.
+values: sentences → entities (NER, minus role words mistaken for names, then
+roles attached to people, then roles used on their own) → dates → durations.
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ def date_reference(article: Article) -> tuple[date | None, date | None]:
 
 def annotate(article: Article) -> Annotations:
     text, lang = article.text, article.lang
-    mentions = roles.attach_roles(text, recognize(text, lang), lang)
+    named = roles.drop_role_words(text, recognize(text, lang), lang)
+    mentions = roles.attach_roles(text, named, lang)
     references = roles.find_role_references(text, mentions, lang)
     entities = tuple(sorted((*mentions, *references), key=lambda m: (m.start, m.end)))
     published, anchor = date_reference(article)

@@ -195,6 +195,25 @@ def attach_roles(
     return tuple(out)
 
 
+def drop_role_words(
+    text: str, mentions: Sequence[EntityMention], lang: str | None
+) -> tuple[EntityMention, ...]:
+    """The mentions without PER mentions that are nothing but a role phrase.
+
+    Taggers read a capitalised «Генсек» at a sentence start as a name; such a
+    span is a role used alone, which :func:`find_role_references` then reports
+    as what it is.
+    """
+    language = _language(lang or "")
+    if language is None:
+        return tuple(mentions)
+    return tuple(
+        m
+        for m in mentions
+        if not (m.type == "PER" and language.alone.fullmatch(text, m.start, m.end))
+    )
+
+
 def find_role_references(
     text: str, mentions: Sequence[EntityMention], lang: str | None
 ) -> tuple[EntityMention, ...]:
