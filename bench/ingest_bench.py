@@ -48,11 +48,13 @@ def build_corpus(target: int, out: Path) -> int:
             if n >= target:
                 break
             lines = data.split(b"\n")
-            if variant:
+            if variant and len(lines) > 3 and path.suffix != ".html":
                 drop = variant % len(lines)
                 lines = lines[:drop] + lines[drop + 1 :]
-                if path.suffix == ".html":
-                    lines.append(f"<!-- variant {variant} -->".encode())
+            if variant and path.suffix == ".html":
+                lines.append(f"<!-- variant {variant} -->".encode())
+            elif variant and len(lines) <= 3:
+                lines += [b""] * variant  # a distinct document with the same article
             (out / f"{n:05d}{path.suffix}").write_bytes(b"\n".join(lines))
             n += 1
         variant += 1

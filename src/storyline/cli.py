@@ -113,6 +113,9 @@ def ingest_cmd(
         str | None, typer.Option(help="Comma-separated ISO codes to detect among.")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    annotate: Annotated[
+        bool, typer.Option(help="Find entities and dates and link entities (slower).")
+    ] = True,
 ) -> None:
     """Read pages, clean them and store the articles. Exit status 1 if any input failed."""
     try:
@@ -138,7 +141,13 @@ def ingest_cmd(
             progress.update(task, advance=1, last=f"{outcome}: {Path(source).name[:40]}")
 
         report = ingest(
-            paths, store, settings, workers=workers, progress=note, stdin=sys.stdin.buffer
+            paths,
+            store,
+            settings,
+            workers=workers,
+            progress=note,
+            stdin=sys.stdin.buffer,
+            annotate=annotate,
         )
     for error in report.failed:
         err.print(f"[red]failed:[/] {escape(str(error))}", soft_wrap=True)

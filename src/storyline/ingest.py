@@ -109,7 +109,7 @@ def _count_chunk(stats: dict[str, LineStats], fresh: list[RawDocument]) -> None:
         if text is not None:
             by_outlet.setdefault(outlet_key(raw), []).append(text)
     for key, texts in by_outlet.items():
-        counted = count_lines(texts)
+        counted = count_lines(texts, known=stats.get(key))
         stats[key] = stats[key].merged(counted) if key in stats else counted
 
 
@@ -192,7 +192,9 @@ def ingest(
                     seen.add(item.sha256)
                     fresh.append(item)
             _count_chunk(stats, fresh)
-            page_stats = [stats.get(outlet_key(raw)) for raw in fresh]
+            outlets = {outlet_key(raw) for raw in fresh}
+            sent = {k: stats[k].for_extraction() for k in outlets if k in stats}
+            page_stats = [sent.get(outlet_key(raw)) for raw in fresh]
             languages = [settings.languages] * len(fresh)
             flags = [annotate] * len(fresh)
             results: Iterable[Processed | InputError] = (

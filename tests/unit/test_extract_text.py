@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import random
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
+from paths import DEV, seed
 from storyline.extract.lines import find_stamp, normalize
 from storyline.extract.text import (
     REPEAT_MIN_PAGES,
@@ -22,18 +22,15 @@ from storyline.extract.text import (
     extract_text,
 )
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-SEEDS = SHARED / "seeds"
-CORPUS = SHARED / "corpus" / "dev" / "articles"
+CORPUS = DEV / "articles"
 
 
-def seed_path(prefix: str) -> Path:
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return path
+def seed_text(prefix: str) -> str:
+    return seed(prefix).read_text(encoding="utf-8")
 
 
 def seed_lines(prefix: str) -> list[str]:
-    return seed_path(prefix).read_text(encoding="utf-8").splitlines()
+    return seed_text(prefix).splitlines()
 
 
 def line(prefix: str, number: int) -> str:
@@ -42,7 +39,7 @@ def line(prefix: str, number: int) -> str:
 
 
 def run_seed(prefix: str) -> TextExtraction:
-    return extract_text(seed_path(prefix).read_text(encoding="utf-8"))
+    return extract_text(seed_text(prefix))
 
 
 def run_corpus(doc_id: str) -> TextExtraction:
@@ -201,10 +198,7 @@ FOOTER = "Редакция газеты «Приокская новь» рабо
 
 def _outlet_pages() -> list[str]:
     """Four seed pages made to look like one outlet's: each gains the same footer line."""
-    return [
-        seed_path(p).read_text(encoding="utf-8") + "\n\n" + FOOTER
-        for p in ("000", "002", "003", "004")
-    ]
+    return [seed_text(p) + "\n\n" + FOOTER for p in ("000", "002", "003", "004")]
 
 
 def test_shared_footer_is_kept_without_stats_and_removed_with_them() -> None:
@@ -220,7 +214,7 @@ def test_shared_footer_is_kept_without_stats_and_removed_with_them() -> None:
 
 
 def test_line_seen_on_too_few_pages_is_not_repeated() -> None:
-    other = seed_path("001").read_text(encoding="utf-8")
+    other = seed_text("001")
     pages = [*_outlet_pages()[: REPEAT_MIN_PAGES - 1], other]
     stats = count_lines(pages)
     assert FOOTER in extract_text(pages[0], stats).paragraphs
@@ -501,5 +495,26 @@ def test_whole_dev_corpus_runs_and_always_keeps_some_text() -> None:
 
 
 def test_empty_stats_change_nothing() -> None:
-    text = seed_path("004").read_text(encoding="utf-8")
+    text = seed_text("004")
     assert extract_text(text, LineStats()) == extract_text(text)
+
+
+def test_copies_of_one_article_count_once_for_repetition() -> None:
+    # the same seed saved three times (a reprint, a re-crawl) is one article: its short
+    # lines are not "site furniture", so they survive
+    page = seed_text("003")
+    copies = [page, page.replace("5 374", "5 999"), page + "\n"]
+    stats = count_lines(copies)
+    assert stats.pages == 3 and stats.articles == count_lines([page]).articles
+    result = extract_text(page, stats)
+    assert (
+        result.title == "В МИД России заявили об отказе идти на уступки по гарантиям безопасности"
+    )
+    assert not any(reason == "repeated" for _, reason in result.removed)
+
+
+def test_copies_seen_in_an_earlier_chunk_do_not_count_again() -> None:
+    page = seed_text("002")
+    first = count_lines([page])
+    later = count_lines([page, page], known=first)
+    assert later.counts == {} and first.merged(later).pages_with("Фото з сайту ТСН") == 1

@@ -9,7 +9,7 @@ import pytest
 
 from paths import SHARED, seed
 from storyline.evaluation.ner_uk import evaluate, read_ner_uk
-from storyline.nlp.ner.uk import tag_uk, tokenize
+from storyline.nlp.ner.uk import postprocess, tag_uk, tokenize
 
 NER_UK = SHARED / "corpora" / "ner-uk" / "v2.0" / "iob"
 needs_corpus = pytest.mark.skipif(not NER_UK.is_dir(), reason="NER-UK not in ../shared/corpora")
@@ -139,3 +139,24 @@ def test_quality_floor_on_the_first_ner_uk_test_blocks() -> None:
 
 
 FLOOR = 0.77  # the shipped model scores 0.802 on these 2000 blocks (964 entities)
+
+
+def test_postprocess_applies_the_annotation_conventions() -> None:
+    def fixed(text: str, marked: list[tuple[str, str]]) -> set[tuple[str, str]]:
+        spans = sorted((text.index(s), text.index(s) + len(s), t) for s, t in marked)
+        return {(text[s:e], t) for s, e, t in postprocess(text, spans)}
+
+    text = "Будинок на вул. Шевченка, 12 / 3 купив ГУ ДФС у Київській області."
+    assert fixed(text, [("Шевченка", "PER"), ("ГУ ДФС", "ORG"), ("Київській області", "LOC")]) == {
+        ("вул. Шевченка, 12 / 3", "LOC"),
+        ("ГУ ДФС у Київській області", "ORG"),
+    }
+    text = "Ділянка в с. Михалкове і смт Заполички, 5 м. Далі Прасола А. Є. та «Редшир лтд.»"
+    assert fixed(text, [("Михалкове", "PER"), ("Прасола А.", "PER"), ("Редшир лтд", "ORG")]) == {
+        ("Михалкове", "LOC"),
+        ("Заполички", "LOC"),
+        ("Прасола А. Є.", "PER"),
+        ("Редшир лтд.", "ORG"),
+    }
+    assert fixed("Живе в м. Києві", [("м. Києві", "LOC")]) == {("Києві", "LOC")}
+    assert fixed("вул.\nШевченка", [("Шевченка", "PER")]) == {("Шевченка", "PER")}

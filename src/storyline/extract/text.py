@@ -21,6 +21,7 @@ Everything is a pure function of the text (and the optional stats): no I/O.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -73,44 +74,93 @@ FURNITURE_BEFORE_BODY = frozenset(
 
 @dataclass(frozen=True)
 class LineStats:
-    """How many pages (of one outlet, one batch) each normalized short line appeared on.
+    """How many distinct articles (of one outlet, one batch) each normalized short line
+    appeared on.
 
     Built by :func:`count_lines`; two batches combine with :meth:`merged`, so the
-    ingest stage can keep a running count per outlet.
+    ingest stage can keep a running count per outlet. Copies of one article (a
+    reprint, the same page saved twice) count once: otherwise three copies would
+    turn every short line of that article into "site furniture".
     """
 
     counts: Mapping[str, int] = field(default_factory=dict)
     """A plain dict (treated as read-only): stats travel to worker processes by pickle."""
     pages: int = 0
+    articles: frozenset[str] = frozenset()
+    """Line hashes identifying the articles counted (see :func:`article_signature`)."""
 
     def pages_with(self, line: str) -> int:
-        """Number of counted pages that contain ``line`` (compared normalized)."""
+        """Number of counted articles that contain ``line`` (compared normalized)."""
         return self.counts.get(stats_key(line), 0)
 
     def merged(self, other: LineStats) -> LineStats:
         """Counts of both batches, as if they had been counted together."""
         total = Counter(self.counts)
         total.update(other.counts)
-        return LineStats(counts=dict(total), pages=self.pages + other.pages)
+        return LineStats(
+            counts=dict(total),
+            pages=self.pages + other.pages,
+            articles=self.articles | other.articles,
+        )
+
+    def for_extraction(self) -> LineStats:
+        """Only what :func:`extract_text` reads: the lines frequent enough to matter.
+
+        Keeps what travels to each worker small however large the batch grows.
+        """
+        frequent = {k: n for k, n in self.counts.items() if n >= REPEAT_MIN_PAGES}
+        return LineStats(counts=frequent, pages=self.pages)
 
 
-def count_lines(texts: Iterable[str]) -> LineStats:
-    """Count, for each normalized short line, the number of pages it appears on.
+COPY_LINES = 3
+"""How many of a page's longest lines identify its article."""
+COPY_MIN_CHARS = 60
+"""Shorter lines are too generic to identify an article."""
 
-    A line counts once per page (a repeated line inside one page is not evidence
+
+def article_signature(text: str) -> frozenset[str]:
+    """What copies of one article share: hashes of its few longest lines.
+
+    Boilerplate lines are short and body paragraphs long, so the longest lines
+    of a page are its article; a reprint or a re-saved page keeps most of them
+    even when a line was cut. A page with no line long enough is identified by
+    its whole text.
+    """
+    lines = sorted({stats_key(ln) for ln in text.splitlines()}, key=len, reverse=True)
+    longest = [ln for ln in lines[:COPY_LINES] if len(ln) >= COPY_MIN_CHARS] or [text.strip()]
+    return frozenset(hashlib.blake2b(ln.encode(), digest_size=8).hexdigest() for ln in longest)
+
+
+def _is_copy(signature: frozenset[str], counted: set[str]) -> bool:
+    """Shares at least two of its longest lines (or its only one) with an article counted."""
+    return len(signature & counted) >= min(2, len(signature))
+
+
+def count_lines(texts: Iterable[str], known: LineStats | None = None) -> LineStats:
+    """Count, for each normalized short line, the number of distinct articles it appears on.
+
+    A line counts once per article (a repeated line inside one page, or in a
+    copy of an article already counted — here or in ``known`` — is not evidence
     of site furniture), and long lines are not counted at all: only short and
     medium lines can be judged by repetition.
     """
     total: Counter[str] = Counter()
     pages = 0
+    counted = set(known.articles) if known else set()
+    fresh: set[str] = set()
     for text in texts:
         pages += 1
+        signature = article_signature(text)
+        if _is_copy(signature, counted):
+            continue
+        counted |= signature
+        fresh |= signature
         seen = {
             stats_key(ln) for ln in text.splitlines() if 0 < len(ln.strip()) <= REPEAT_MAX_CHARS
         }
         seen.discard("")
         total.update(seen)
-    return LineStats(counts=dict(total), pages=pages)
+    return LineStats(counts=dict(total), pages=pages, articles=frozenset(fresh))
 
 
 @dataclass(frozen=True)

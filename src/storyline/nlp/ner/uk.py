@@ -170,7 +170,9 @@ _LINE_RE = re.compile(r"[^\n]+")
 # A street keyword belongs to the street's name, and so does the house number after it
 # («вул. Шевченка, 12»); a settlement abbreviation does not («с. Гаврилівка» → LOC
 # «Гаврилівка»); an office's territory is part of the office's name («ГУ ДФС у
-# Київській області» is one ORG).
+# Київській області» is one ORG); an entity after «с.», «м.», «смт» is a settlement
+# (LOC, and an untagged capitalised word there becomes one); trailing initials belong to
+# a person's name and a trailing abbreviation's dot to the name («… лтд.», «… обл.»).
 _STREET = (
     r"(?:вул\.|вулиц[яіюе]|вулицею|просп\.|проспект[уі]?|пров\.|провул(?:ок|ку|ці)|"
     r"бульв\.|бульвар[уі]?|пл\.|площ[аіу]|площею|майдан[уі]?|узвіз|узвозі|набережн(?:а|ій|у))"
@@ -193,6 +195,11 @@ _SETTLEMENT_BEFORE = re.compile(
 _SETTLEMENT_NAME = re.compile(
     r"(?<![\d/][ \t])(?<!кв\.[ \t])(?<![\w.])(?:(?:м|с|смт)\.|смт)[ \t]*([А-ЯҐЄІЇ][\w'’ʼ-]*\w)"
 )
+
+
+_INITIAL = re.compile(r"[ \t]+[А-ЯҐЄІЇA-Z]\.")
+_ENDS_WITH_INITIAL = re.compile(r"(?<!\w)[А-ЯҐЄІЇA-Z]\.$")
+_ABBREVIATION_END = re.compile(r"(?<!\w)(?:лтд|Лтд|ЛТД|Інк|Inc|Ltd|LTD|Co|Corp|Корп|обл)$")
 
 
 def postprocess(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -223,6 +230,11 @@ def postprocess(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int,
                 if gap and (gap.group(1) or _TERRITORY_END.search(text, start, end)):
                     fixed[-1] = (fixed[-1][0], end, "ORG")
                     continue
+        if label == "PER" and _ENDS_WITH_INITIAL.search(text, start, end):
+            while initial := _INITIAL.match(text, end):  # «Прасола А.» + « Є.»
+                end = initial.end()
+        if text[end : end + 1] == "." and _ABBREVIATION_END.search(text, start, end):
+            end += 1  # «Редшир Солюшнз лтд.», «Київської обл.»
         fixed.append((start, end, label))
     return fixed
 
