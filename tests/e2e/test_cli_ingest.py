@@ -132,3 +132,40 @@ def test_export_formats(db: str, tmp_path: Path) -> None:
     assert header.startswith("kind,schema,id,source")
     code, _, err = run("export", "--db", db, "--format", "csv")
     assert code != 0 and "directory" in err
+
+
+def test_ingest_links_one_person_across_languages_and_puts_dates_on_the_calendar(
+    db: str,
+) -> None:
+    assert run("ingest", str(SEEDS), "--db", db, "-q")[0] == 0
+    code, out, _ = run("export", "--db", db)
+    assert code == 0
+    records = [json.loads(line) for line in out.splitlines()]
+    articles = {Path(r["source"]).name[:3]: r for r in records if r["kind"] == "article"}
+    entities = {r["id"]: r for r in records if r["kind"] == "entity"}
+
+    def entity_of(prefix: str, surface: str) -> dict:
+        article = articles[prefix]
+        # pages write names with non-breaking spaces («Єнс\xa0Столтенберг»)
+        same = [m for m in article["entities"] if " ".join(m["text"].split()) == surface]
+        assert same, f"{surface} not found in {prefix}"
+        mention = same[0]
+        assert article["text"][mention["start"] : mention["end"]] == mention["text"]
+        return entities[mention["entity_id"]]
+
+    ru = entity_of("000", "Йенса Столтенберга")  # Russian, genitive
+    uk = entity_of("001", "Єнс Столтенберг")  # Ukrainian, nominative
+    assert ru["id"] == uk["id"]
+    assert ru["name"] == "Jens Stoltenberg" and ru["type"] == "PER"
+    assert "NATO Secretary General" in ru["roles"]
+    assert entity_of("003", "Сергей Рябков")["id"] == entity_of("001", "Сергій Рябков")["id"]
+
+    dates = {(d["text"], d["value"]) for d in articles["000"]["dates"]}
+    assert ("17 декабря", "2021-12-17") in dates  # the year that puts it closest to 12 Jan 2022
+    assert ("13 января", "2022-01-13") in dates
+    assert not any(
+        d["text"].startswith("1997") and d["grain"] == "day" for d in articles["000"]["dates"]
+    )
+
+    code, out, _ = run("entities", "--db", db, "--type", "PER")
+    assert code == 0 and ru["id"] in out
