@@ -148,6 +148,17 @@ class EntityDetail:
         return self.summary.entity
 
 
+def _paged(stmt: sa.Select[Any], limit: int | None, offset: int) -> sa.Select[Any]:
+    """``stmt`` limited to one page; negative bounds are a caller's mistake."""
+    if limit is not None and limit < 0:
+        raise ValueError(f"limit must be >= 0, got {limit}")
+    if offset < 0:
+        raise ValueError(f"offset must be >= 0, got {offset}")
+    if offset:
+        stmt = stmt.offset(offset)
+    return stmt.limit(limit) if limit is not None else stmt
+
+
 class Store:
     """Persistent documents and articles behind one database URL."""
 
@@ -313,16 +324,8 @@ class Store:
         offset: int = 0,
     ) -> list[Article]:
         """Articles matching every given filter, newest first (undated last), then by id."""
-        if limit is not None and limit < 0:
-            raise ValueError(f"limit must be >= 0, got {limit}")
-        if offset < 0:
-            raise ValueError(f"offset must be >= 0, got {offset}")
         stmt = _filtered(sa.select(*_ARTICLE_COLUMNS), lang, outlet, since, until)
-        stmt = stmt.order_by(_A.published.desc().nulls_last(), _A.id)
-        if offset:
-            stmt = stmt.offset(offset)
-        if limit is not None:
-            stmt = stmt.limit(limit)
+        stmt = _paged(stmt.order_by(_A.published.desc().nulls_last(), _A.id), limit, offset)
         with self._errors("read"), self._connect() as conn:
             return [_to_article(row) for row in conn.execute(stmt)]
 
@@ -498,15 +501,7 @@ class Store:
         ``lang`` keeps the entities mentioned at least once in that language; the
         counts stay over every language.
         """
-        if limit is not None and limit < 0:
-            raise ValueError(f"limit must be >= 0, got {limit}")
-        if offset < 0:
-            raise ValueError(f"offset must be >= 0, got {offset}")
-        stmt = _entity_summaries(type, lang)
-        if offset:
-            stmt = stmt.offset(offset)
-        if limit is not None:
-            stmt = stmt.limit(limit)
+        stmt = _paged(_entity_summaries(type, lang), limit, offset)
         with self._errors("read"), self._connect() as conn:
             return [_to_summary(row) for row in conn.execute(stmt)]
 
