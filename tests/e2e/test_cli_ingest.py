@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import sqlite3
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from paths import SEEDS, seed
+from paths import DATA, SEEDS, seed
 from storyline.cli import app
 
 runner = CliRunner()
@@ -93,7 +94,18 @@ def test_reprint_is_stored_and_marked_duplicate(db: str, tmp_path: Path) -> None
     assert second["duplicate_of"] == first["id"]
 
 
-def test_bad_inputs_each_get_one_line_and_the_rest_goes_in(db: str, tmp_path: Path) -> None:
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_bad_inputs_each_get_one_line_and_the_rest_goes_in(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The issue's list: empty, binary, truncated HTML, invalid UTF-8, over the size
+    limit, unreachable URL, missing path — in one mixed directory and command."""
+    monkeypatch.setenv("STORYLINE_MAX_BYTES", "200000")
     batch = tmp_path / "batch"
     batch.mkdir()
     shutil.copy(seed("003"), batch / "good.txt")
@@ -102,15 +114,36 @@ def test_bad_inputs_each_get_one_line_and_the_rest_goes_in(db: str, tmp_path: Pa
     (batch / "menu-only.txt").write_text(
         "menu closed\nmenu open\n$41.28 €43.46\n", encoding="utf-8"
     )
-    code, _out, err = run("ingest", str(batch), str(tmp_path / "missing.txt"), "--db", db, "-q")
+    real_html = (DATA / "html" / "uk_unian_pace_reforms.html").read_bytes()
+    (batch / "truncated.html").write_bytes(real_html[: len(real_html) // 2])
+    damaged = bytearray(seed("001").read_bytes())
+    at = damaged.index("Третя сфера".encode())
+    damaged[at : at + 2] = b"\xff\xfe"  # invalid UTF-8 inside a body paragraph of a real page
+    (batch / "damaged.txt").write_bytes(bytes(damaged))
+    (batch / "huge.txt").write_bytes(seed("000").read_bytes() * 40)  # over 200,000 bytes
+    url = f"http://127.0.0.1:{_closed_port()}/news/1"
+
+    code, _out, err = run(
+        "ingest", str(batch), str(tmp_path / "missing.txt"), url, "--db", db, "-q"
+    )
     assert code == 1
     failed = [line for line in err.splitlines() if line.startswith("failed:")]
-    assert len(failed) == 4, err
-    assert any("empty.txt" in line and "empty" in line for line in failed)
-    assert any("image.png" in line and "binary" in line for line in failed)
-    assert any("missing.txt" in line for line in failed)
-    assert any("menu-only.txt" in line and "no article text" in line for line in failed)
-    assert list(export_articles(db)) == ["goo"]  # good.txt
+    reasons = {
+        "empty.txt": "empty",
+        "image.png": "binary",
+        "menu-only.txt": "no article text",
+        "huge.txt": "size limit",
+        "missing.txt": "no such file",
+        url: "connection refused",
+    }
+    assert len(failed) == len(reasons), err
+    for name, reason in reasons.items():
+        assert any(name in line and reason in line for line in failed), (name, err)
+    stored = export_articles(db)
+    # good.txt, the damaged page (decoded with replacement characters), and what the
+    # first half of the HTML page holds all go in
+    assert sorted(stored) == ["dam", "goo", "tru"]
+    assert "\ufffd" in stored["dam"]["text"]
 
 
 def test_store_file_is_sqlite_in_wal_mode(db: str) -> None:
