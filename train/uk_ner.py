@@ -149,15 +149,18 @@ def to_examples(nlp, texts, features: str):
     return examples, dropped
 
 
-def tagger_for(nlp, features: str):
+def tagger_for(nlp, features: str, rules: bool = False):
+    """The model's own spans (epoch selection), or with ``uk.postprocess`` (what ships)."""
+
     def tag(text: str):
         if features == "morph":
-            return uk.tag_doc(nlp, text)
+            return uk.tag_doc(nlp, text, rules=rules)
         spans = uk.tokenize(text)
         if not spans:
             return []
         doc = nlp.get_pipe("ner")(make_plain_doc(nlp, text))
-        return [(spans[e.start][0], spans[e.end - 1][1], e.label_) for e in doc.ents]
+        found = [(spans[e.start][0], spans[e.end - 1][1], e.label_) for e in doc.ents]
+        return uk.postprocess(text, found) if rules else found
 
     return tag
 
@@ -295,11 +298,17 @@ def main() -> None:
         else "train minus dev",
         "history": history,
         "dev": report("best dev", evaluate(dev_texts, tagger_for(nlp, args.features))),
+        "dev_rules": report(
+            "best dev + rules", evaluate(dev_texts, tagger_for(nlp, args.features, rules=True))
+        ),
         "train_seconds": round(time.time() - started),
     }
     if args.test:
         test_texts = list(read_ner_uk(args.corpus / "test.iob"))
         result["test"] = report("test", evaluate(test_texts, tagger_for(nlp, args.features)))
+        result["test_rules"] = report(
+            "test + rules", evaluate(test_texts, tagger_for(nlp, args.features, rules=True))
+        )
     (args.out / "scores.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
     print(f"wrote {args.out} in {result['train_seconds']} s", flush=True)
 
