@@ -36,9 +36,10 @@ system-deps:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(APT_PACKAGES); \
 	fi
 
-demo: install  ## ingest the bundled examples into a local SQLite store and list them
+demo: install  ## ingest the bundled examples into a local SQLite store; list articles and entities
 	$(BIN)/storyline ingest examples/ --db $(DB)
 	$(BIN)/storyline articles --db $(DB)
+	$(BIN)/storyline entities --db $(DB) --limit 15
 
 test: dev-install system-deps  ## the whole suite, PostgreSQL included
 	$(BIN)/python -m pytest -q
