@@ -22,7 +22,6 @@ KINDS = ("articles", "entities", "stories", "events", "quotes")
 PLURAL = dict(zip(("article", "entity", "story", "event", "quote"), KINDS, strict=True))
 """Record ``kind`` → its group in ``--format json`` and its file name in ``--format csv``."""
 What = Literal["all", "articles", "stories", "events", "entities", "quotes"]
-Format = Literal["jsonl", "json", "csv"]
 
 
 def format_published(article: Article) -> str | None:
