@@ -13,9 +13,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+
+if TYPE_CHECKING:  # datasketch imports scipy (~0.5 s): loaded only when deduplicating
+    from datasketch import MinHash
 
 NUM_PERM = 128
 SCHEME = "affine32"
@@ -45,6 +48,8 @@ def minhash(text: str) -> MinHash | None:
     }
     if len(shingles) < MIN_SHINGLES:
         return None
+    from datasketch import MinHash
+
     m = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
     m.update_batch(list(shingles))
     return m
@@ -55,6 +60,8 @@ def to_bytes(m: MinHash) -> bytes:
 
 
 def from_bytes(data: bytes) -> MinHash:
+    from datasketch import MinHash
+
     return MinHash(
         num_perm=NUM_PERM, hashvalues=np.frombuffer(data, dtype=np.uint64), scheme=SCHEME
     )
@@ -64,6 +71,8 @@ class NearDuplicateIndex:
     """LSH over the signatures of every original article stored so far."""
 
     def __init__(self, signatures: Iterable[tuple[str, bytes]] = ()) -> None:
+        from datasketch import MinHashLSH
+
         self._lsh = MinHashLSH(threshold=NEAR_THRESHOLD, num_perm=NUM_PERM)
         self._signatures: dict[str, MinHash] = {}
         for key, data in signatures:
