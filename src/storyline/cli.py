@@ -26,6 +26,7 @@ from storyline.errors import StorylineError
 from storyline.evaluation.dates import dates_command
 from storyline.evaluation.entities import entities_command
 from storyline.evaluation.ner import ner_command
+from storyline.evaluation.stories import stories_command
 from storyline.export import format_published, records, write_csv, write_json, write_jsonl
 from storyline.ingest import IngestReport, ingest
 from storyline.store import EntityDetail, EntitySummary, Store
@@ -397,6 +398,7 @@ eval_app = typer.Typer(
 eval_app.command("ner")(ner_command)
 eval_app.command("dates")(dates_command)
 eval_app.command("entities")(entities_command)
+eval_app.command("stories")(stories_command)
 app.add_typer(eval_app, name="eval")
 
 
