@@ -8,7 +8,8 @@ library directly.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -89,8 +90,18 @@ def _open(settings: Settings) -> Store:
     return Store.open(settings.db_url)
 
 
+@contextmanager
+def _store(db: str | None) -> Iterator[Store]:
+    """The store for one command; a storyline error becomes one red line and exit status 2."""
+    try:
+        with _open(_settings(db)) as store:
+            yield store
+    except StorylineError as error:
+        raise _fail(error) from None
+
+
 def _fail(error: StorylineError) -> typer.Exit:
-    err.print(f"[red]error:[/] {escape(str(error))}")
+    err.print(f"[red]error:[/] {escape(str(error))}", soft_wrap=True)
     return typer.Exit(2)
 
 
@@ -192,12 +203,9 @@ def articles_cmd(
         "since": _parse_day(since, "--since"),
         "until": _parse_day(until, "--until"),
     }
-    try:
-        with _open(_settings(db)) as store:
-            rows = store.articles(limit=limit, **filters)
-            total = store.count_articles(**filters)
-    except StorylineError as error:
-        raise _fail(error) from None
+    with _store(db) as store:
+        rows = store.articles(limit=limit, **filters)
+        total = store.count_articles(**filters)
     table = Table(title=f"{len(rows)} of {total} articles")
     table.add_column("id", no_wrap=True)
     table.add_column("published", no_wrap=True)
@@ -223,11 +231,8 @@ def article_cmd(
     article_id: Annotated[str, typer.Argument(metavar="ID")], db: DbOption = None
 ) -> None:
     """Show one article: metadata, then its clean text."""
-    try:
-        with _open(_settings(db)) as store:
-            a = store.article(article_id)
-    except StorylineError as error:
-        raise _fail(error) from None
+    with _store(db) as store:
+        a = store.article(article_id)
     if a is None:
         err.print(f"[red]error:[/] no article {escape(article_id)!s} in the store")
         raise typer.Exit(1)
@@ -283,12 +288,9 @@ def entities_cmd(
         "type": type_.value if type_ is not None else None,
         "lang": lang.value if lang is not None else None,
     }
-    try:
-        with _open(_settings(db)) as store:
-            rows: list[EntitySummary] = store.entity_rows(limit=limit, **filters)
-            total = store.count_entities(**filters)
-    except StorylineError as error:
-        raise _fail(error) from None
+    with _store(db) as store:
+        rows: list[EntitySummary] = store.entity_rows(limit=limit, **filters)
+        total = store.count_entities(**filters)
     table = Table(title=f"{len(rows)} of {total} entities")
     table.add_column("id", no_wrap=True)
     table.add_column("type", no_wrap=True)
@@ -315,11 +317,8 @@ def entity_cmd(
     limit: Annotated[int, typer.Option(min=1, help="Articles to list at most.")] = 50,
 ) -> None:
     """Show one entity: names, aliases, roles, and the articles that mention it."""
-    try:
-        with _open(_settings(db)) as store:
-            detail: EntityDetail | None = store.entity_detail(entity_id, limit=limit)
-    except StorylineError as error:
-        raise _fail(error) from None
+    with _store(db) as store:
+        detail: EntityDetail | None = store.entity_detail(entity_id, limit=limit)
     if detail is None:
         err.print(f"[red]error:[/] no entity {escape(entity_id)} in the store")
         raise typer.Exit(1)
@@ -366,11 +365,8 @@ def export_cmd(
         raise typer.BadParameter(
             "csv writes one file per kind: give a directory", param_hint="--out"
         )
-    try:
-        with _open(_settings(db)) as store:
-            n = _write(records(store, what.value), fmt, out_path)  # type: ignore[arg-type]
-    except StorylineError as error:
-        raise _fail(error) from None
+    with _store(db) as store:
+        n = _write(records(store, what.value), fmt, out_path)  # type: ignore[arg-type]
     if out_path != "-":
         err.print(f"exported {n} records to {escape(out_path)}")
 

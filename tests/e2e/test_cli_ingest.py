@@ -202,3 +202,12 @@ def test_ingest_links_one_person_across_languages_and_puts_dates_on_the_calendar
 
     code, out, _ = run("entities", "--db", db, "--type", "PER")
     assert code == 0 and ru["id"] in out
+
+
+def test_an_unusable_database_is_one_line_naming_it_without_its_password() -> None:
+    url = "postgresql://reader:s3cret@127.0.0.1:1/news"  # nothing listens on port 1
+    code, out, err = run("articles", "--db", url)
+    assert code == 2 and out == ""
+    (line,) = err.strip().splitlines()
+    assert "127.0.0.1:1/news" in line and "s3cret" not in line
+    assert "cannot connect" in line
