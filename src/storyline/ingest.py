@@ -121,17 +121,21 @@ class _Deduplicator:
         self.index: NearDuplicateIndex | None = None
 
     def mark(self, article: Article) -> tuple[Article, bytes | None]:
+        """The article, marked ``duplicate_of`` its first copy if it has one, and the
+        MinHash signature to store with it (originals only)."""
         original = self.store.article_by_content_hash(article.content_hash)
-        signature = minhash(article.text)
-        if original is None and signature is not None:
-            if self.index is None:  # built lazily: a batch of known pages never needs it
-                self.index = NearDuplicateIndex(self.store.iter_minhashes())
-            original = self.index.original_of(signature)
-        if original is not None and original != article.id:
+        if original is not None:
             return article.with_(duplicate_of=original), None
-        if signature is not None and self.index is not None:
-            self.index.add(article.id, signature)
-        return article, to_bytes(signature) if signature is not None else None
+        signature = minhash(article.text)
+        if signature is None:  # too short to compare
+            return article, None
+        if self.index is None:  # built lazily: a batch of known pages never needs it
+            self.index = NearDuplicateIndex(self.store.iter_minhashes())
+        original = self.index.original_of(signature)
+        if original is not None:
+            return article.with_(duplicate_of=original), None
+        self.index.add(article.id, signature)
+        return article, to_bytes(signature)
 
 
 class _Linker:

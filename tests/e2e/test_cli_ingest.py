@@ -211,3 +211,19 @@ def test_an_unusable_database_is_one_line_naming_it_without_its_password() -> No
     (line,) = err.strip().splitlines()
     assert "127.0.0.1:1/news" in line and "s3cret" not in line
     assert "cannot connect" in line
+
+
+def test_reprint_with_an_edited_body_is_a_near_duplicate(db: str, tmp_path: Path) -> None:
+    original = seed("000").read_text(encoding="utf-8")
+    reprint = tmp_path / "edited.txt"
+    edited = original.replace("около четырех часов, хотя", "почти четыре часа, хотя")
+    edited = edited.rsplit("\n\n", 1)[0]  # the last paragraph cut
+    reprint.write_text(edited, encoding="utf-8")
+    other = tmp_path / "other.txt"  # same topic and days, another story's text
+    other.write_text(seed("004").read_text(encoding="utf-8"), encoding="utf-8")
+    assert run("ingest", str(seed("000")), str(reprint), str(other), "--db", db, "-q")[0] == 0
+    records = {r["source"]: r for r in export_articles(db).values()}
+    first = records[str(seed("000"))]
+    assert records[str(reprint)]["text"] != first["text"]
+    assert records[str(reprint)]["duplicate_of"] == first["id"]
+    assert records[str(other)]["duplicate_of"] is None
