@@ -17,6 +17,11 @@ from pathlib import Path
 import storyline
 
 
+def repo_root() -> Path:
+    """The source checkout (eval gold files we wrote live in ``eval/`` there)."""
+    return Path(storyline.__file__).resolve().parents[2]
+
+
 def shared_dir() -> Path:
     """Where the labeled corpora live: ``$STORYLINE_SHARED``, else ``shared/`` beside the repo.
 
@@ -24,7 +29,7 @@ def shared_dir() -> Path:
     differ from ours).
     """
     env = os.environ.get("STORYLINE_SHARED")
-    return Path(env) if env else Path(storyline.__file__).resolve().parents[2].parent / "shared"
+    return Path(env) if env else repo_root().parent / "shared"
 
 
 @dataclass(frozen=True, slots=True)

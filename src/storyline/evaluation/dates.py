@@ -41,8 +41,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-import storyline
-from storyline.evaluation.corpus import shared_dir
+from storyline.evaluation.corpus import repo_root, shared_dir
 from storyline.evaluation.scoring import score
 from storyline.extract.published import infer_published
 from storyline.extract.text import extract_text
@@ -68,10 +67,6 @@ FALSE_HIT_PHRASES = (
     "The bridge was built over 2 years.",
 )
 """Durations and years, each in a sentence, for the false-hit check (a page of 12 Jan 2022)."""
-
-
-def repo_root() -> Path:
-    return Path(storyline.__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True, slots=True)
