@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 from storyline.document import Article
-from storyline.store import ArticleAnnotations, EntitySummary, Store
+from storyline.store import ArticleAnnotations, EntitySummary, Store, StorySummary
 
 SCHEMA = 1
 KINDS = ("articles", "entities", "stories", "events", "quotes")
@@ -36,7 +36,9 @@ def format_published(article: Article) -> str | None:
 
 
 def article_record(
-    article: Article, annotations: ArticleAnnotations | None = None
+    article: Article,
+    annotations: ArticleAnnotations | None = None,
+    story_id: str | None = None,
 ) -> dict[str, Any]:
     """An ``article`` record; ``annotations`` from :meth:`Store.article_annotations`."""
     return {
@@ -57,7 +59,7 @@ def article_record(
         "published_precision": article.published_precision,
         "published_inferred": article.published_inferred,
         "duplicate_of": article.duplicate_of,
-        "story_id": None,
+        "story_id": story_id,
         "entities": list(annotations.entities) if annotations is not None else [],
         "dates": list(annotations.dates) if annotations is not None else [],
         "quotes": [],
@@ -79,6 +81,22 @@ def entity_record(entity: EntitySummary) -> dict[str, Any]:
     }
 
 
+def story_record(story: StorySummary, article_ids: Iterable[str]) -> dict[str, Any]:
+    return {
+        "kind": "story",
+        "schema": SCHEMA,
+        "id": story.id,
+        "title": story.title,
+        "summary": story.summary,
+        "articles": list(article_ids),
+        "languages": dict(story.languages),
+        "outlets": dict(story.outlets),
+        "first_published": story.first_published.isoformat() if story.first_published else None,
+        "last_published": story.last_published.isoformat() if story.last_published else None,
+        "top_entities": list(story.top_entities),
+    }
+
+
 _PAGE = 500
 
 
@@ -86,8 +104,18 @@ def _article_records(store: Store) -> Iterator[dict[str, Any]]:
     offset = 0
     while page := store.articles(limit=_PAGE, offset=offset):
         found = store.articles_annotations(a.id for a in page)
+        stories = store.stories_of(a.id for a in page)
         for article in page:
-            yield article_record(article, found[article.id])
+            yield article_record(article, found[article.id], stories.get(article.id))
+        offset += len(page)
+
+
+def _story_records(store: Store) -> Iterator[dict[str, Any]]:
+    offset = 0
+    while page := store.stories(limit=_PAGE, offset=offset):
+        members = store.story_members(s.id for s in page)
+        for story in page:
+            yield story_record(story, members[story.id])
         offset += len(page)
 
 
@@ -97,7 +125,9 @@ def records(store: Store, what: What = "all") -> Iterator[dict[str, Any]]:
         yield from _article_records(store)
     if what in ("all", "entities"):
         yield from map(entity_record, store.iter_entity_rows())
-    # stories, events and quotes arrive with the stages that produce them
+    if what in ("all", "stories"):
+        yield from _story_records(store)
+    # events and quotes arrive with the stages that produce them
 
 
 @contextmanager

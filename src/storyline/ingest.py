@@ -21,11 +21,14 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from itertools import islice
 from pathlib import PurePath
 
+from storyline.assemble import story_codec
 from storyline.assemble.linking import CanonicalEntity, EntityLinker
+from storyline.assemble.stories import Story, StoryClusterer, story_input
 from storyline.config import Settings
 from storyline.dedup import NearDuplicateIndex, minhash, to_bytes
 from storyline.document import Article, RawDocument
@@ -35,9 +38,11 @@ from storyline.extract.decode import decode
 from storyline.extract.outlet import outlet_from_url
 from storyline.extract.text import LineStats, count_lines
 from storyline.nlp.annotations import Annotations
+from storyline.nlp.dates import find_dates
 from storyline.nlp.pipeline import annotate as annotate_article
+from storyline.nlp.pipeline import date_reference
 from storyline.sources import iter_documents
-from storyline.store import Store
+from storyline.store import Store, StoryPlacement
 
 CHUNK = 64
 
@@ -155,6 +160,60 @@ class _Linker:
         return ids, touched
 
 
+class _Stories:
+    """The store's story clusterer, rebuilt on first use by replaying stored placements.
+
+    Also the story context for dates: a page that states no publication date of its
+    own gets its yearless dates resolved against the median publication day of the
+    other articles of the story it joined (their dates are the best evidence of
+    which year the page speaks of).
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.clusterer: StoryClusterer | None = None
+        self.published: dict[str, list[date]] = {}
+
+    def _load(self) -> StoryClusterer:
+        if self.clusterer is None:
+            clusterer = StoryClusterer()
+            for article_id, sid, features in self.store.story_placements():
+                if features is None:  # a duplicate: it follows its original, adds nothing
+                    clusterer.assignment[article_id] = sid
+                    continue
+                doc = story_codec.from_json(article_id, features)
+                clusterer.stories.setdefault(sid, Story(sid))  # split-off ids are not founders'
+                clusterer.place(doc, sid)
+                if doc.published is not None:
+                    self.published.setdefault(sid, []).append(doc.published)
+            self.clusterer = clusterer
+        return self.clusterer
+
+    def place(
+        self, article: Article, annotations: Annotations, entity_ids: list[str]
+    ) -> tuple[StoryPlacement, Annotations]:
+        """The article's story (joined or founded) and its annotations, dates re-resolved
+        in the story's context when the page gave none of its own."""
+        clusterer = self._load()
+        if article.duplicate_of:
+            sid = clusterer.assignment.get(article.duplicate_of) or self.store.story_of(
+                article.duplicate_of
+            )
+            if sid is not None:
+                clusterer.assignment[article.id] = sid
+                return StoryPlacement(sid, None, "duplicate"), annotations
+        doc = story_input(article, annotations, entity_ids)
+        sid = clusterer.add(doc)
+        days = self.published.setdefault(sid, [])
+        if days and date_reference(article) == (None, None) and annotations.dates:
+            anchor = sorted(days)[(len(days) - 1) // 2]
+            dates = find_dates(article.text, None, article.lang, anchor=anchor)
+            annotations = replace(annotations, dates=dates)
+        if doc.published is not None:
+            days.append(doc.published)
+        return StoryPlacement(sid, story_codec.to_json(doc)), annotations
+
+
 def ingest(
     inputs: Iterable[str],
     store: Store,
@@ -170,6 +229,7 @@ def ingest(
     note = progress or (lambda source, outcome: None)
     dedup = _Deduplicator(store)
     linker = _Linker(store)
+    stories = _Stories(store)
     stats: dict[str, LineStats] = {}
     pool: Executor | None = None
     if workers > 1:
@@ -178,6 +238,7 @@ def ingest(
         context = multiprocessing.get_context("forkserver")
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     seen: set[str] = set()
+    store.refresh_stories()  # repair what an interrupted batch left stale
     try:
         documents = iter_documents(
             inputs, max_bytes=settings.max_bytes, fetch_timeout=settings.fetch_timeout, stdin=stdin
@@ -206,6 +267,7 @@ def ingest(
                 if pool is None
                 else pool.map(process_one, fresh, languages, page_stats, flags, chunksize=4)
             )
+            touched_stories: set[str] = set()
             for raw, result in zip(fresh, results, strict=True):
                 if isinstance(result, InputError):
                     report.failed.append(result)
@@ -214,6 +276,9 @@ def ingest(
                 extracted, annotations = result
                 article, signature = dedup.mark(extracted)
                 ids, touched = linker.link(article, annotations) if annotations else ([], [])
+                placement, annotations = stories.place(
+                    article, annotations or Annotations(article.id, article.lang), ids
+                )
                 stored = store.add_article(
                     raw,
                     article,
@@ -221,18 +286,21 @@ def ingest(
                     annotations=annotations,
                     entity_ids=ids,
                     entities=touched,
+                    story=placement,
                 )
                 if not stored:
                     report.already_known += 1
                     note(raw.source, "known")
                     continue
                 report.article_ids.append(article.id)
+                touched_stories.add(placement.story_id)
                 if article.duplicate_of:
                     report.duplicates += 1
                     note(raw.source, "duplicate")
                 else:
                     report.ingested += 1
                     note(raw.source, "ingested")
+            store.refresh_stories(touched_stories)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)

@@ -64,6 +64,14 @@ from storyline.store.models import (
     entity_table,
     mention_table,
 )
+from storyline.store.stories import (
+    StoryChange,
+    StoryMethods,
+    StoryNotFound,
+    StoryPlacement,
+    StorySummary,
+    placement_rows,
+)
 
 __all__ = [
     "ArticleAnnotations",
@@ -73,6 +81,10 @@ __all__ = [
     "MentionRef",
     "Store",
     "StoreError",
+    "StoryChange",
+    "StoryNotFound",
+    "StoryPlacement",
+    "StorySummary",
 ]
 
 _A = article_table.c
@@ -159,7 +171,7 @@ def _paged(stmt: sa.Select[Any], limit: int | None, offset: int) -> sa.Select[An
     return stmt.limit(limit) if limit is not None else stmt
 
 
-class Store:
+class Store(StoryMethods):
     """Persistent documents and articles behind one database URL."""
 
     def __init__(self, url: str) -> None:
@@ -253,6 +265,7 @@ class Store:
         annotations: Annotations | None = None,
         entity_ids: Sequence[str] = (),
         entities: Sequence[CanonicalEntity] = (),
+        story: StoryPlacement | None = None,
     ) -> bool:
         """Store a document, its article and what was found in it, in one transaction.
 
@@ -261,7 +274,8 @@ class Store:
         not linked; an empty sequence: none linked). ``entities`` are upserted
         first (created, or updated without losing names, aliases or roles), so the
         mentions may point at them; a link to an entity neither given nor stored
-        is a constraint failure.
+        is a constraint failure. ``story`` puts the article into a story (created
+        if new, marked stale until :meth:`refresh_stories`).
 
         Returns ``False`` and writes nothing when the document, the article id
         or an article for this document is already stored, so re-ingesting is
@@ -306,6 +320,8 @@ class Store:
                 self._upsert_entities(conn, entities, now)
             if annotations is not None:
                 _insert_annotations(conn, article.id, annotations, entity_ids)
+            if story is not None:
+                placement_rows(conn, article.id, story, now)
         return True
 
     def article(self, article_id: str) -> Article | None:

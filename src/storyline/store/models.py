@@ -222,9 +222,80 @@ class DurationMentionRow(Base):
     approximate: Mapped[bool] = mapped_column(Boolean)
 
 
+class StoryRow(Base):
+    """A story: articles about one developing piece of news, across languages.
+
+    The reading surface (``title`` … ``score``) is derived from the members and
+    recomputed whenever they change; ``stale`` marks a story whose members changed
+    in a transaction that has not yet recomputed it (an interrupted batch leaves
+    it set; the next write or read repairs it). A story merged into another keeps
+    its row with ``merged_into`` set and no members, so its id keeps resolving.
+    ``score`` ranks stories for the front page (see ``storyline.assemble.surface``).
+    """
+
+    __tablename__ = "story"
+    __table_args__ = (Index(None, "score"), Index(None, "stale"), Index(None, "merged_into"))
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    titles: Mapped[dict[str, str]] = mapped_column(JSON)
+    summary: Mapped[str | None] = mapped_column(Text)
+    languages: Mapped[dict[str, int]] = mapped_column(JSON)
+    outlets: Mapped[dict[str, int]] = mapped_column(JSON)
+    first_published: Mapped[str | None] = mapped_column(String(10))
+    last_published: Mapped[str | None] = mapped_column(String(10))
+    top_entities: Mapped[list[str]] = mapped_column(JSON)
+    size: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float)
+    merged_into: Mapped[str | None] = mapped_column(String(40), ForeignKey("story.id"))
+    stale: Mapped[bool] = mapped_column(Boolean)
+    created_seq: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class StoryArticleRow(Base):
+    """Which story an article belongs to, and in what order it was clustered.
+
+    ``features`` is what the clusterer saw of the article (its ``StoryInput``), so
+    the clusterer is rebuilt by replaying these rows in ``seq`` order without
+    re-annotating anything; ``assigned_by`` says how it got here (cluster,
+    duplicate, merge, split).
+    """
+
+    __tablename__ = "story_article"
+    __table_args__ = (Index(None, "story_id"), Index(None, "seq"))
+
+    article_id: Mapped[str] = mapped_column(
+        String(40), ForeignKey("article.id", ondelete="CASCADE"), primary_key=True
+    )
+    story_id: Mapped[str] = mapped_column(String(40), ForeignKey("story.id"))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    features: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    assigned_by: Mapped[str] = mapped_column(String(16))
+
+
+class StoryHistoryRow(Base):
+    """A merge or split, kept so that old story ids and links keep meaning something."""
+
+    __tablename__ = "story_history"
+    __table_args__ = (Index(None, "story_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    story_id: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(16))
+    other_story_id: Mapped[str | None] = mapped_column(String(40))
+    article_ids: Mapped[list[str]] = mapped_column(JSON)
+    automatic: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 document_table = Document.__table__
 article_table = ArticleRow.__table__
 entity_table = EntityRow.__table__
 mention_table = MentionRow.__table__
 date_mention_table = DateMentionRow.__table__
 duration_mention_table = DurationMentionRow.__table__
+story_table = StoryRow.__table__
+story_article_table = StoryArticleRow.__table__
+story_history_table = StoryHistoryRow.__table__

@@ -1,0 +1,41 @@
+"""The ``storyline`` command: a thin layer over the library.
+
+Every command opens the store, calls one library function and renders what it
+returns; nothing here decides anything a test could not check through the
+library directly. One module per group of commands; this one assembles them.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from storyline.cli import articles, entities, export, stories
+from storyline.evaluation.dates import dates_command
+from storyline.evaluation.entities import entities_command
+from storyline.evaluation.ner import ner_command
+from storyline.evaluation.stories import stories_command
+
+app = typer.Typer(
+    help="Turn a pile of raw news pages into a clear account of a developing story.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+for group in (articles.app, entities.app, export.app):
+    app.registered_commands.extend(group.registered_commands)
+app.add_typer(stories.app, name="stories")
+app.registered_commands.extend(stories.single.registered_commands)
+
+eval_app = typer.Typer(
+    help="Measure quality on labeled data: precision, recall and F1 per type.",
+    no_args_is_help=True,
+)
+eval_app.command("ner")(ner_command)
+eval_app.command("dates")(dates_command)
+eval_app.command("entities")(entities_command)
+eval_app.command("stories")(stories_command)
+app.add_typer(eval_app, name="eval")
+
+
+def main() -> None:
+    app()

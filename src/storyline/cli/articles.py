@@ -1,0 +1,175 @@
+"""``storyline ingest``, ``articles``, ``article``: pages in, clean articles out."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from storyline.cli.common import (
+    DbOption,
+    err,
+    fail,
+    open_store,
+    out,
+    parse_day,
+    settings_for,
+    store_for,
+)
+from storyline.document import Article
+from storyline.errors import StorylineError
+from storyline.export import format_published
+from storyline.ingest import IngestReport, ingest
+
+app = typer.Typer()
+
+
+def _print_report(report: IngestReport) -> None:
+    table = Table(title="ingest", show_header=False)
+    table.add_row("ingested", str(report.ingested))
+    table.add_row("duplicates", str(report.duplicates))
+    table.add_row("already in store", str(report.already_known))
+    table.add_row("failed", f"[red]{len(report.failed)}[/]" if report.failed else "0")
+    out.print(table)
+
+
+@app.command("ingest")
+def ingest_cmd(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, URLs, or - for stdin.")],
+    db: DbOption = None,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", min=1, help="Extraction processes.")
+    ] = 1,
+    languages: Annotated[
+        str | None, typer.Option(help="Comma-separated ISO codes to detect among.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    annotate: Annotated[
+        bool, typer.Option(help="Find entities and dates and link entities (slower).")
+    ] = True,
+) -> None:
+    """Read pages, clean them and store the articles. Exit status 1 if any input failed."""
+    try:
+        codes = tuple(c.strip() for c in languages.split(",")) if languages else None
+        settings = settings_for(db, languages=codes)
+        store = open_store(settings)
+    except StorylineError as error:
+        raise fail(error) from None
+    progress = Progress(
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[last]}"),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet,
+        transient=True,
+    )
+    with store, progress:
+        task = progress.add_task("ingest", total=None, last="")
+
+        def note(source: str, outcome: str) -> None:
+            progress.update(task, advance=1, last=f"{outcome}: {Path(source).name[:40]}")
+
+        report = ingest(
+            paths,
+            store,
+            settings,
+            workers=workers,
+            progress=note,
+            stdin=sys.stdin.buffer,
+            annotate=annotate,
+        )
+    for error in report.failed:
+        err.print(f"[red]failed:[/] {escape(str(error))}", soft_wrap=True)
+    _print_report(report)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def _short_published(a: Article) -> str:
+    """As much of the date as is known (``2022-01-10 19:45``, ``2022-01 ~``); ``~``: inferred."""
+    if a.published is None:
+        return ""
+    formats = {"minute": "%Y-%m-%d %H:%M", "hour": "%Y-%m-%d %H:00", "month": "%Y-%m", "year": "%Y"}
+    text = a.published.strftime(formats.get(a.published_precision or "day", "%Y-%m-%d"))
+    return text + (" ~" if a.published_inferred else "")
+
+
+@app.command("articles")
+def articles_cmd(
+    db: DbOption = None,
+    lang: Annotated[str | None, typer.Option(help="Only this language (ISO code).")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Only this outlet (domain).")] = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after (ISO date).")] = None,
+    until: Annotated[str | None, typer.Option(help="Published before (ISO date).")] = None,
+    limit: Annotated[int, typer.Option(min=1)] = 50,
+) -> None:
+    """List stored articles, newest first."""
+    filters = {
+        "lang": lang,
+        "outlet": outlet,
+        "since": parse_day(since, "--since"),
+        "until": parse_day(until, "--until"),
+    }
+    with store_for(db) as store:
+        rows = store.articles(limit=limit, **filters)
+        total = store.count_articles(**filters)
+    table = Table(title=f"{len(rows)} of {total} articles")
+    table.add_column("id", no_wrap=True)
+    table.add_column("published", no_wrap=True)
+    table.add_column("lang", no_wrap=True)
+    table.add_column("outlet", overflow="ellipsis", max_width=18)
+    table.add_column("title", overflow="fold", ratio=1)
+    for a in rows:
+        published = _short_published(a)
+        table.add_row(
+            a.id,
+            published,
+            a.lang or "",
+            escape(a.outlet or ""),
+            escape(a.title or "") + (" [dim](dup)[/]" if a.duplicate_of else ""),
+        )
+    out.print(table)
+    if any(a.published_inferred for a in rows):
+        out.print("[dim]~ publication date inferred from the text[/]")
+
+
+@app.command("article")
+def article_cmd(
+    article_id: Annotated[str, typer.Argument(metavar="ID")], db: DbOption = None
+) -> None:
+    """Show one article: metadata, then its clean text."""
+    with store_for(db) as store:
+        a = store.article(article_id)
+    if a is None:
+        err.print(f"[red]error:[/] no article {escape(article_id)!s} in the store")
+        raise typer.Exit(1)
+    meta = Table(show_header=False, box=None)
+    published = format_published(a)
+    rows = {
+        "id": a.id,
+        "source": a.source,
+        "url": a.url,
+        "outlet": a.outlet,
+        "author": a.author,
+        "language": f"{a.lang} ({a.lang_confidence:.2f})" if a.lang else None,
+        "published": f"{published} ({a.published_precision}"
+        + (", inferred)" if a.published_inferred else ")")
+        if published
+        else None,
+        "duplicate of": a.duplicate_of,
+    }
+    for key, value in rows.items():
+        meta.add_row(f"[dim]{key}[/]", escape(str(value)) if value is not None else "[dim]—[/]")
+    out.print(meta)
+    if a.title:
+        out.print(f"\n[bold]{escape(a.title)}[/]")
+    if a.lead:
+        out.print(f"[italic]{escape(a.lead)}[/]")
+    out.print()
+    out.print(escape(a.text))

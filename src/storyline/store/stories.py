@@ -1,0 +1,542 @@
+"""The story half of the store: membership, surface, ranking, merges and splits.
+
+A mixin of :class:`storyline.store.Store` (it uses the store's connection and error
+helpers), kept apart because stories have their own life cycle:
+
+* an article's story is written with the article, in the same transaction
+  (:func:`placement_rows`), and the story is marked ``stale``;
+* :meth:`StoryMethods.refresh_stories` recomputes the surface of stale stories
+  (:mod:`storyline.assemble.surface`) — the ingest stage calls it after every chunk
+  and once when it starts, so an interrupted batch is repaired by the next;
+* merges and splits move membership rows, keep the retired or new ids resolvable,
+  and write a history row each.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from storyline.assemble.surface import MAX_CENTRALITY_MEMBERS, Member, surface
+from storyline.errors import StoreError
+from storyline.store.models import (
+    article_table,
+    mention_table,
+    story_article_table,
+    story_history_table,
+    story_table,
+)
+
+_A = article_table.c
+_M = mention_table.c
+_S = story_table.c
+_SA = story_article_table.c
+_SH = story_history_table.c
+_STORY_TYPES = ("PER", "ORG", "LOC", "EVT")
+_IN_CHUNK = 500
+
+
+class StoryNotFound(StoreError):
+    """A story id the store does not know (nor ever knew)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoryPlacement:
+    """Where :meth:`Store.add_article` puts an article: a story, and why."""
+
+    story_id: str
+    features: Mapping[str, Any] | None = None
+    """What the clusterer saw (``StoryInput`` as JSON), to rebuild it without re-annotating."""
+    assigned_by: str = "cluster"
+
+
+@dataclass(frozen=True, slots=True)
+class StorySummary:
+    id: str
+    title: str | None
+    titles: dict[str, str]
+    summary: str | None
+    languages: dict[str, int]
+    outlets: dict[str, int]
+    first_published: date | None
+    last_published: date | None
+    top_entities: tuple[str, ...]
+    size: int
+    score: float
+
+    def title_in(self, lang: str | None) -> str | None:
+        """The story's headline in ``lang`` if a member has one, else its main title."""
+        return self.titles.get(lang or "", self.title)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryChange:
+    """One merge or split. ``story_id`` is the story that changed, ``other_story_id`` the
+    one merged into it (merge) or split off from it (split)."""
+
+    story_id: str
+    action: str
+    other_story_id: str | None
+    article_ids: tuple[str, ...]
+    automatic: bool
+    at: datetime
+
+
+def placement_rows(
+    conn: Connection, article_id: str, placement: StoryPlacement, now: datetime
+) -> None:
+    """Write an article's story membership (creating the story if new) inside the
+    caller's transaction, and mark the story stale."""
+    exists = conn.execute(sa.select(_S.id).where(_S.id == placement.story_id)).first()
+    if exists is None:
+        conn.execute(story_table.insert().values(_new_story(conn, placement.story_id, now)))
+    else:
+        conn.execute(
+            story_table.update()
+            .where(_S.id == placement.story_id)
+            .values(stale=True, updated_at=now)
+        )
+    conn.execute(
+        story_article_table.insert().values(
+            article_id=article_id,
+            story_id=placement.story_id,
+            seq=_next_seq(conn),
+            features=dict(placement.features) if placement.features is not None else None,
+            assigned_by=placement.assigned_by,
+        )
+    )
+
+
+def _next_seq(conn: Connection) -> int:
+    return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(_SA.seq), 0))).scalar_one()) + 1
+
+
+def _new_story(conn: Connection, story_id: str, now: datetime) -> dict[str, Any]:
+    seq = conn.execute(sa.select(sa.func.coalesce(sa.func.max(_S.created_seq), 0))).scalar_one()
+    return {
+        "id": story_id,
+        "title": None,
+        "titles": {},
+        "summary": None,
+        "languages": {},
+        "outlets": {},
+        "first_published": None,
+        "last_published": None,
+        "top_entities": [],
+        "size": 0,
+        "score": 0.0,
+        "merged_into": None,
+        "stale": True,
+        "created_seq": int(seq) + 1,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _to_summary(row: Any) -> StorySummary:
+    return StorySummary(
+        id=row.id,
+        title=row.title,
+        titles=dict(row.titles or {}),
+        summary=row.summary,
+        languages=dict(row.languages or {}),
+        outlets=dict(row.outlets or {}),
+        first_published=date.fromisoformat(row.first_published) if row.first_published else None,
+        last_published=date.fromisoformat(row.last_published) if row.last_published else None,
+        top_entities=tuple(row.top_entities or ()),
+        size=row.size,
+        score=row.score,
+    )
+
+
+def split_id(story_id: str, article_ids: Sequence[str]) -> str:
+    """A new story id for articles split off ``story_id`` (stable for the same request)."""
+    key = story_id + "|" + "|".join(sorted(article_ids))
+    return "s_" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+class StoryMethods:
+    """Story queries and changes; mixed into :class:`storyline.store.Store`."""
+
+    _connect: Any
+    _errors: Any
+
+    # ------------------------------------------------------------------ membership
+
+    def story_placements(self) -> Iterator[tuple[str, str, dict[str, Any] | None]]:
+        """``(article_id, story_id, features)`` in clustering order, streamed (to replay
+        the clusterer)."""
+        stmt = sa.select(_SA.article_id, _SA.story_id, _SA.features).order_by(_SA.seq)
+        with self._errors("read"), self._connect() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=1000).execute(stmt)
+            yield from ((row.article_id, row.story_id, row.features) for row in result)
+
+    def story_of(self, article_id: str) -> str | None:
+        stmt = sa.select(_SA.story_id).where(_SA.article_id == article_id)
+        with self._errors("read"), self._connect() as conn:
+            return conn.execute(stmt).scalar_one_or_none()
+
+    def stories_of(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """Article id → story id, for those of ``article_ids`` that have one."""
+        wanted = list(dict.fromkeys(article_ids))
+        found: dict[str, str] = {}
+        with self._errors("read"), self._connect() as conn:
+            for i in range(0, len(wanted), _IN_CHUNK):
+                stmt = sa.select(_SA.article_id, _SA.story_id).where(
+                    _SA.article_id.in_(wanted[i : i + _IN_CHUNK])
+                )
+                found.update((a, s) for a, s in conn.execute(stmt))
+        return found
+
+    def story_members(self, story_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Story id → member article ids in clustering order, for many stories at once."""
+        wanted = list(dict.fromkeys(story_ids))
+        found: dict[str, list[str]] = {sid: [] for sid in wanted}
+        with self._errors("read"), self._connect() as conn:
+            for i in range(0, len(wanted), _IN_CHUNK):
+                stmt = (
+                    sa.select(_SA.story_id, _SA.article_id)
+                    .where(_SA.story_id.in_(wanted[i : i + _IN_CHUNK]))
+                    .order_by(_SA.seq)
+                )
+                for sid, aid in conn.execute(stmt):
+                    found[sid].append(aid)
+        return found
+
+    def resolve_story(self, story_id: str) -> str | None:
+        """The id ``story_id`` lives on as (itself, or the story it was merged into)."""
+        seen: set[str] = set()
+        with self._errors("read"), self._connect() as conn:
+            current: str | None = story_id
+            while current is not None and current not in seen:
+                seen.add(current)
+                row = conn.execute(sa.select(_S.merged_into).where(_S.id == current)).first()
+                if row is None:
+                    return None
+                if row.merged_into is None:
+                    return current
+                current = row.merged_into
+        return None
+
+    def story_article_ids(self, story_id: str) -> list[str]:
+        """Member ids in clustering order."""
+        stmt = sa.select(_SA.article_id).where(_SA.story_id == story_id).order_by(_SA.seq)
+        with self._errors("read"), self._connect() as conn:
+            return list(conn.scalars(stmt))
+
+    # ------------------------------------------------------------------ reading
+
+    def story(self, story_id: str) -> StorySummary | None:
+        """The story (following merges: a retired id gives the story it became)."""
+        resolved = self.resolve_story(story_id)
+        if resolved is None:
+            return None
+        with self._errors("read"), self._connect() as conn:
+            row = conn.execute(sa.select(story_table).where(_S.id == resolved)).first()
+        return _to_summary(row) if row is not None else None
+
+    def stories(
+        self,
+        *,
+        lang: str | None = None,
+        outlet: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[StorySummary]:
+        """Live stories matching every filter, most important first (see
+        :mod:`storyline.assemble.surface`). ``lang``/``outlet``: at least one member in that
+        language / from that outlet; ``since``/``until``: the story's span overlaps
+        ``[since, until)``."""
+        from storyline.store import _paged
+
+        stmt = _story_filters(sa.select(story_table), lang, outlet, since, until)
+        stmt = _paged(stmt.order_by(_S.score.desc(), _S.id), limit, offset)
+        with self._errors("read"), self._connect() as conn:
+            return [_to_summary(row) for row in conn.execute(stmt)]
+
+    def count_stories(
+        self,
+        *,
+        lang: str | None = None,
+        outlet: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> int:
+        stmt = _story_filters(
+            sa.select(sa.func.count()).select_from(story_table), lang, outlet, since, until
+        )
+        with self._errors("read"), self._connect() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
+    def story_history(self, story_id: str) -> list[StoryChange]:
+        """Merges and splits that touched ``story_id`` (either side), oldest first."""
+        stmt = (
+            sa.select(story_history_table)
+            .where(sa.or_(_SH.story_id == story_id, _SH.other_story_id == story_id))
+            .order_by(_SH.id)
+        )
+        with self._errors("read"), self._connect() as conn:
+            return [
+                StoryChange(
+                    story_id=r.story_id,
+                    action=r.action,
+                    other_story_id=r.other_story_id,
+                    article_ids=tuple(r.article_ids),
+                    automatic=bool(r.automatic),
+                    at=r.at,
+                )
+                for r in conn.execute(stmt)
+            ]
+
+    # ------------------------------------------------------------------ surface
+
+    def stale_stories(self) -> list[str]:
+        stmt = sa.select(_S.id).where(_S.stale.is_(True)).order_by(_S.created_seq)
+        with self._errors("read"), self._connect() as conn:
+            return list(conn.scalars(stmt))
+
+    def refresh_stories(self, story_ids: Iterable[str] | None = None) -> int:
+        """Recompute the surface of ``story_ids`` (default: every stale story); returns
+        how many were refreshed. Each story is its own short transaction."""
+        ids = list(dict.fromkeys(story_ids)) if story_ids is not None else self.stale_stories()
+        if not ids:
+            return 0
+        with self._errors("update stories in"), self._connect(write=True) as conn:
+            with conn.begin():
+                count = sa.select(sa.func.count()).select_from(article_table)
+                total = int(conn.execute(count).scalar_one())
+            for story_id in ids:
+                with conn.begin():
+                    _refresh(conn, story_id, total)
+        return len(ids)
+
+    # ------------------------------------------------------------------ maintenance
+
+    def merge_stories(self, target: str, source: str, *, automatic: bool = False) -> str:
+        """Move every article of ``source`` into ``target``; ``source`` then resolves to
+        ``target``. Returns the id of the story that remains."""
+        target_id, source_id = self._live(target), self._live(source)
+        if target_id == source_id:
+            raise StoreError(f"{source}: already part of story {target_id}")
+        now = datetime.now(UTC)
+        with self._errors("merge stories in"), self._connect(write=True) as conn, conn.begin():
+            moved = list(conn.scalars(sa.select(_SA.article_id).where(_SA.story_id == source_id)))
+            conn.execute(
+                story_article_table.update()
+                .where(_SA.story_id == source_id)
+                .values(story_id=target_id, assigned_by="merge")
+            )
+            conn.execute(
+                story_table.update()
+                .where(_S.id == source_id)
+                .values(merged_into=target_id, size=0, stale=False, updated_at=now)
+            )
+            conn.execute(
+                story_table.update()
+                .where(_S.merged_into == source_id)
+                .values(merged_into=target_id)
+            )
+            conn.execute(story_table.update().where(_S.id == target_id).values(stale=True))
+            _history(conn, target_id, "merge", source_id, moved, automatic, now)
+        self.refresh_stories([target_id])
+        return target_id
+
+    def split_story(
+        self, story_id: str, article_ids: Sequence[str], *, automatic: bool = False
+    ) -> str:
+        """Move ``article_ids`` (members of ``story_id``) into a new story; returns its id."""
+        live = self._live(story_id)
+        members = set(self.story_article_ids(live))
+        wanted = list(dict.fromkeys(article_ids))
+        strangers = [a for a in wanted if a not in members]
+        if strangers:
+            raise StoreError(f"{live}: not a member of this story: {', '.join(strangers)}")
+        if not wanted or len(wanted) == len(members):
+            raise StoreError(f"{live}: a split must leave at least one article on each side")
+        new_id = split_id(live, wanted)
+        now = datetime.now(UTC)
+        with self._errors("split a story in"), self._connect(write=True) as conn, conn.begin():
+            if conn.execute(sa.select(_S.id).where(_S.id == new_id)).first() is not None:
+                raise StoreError(f"{live}: these articles were split off before, as {new_id}")
+            conn.execute(story_table.insert().values(_new_story(conn, new_id, now)))
+            for i in range(0, len(wanted), _IN_CHUNK):
+                conn.execute(
+                    story_article_table.update()
+                    .where(_SA.article_id.in_(wanted[i : i + _IN_CHUNK]))
+                    .values(story_id=new_id, assigned_by="split")
+                )
+            conn.execute(story_table.update().where(_S.id == live).values(stale=True))
+            _history(conn, live, "split", new_id, wanted, automatic, now)
+        self.refresh_stories([live, new_id])
+        return new_id
+
+    def _live(self, story_id: str) -> str:
+        resolved = self.resolve_story(story_id)
+        if resolved is None:
+            raise StoryNotFound(f"{story_id}: no such story")
+        return resolved
+
+
+def _history(
+    conn: Connection,
+    story_id: str,
+    action: str,
+    other: str,
+    article_ids: Sequence[str],
+    automatic: bool,
+    now: datetime,
+) -> None:
+    conn.execute(
+        story_history_table.insert().values(
+            story_id=story_id,
+            action=action,
+            other_story_id=other,
+            article_ids=list(article_ids),
+            automatic=automatic,
+            at=now,
+        )
+    )
+
+
+def _story_filters(
+    stmt: Any, lang: str | None, outlet: str | None, since: date | None, until: date | None
+) -> Any:
+    stmt = stmt.where(_S.merged_into.is_(None), _S.size > 0)
+    if lang is not None or outlet is not None:
+        members = sa.select(_SA.story_id).join(article_table, _A.id == _SA.article_id)
+        if lang is not None:
+            members = members.where(_A.lang == lang)
+        if outlet is not None:
+            members = members.where(_A.outlet == outlet)
+        stmt = stmt.where(_S.id.in_(members))
+    if since is not None:
+        stmt = stmt.where(_S.last_published >= since.isoformat())
+    if until is not None:
+        stmt = stmt.where(_S.first_published < until.isoformat())
+    return stmt
+
+
+def _refresh(conn: Connection, story_id: str, total_articles: int) -> None:
+    from storyline.store import _ARTICLE_COLUMNS, _to_article
+
+    members_of = sa.select(_SA.article_id).where(_SA.story_id == story_id)
+    size = int(
+        conn.execute(sa.select(sa.func.count()).where(_SA.story_id == story_id)).scalar_one()
+    )
+    langs = _counts(conn, _A.lang, members_of)
+    outlets = _counts(conn, _A.outlet, members_of)
+    unknown = conn.execute(
+        sa.select(sa.func.count()).where(_A.id.in_(members_of), _A.outlet.is_(None))
+    ).scalar_one()
+    first, last = _span(conn, members_of)
+    latest = list(
+        conn.scalars(
+            sa.select(_SA.article_id)
+            .where(_SA.story_id == story_id)
+            .order_by(_SA.seq.desc())
+            .limit(MAX_CENTRALITY_MEMBERS)
+        )
+    )
+    articles = {
+        row.id: _to_article(row)
+        for row in conn.execute(sa.select(*_ARTICLE_COLUMNS).where(_A.id.in_(latest)))
+    }
+    entity_sets: dict[str, set[str]] = {a: set() for a in latest}
+    for article_id, entity_id in conn.execute(
+        sa.select(_M.article_id, _M.entity_id).where(
+            _M.article_id.in_(latest), _M.entity_id.is_not(None), _M.type.in_(_STORY_TYPES)
+        )
+    ):
+        entity_sets[article_id].add(entity_id)
+    members = [
+        Member(articles[a], frozenset(entity_sets[a])) for a in reversed(latest) if a in articles
+    ]
+    df = _entity_df(conn, set().union(*entity_sets.values()) if entity_sets else set())
+    found = surface(
+        members,
+        df=df,
+        articles=total_articles,
+        size=size,
+        languages=langs,
+        outlets=outlets,
+        span=(_as_day(first), _as_day(last)),
+        unknown_outlets=int(unknown),
+    )
+    conn.execute(
+        story_table.update()
+        .where(_S.id == story_id)
+        .values(
+            title=found.title,
+            titles=found.titles,
+            summary=found.summary,
+            languages=found.languages,
+            outlets=found.outlets,
+            first_published=_iso(found.first_published),
+            last_published=_iso(found.last_published),
+            top_entities=list(found.top_entities),
+            size=found.size,
+            score=found.score if size else 0.0,
+            stale=False,
+            updated_at=datetime.now(UTC),
+        )
+    )
+
+
+def _span(conn: Connection, members_of: Any) -> tuple[Any, Any]:
+    """First and last publication of the members: from day-precise dates when any member
+    has one (a month-only date reads as the 1st and would stretch the span)."""
+    bounds = sa.select(sa.func.min(_A.published), sa.func.max(_A.published))
+    exact = _A.published_precision.in_(("minute", "hour", "day"))
+    first, last = conn.execute(bounds.where(_A.id.in_(members_of), exact)).one()
+    if first is None:
+        first, last = conn.execute(bounds.where(_A.id.in_(members_of))).one()
+    return first, last
+
+
+def _counts(conn: Connection, column: Any, members_of: Any) -> dict[str, int]:
+    stmt = (
+        sa.select(column, sa.func.count())
+        .where(_A.id.in_(members_of), column.is_not(None))
+        .group_by(column)
+        .order_by(sa.func.count().desc(), column)
+    )
+    return {value: int(n) for value, n in conn.execute(stmt)}
+
+
+def _entity_df(conn: Connection, entity_ids: set[str]) -> dict[str, int]:
+    wanted = sorted(entity_ids)
+    df: dict[str, int] = {}
+    for i in range(0, len(wanted), _IN_CHUNK):
+        stmt = (
+            sa.select(_M.entity_id, sa.func.count(sa.distinct(_M.article_id)))
+            .where(_M.entity_id.in_(wanted[i : i + _IN_CHUNK]))
+            .group_by(_M.entity_id)
+        )
+        df.update((e, int(n)) for e, n in conn.execute(stmt))
+    return df
+
+
+def _as_day(value: datetime | None) -> date | None:
+    return value.date() if value is not None else None
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+__all__ = [
+    "StoryChange",
+    "StoryMethods",
+    "StoryNotFound",
+    "StoryPlacement",
+    "StorySummary",
+    "placement_rows",
+]
