@@ -21,8 +21,7 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
-from datetime import date
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import PurePath
 
@@ -40,7 +39,6 @@ from storyline.extract.text import LineStats, count_lines
 from storyline.nlp.annotations import Annotations
 from storyline.nlp.dates import find_dates
 from storyline.nlp.pipeline import annotate as annotate_article
-from storyline.nlp.pipeline import date_reference
 from storyline.sources import iter_documents
 from storyline.store import Store, StoryPlacement
 
@@ -164,15 +162,15 @@ class _Stories:
     """The store's story clusterer, rebuilt on first use by replaying stored placements.
 
     Also the story context for dates: a page that states no publication date of its
-    own gets its yearless dates resolved against the median publication day of the
-    other articles of the story it joined (their dates are the best evidence of
-    which year the page speaks of).
+    own gets its yearless dates («17 июля») resolved against the median publication
+    day of its story — the best evidence of which year the page speaks of. That runs
+    after each chunk is stored, for every undated page of the stories the chunk
+    touched, since a page may arrive before any dated page of its story.
     """
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self.clusterer: StoryClusterer | None = None
-        self.published: dict[str, list[date]] = {}
 
     def _load(self) -> StoryClusterer:
         if self.clusterer is None:
@@ -181,19 +179,15 @@ class _Stories:
                 if features is None:  # a duplicate: it follows its original, adds nothing
                     clusterer.assignment[article_id] = sid
                     continue
-                doc = story_codec.from_json(article_id, features)
                 clusterer.stories.setdefault(sid, Story(sid))  # split-off ids are not founders'
-                clusterer.place(doc, sid)
-                if doc.published is not None:
-                    self.published.setdefault(sid, []).append(doc.published)
+                clusterer.place(story_codec.from_json(article_id, features), sid)
             self.clusterer = clusterer
         return self.clusterer
 
     def place(
         self, article: Article, annotations: Annotations, entity_ids: list[str]
-    ) -> tuple[StoryPlacement, Annotations]:
-        """The article's story (joined or founded) and its annotations, dates re-resolved
-        in the story's context when the page gave none of its own."""
+    ) -> StoryPlacement:
+        """The story the article joins (or founds); a duplicate follows its original."""
         clusterer = self._load()
         if article.duplicate_of:
             sid = clusterer.assignment.get(article.duplicate_of) or self.store.story_of(
@@ -201,17 +195,23 @@ class _Stories:
             )
             if sid is not None:
                 clusterer.assignment[article.id] = sid
-                return StoryPlacement(sid, None, "duplicate"), annotations
+                return StoryPlacement(sid, None, "duplicate")
         doc = story_input(article, annotations, entity_ids)
-        sid = clusterer.add(doc)
-        days = self.published.setdefault(sid, [])
-        if days and date_reference(article) == (None, None) and annotations.dates:
-            anchor = sorted(days)[(len(days) - 1) // 2]
-            dates = find_dates(article.text, None, article.lang, anchor=anchor)
-            annotations = replace(annotations, dates=dates)
-        if doc.published is not None:
-            days.append(doc.published)
-        return StoryPlacement(sid, story_codec.to_json(doc)), annotations
+        return StoryPlacement(clusterer.add(doc), story_codec.to_json(doc))
+
+    def complete_dates(self, story_ids: Iterable[str]) -> None:
+        """Resolve the yearless dates of undated pages in ``story_ids`` from their story."""
+        for sid in story_ids:
+            members = self.store.story_article_ids(sid)
+            yearless = self.store.yearless_articles(members)
+            anchor = self.store.median_published(members) if yearless else None
+            if anchor is None:
+                continue
+            for article_id in yearless:
+                article = self.store.article(article_id)
+                if article is not None:
+                    dates = find_dates(article.text, None, article.lang, anchor=anchor)
+                    self.store.replace_dates(article_id, dates)
 
 
 def ingest(
@@ -276,7 +276,7 @@ def ingest(
                 extracted, annotations = result
                 article, signature = dedup.mark(extracted)
                 ids, touched = linker.link(article, annotations) if annotations else ([], [])
-                placement, annotations = stories.place(
+                placement = stories.place(
                     article, annotations or Annotations(article.id, article.lang), ids
                 )
                 stored = store.add_article(
@@ -300,6 +300,7 @@ def ingest(
                 else:
                     report.ingested += 1
                     note(raw.source, "ingested")
+            stories.complete_dates(touched_stories)
             store.refresh_stories(touched_stories)
     finally:
         if pool is not None:

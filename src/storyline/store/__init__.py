@@ -46,6 +46,7 @@ from storyline.config import database_url
 from storyline.document import Article, RawDocument
 from storyline.errors import StoreError
 from storyline.nlp.annotations import Annotations, DateMention, DurationMention, EntityMention
+from storyline.store import search
 from storyline.store.db import (
     WRITE,
     create_engine,
@@ -320,6 +321,7 @@ class Store(StoryMethods):
                 self._upsert_entities(conn, entities, now)
             if annotations is not None:
                 _insert_annotations(conn, article.id, annotations, entity_ids)
+            search.index_article(conn, article)
             if story is not None:
                 placement_rows(conn, article.id, story, now)
         return True
@@ -427,6 +429,52 @@ class Store(StoryMethods):
             dates=dates,
             durations=durations,
         )
+
+    def replace_dates(self, article_id: str, dates: Sequence[DateMention]) -> None:
+        """Put ``dates`` in place of the article's date mentions (one transaction): the
+        year of a yearless date can be learnt later, from the story the page is in."""
+        rows = _date_rows(article_id, dates)
+        with self._errors("update dates in"), self._connect(write=True) as conn, conn.begin():
+            conn.execute(date_mention_table.delete().where(_DM.article_id == article_id))
+            if rows:
+                conn.execute(date_mention_table.insert(), rows)
+
+    def yearless_articles(self, article_ids: Iterable[str]) -> list[str]:
+        """Those of ``article_ids`` with no publication date and a date mention still
+        without a year (``--MM-DD``): the pages a story's dates can complete."""
+        wanted = list(dict.fromkeys(article_ids))
+        found: list[str] = []
+        with self._errors("read"), self._connect() as conn:
+            for i in range(0, len(wanted), _IN_CHUNK):
+                yearless = sa.select(_DM.article_id).where(_DM.value.like("--%"))
+                stmt = (
+                    sa.select(_A.id)
+                    .where(
+                        _A.id.in_(wanted[i : i + _IN_CHUNK]),
+                        _A.published.is_(None),
+                        _A.id.in_(yearless),
+                    )
+                    .order_by(_A.id)
+                )
+                found.extend(conn.scalars(stmt))
+        return found
+
+    def median_published(self, article_ids: Iterable[str]) -> date | None:
+        """The median publication day of those of ``article_ids`` that have one (day-precise
+        ones if any are; a month-only date stands for its month)."""
+        wanted = list(dict.fromkeys(article_ids))
+        days: list[tuple[bool, date]] = []
+        with self._errors("read"), self._connect() as conn:
+            for i in range(0, len(wanted), _IN_CHUNK):
+                stmt = sa.select(_A.published, _A.published_precision).where(
+                    _A.id.in_(wanted[i : i + _IN_CHUNK]), _A.published.is_not(None)
+                )
+                days.extend(
+                    (precision in ("minute", "hour", "day"), published.date())
+                    for published, precision in conn.execute(stmt)
+                )
+        exact = sorted(d for precise, d in days if precise) or sorted(d for _, d in days)
+        return exact[(len(exact) - 1) // 2] if exact else None
 
     def mention_entity_ids(self, article_id: str) -> list[str]:
         """The entity id of each entity mention of the article, in order (``""``: not linked)."""
@@ -587,6 +635,22 @@ class Store(StoryMethods):
             for a in arts
         )
         return EntityDetail(summary=summary, occurrences=occurrences)
+
+    # ------------------------------------------------------------------ search
+
+    def search(
+        self,
+        q: str,
+        *,
+        lang: str | None = None,
+        outlet: str | None = None,
+        limit: int | None = 20,
+        offset: int = 0,
+    ) -> search.SearchResult:
+        """Articles matching every word of ``q`` in any form, then those mentioning an
+        entity whose name matches (see :mod:`storyline.store.search`)."""
+        with self._errors("search"), self._connect() as conn:
+            return search.search(conn, q, lang=lang, outlet=outlet, limit=limit, offset=offset)
 
     # ------------------------------------------------------------------ internals
 
@@ -754,20 +818,7 @@ def _insert_annotations(
         }
         for seq, m in enumerate(annotations.entities)
     ]
-    dates = [
-        {
-            "article_id": article_id,
-            "seq": seq,
-            "start": d.start,
-            "end": d.end,
-            "text": d.text,
-            "value": d.value,
-            "grain": d.grain,
-            "inferred": bool(d.inferred),
-            "kind": d.kind,
-        }
-        for seq, d in enumerate(annotations.dates)
-    ]
+    dates = _date_rows(article_id, annotations.dates)
     durations = [
         {
             "article_id": article_id,
@@ -787,6 +838,23 @@ def _insert_annotations(
     ):
         if rows:
             conn.execute(table.insert(), rows)
+
+
+def _date_rows(article_id: str, dates: Sequence[DateMention]) -> list[dict[str, Any]]:
+    return [
+        {
+            "article_id": article_id,
+            "seq": seq,
+            "start": d.start,
+            "end": d.end,
+            "text": d.text,
+            "value": d.value,
+            "grain": d.grain,
+            "inferred": bool(d.inferred),
+            "kind": d.kind,
+        }
+        for seq, d in enumerate(dates)
+    ]
 
 
 def _merge_entity(old: CanonicalEntity, new: CanonicalEntity) -> CanonicalEntity:
