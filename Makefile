@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= data/demo.db
 SUDO   := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
-APT_PACKAGES := postgresql
+APT_PACKAGES := postgresql chromium
 
 .PHONY: install dev-install system-deps demo test lint format bench lock clean
 
@@ -28,18 +28,21 @@ $(VENV)/.dev-installed: $(VENV)/.installed requirements/dev.txt
 
 dev-install: $(VENV)/.dev-installed
 
-# PostgreSQL for the store tests (the suite starts its own throwaway server).
+# PostgreSQL for the store tests (the suite starts its own throwaway server);
+# Chromium for the browser tests (driven by Playwright, no browser download).
 system-deps:
-	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ ! -x /usr/bin/chromium ]; then \
 	  echo "installing Debian packages: $(APT_PACKAGES)"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(APT_PACKAGES); \
 	fi
 
-demo: install  ## ingest the bundled examples into a local SQLite store; list articles and entities
+demo: install  ## ingest the bundled examples into a local SQLite store; list them; serve it on :8000
 	$(BIN)/storyline ingest examples/ --db $(DB)
 	$(BIN)/storyline articles --db $(DB)
 	$(BIN)/storyline entities --db $(DB) --limit 15
+	@echo "serving the demo store at http://127.0.0.1:8000/ (Ctrl-C stops)"
+	$(BIN)/storyline serve --db $(DB)
 
 test: dev-install system-deps  ## the whole suite, PostgreSQL included
 	$(BIN)/python -m pytest -q
@@ -56,6 +59,7 @@ bench: install  ## speed and memory: ingest of >= 2,000 pages, and the annotate 
 	$(BIN)/python bench/ingest_bench.py --out bench/results/ingest.json
 	$(BIN)/python bench/ingest_bench.py --no-annotate --out bench/results/ingest-extract-only.json
 	$(BIN)/python bench/annotate_bench.py --out bench/results/annotate.json
+	$(BIN)/python bench/web_bench.py --out bench/results/web.json
 
 lock: $(BIN)/python  ## re-pin runtime dependencies from pyproject.toml
 	rm -rf build/lock-venv && $(PYTHON) -m venv build/lock-venv

@@ -61,6 +61,10 @@ class Settings:
     max_bytes: int = 20 * 1024 * 1024
     """Inputs above this size are refused; a page is never this big, a mistake often is."""
     fetch_timeout: float = 20.0
+    api_token: str | None = None
+    """Bearer token for ``POST /api/v1/articles``; without one the web server is read-only."""
+    max_request_bytes: int = 5 * 1024 * 1024
+    """Largest request body the web server reads; bigger ones get 413 before any parsing."""
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -69,6 +73,8 @@ class Settings:
             "languages": _languages(os.environ.get("STORYLINE_LANGUAGES")),
             "max_bytes": _number("STORYLINE_MAX_BYTES", cls.max_bytes, int),
             "fetch_timeout": _number("STORYLINE_FETCH_TIMEOUT", cls.fetch_timeout, float),
+            "api_token": os.environ.get("STORYLINE_API_TOKEN") or None,
+            "max_request_bytes": _number("STORYLINE_MAX_REQUEST_BYTES", cls.max_request_bytes, int),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "db_url" in overrides and overrides["db_url"] is not None:

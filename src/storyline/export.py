@@ -14,8 +14,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Literal
 
+from storyline.assemble.events import Event
+from storyline.compare.conflicts import Conflict
 from storyline.document import Article
-from storyline.store import ArticleAnnotations, EntitySummary, Store, StorySummary
+from storyline.store import ArticleAnnotations, EntitySummary, QuoteRecord, Store, StorySummary
 
 SCHEMA = 1
 KINDS = ("articles", "entities", "stories", "events", "quotes")
@@ -62,7 +64,7 @@ def article_record(
         "story_id": story_id,
         "entities": list(annotations.entities) if annotations is not None else [],
         "dates": list(annotations.dates) if annotations is not None else [],
-        "quotes": [],
+        "quotes": list(annotations.quotes) if annotations is not None else [],
     }
 
 
@@ -97,6 +99,64 @@ def story_record(story: StorySummary, article_ids: Iterable[str]) -> dict[str, A
     }
 
 
+def quote_record(quote: QuoteRecord) -> dict[str, Any]:
+    return {
+        "kind": "quote",
+        "schema": SCHEMA,
+        "id": quote.id,
+        "article_id": quote.article_id,
+        "story_id": quote.story_id,
+        "speaker_entity_id": quote.speaker_entity_id,
+        "speaker_text": quote.speaker_text,
+        "text": quote.text,
+        "quote_kind": quote.kind,  # the contract example repeats "kind"; see README
+        "cue": quote.cue,
+        "start": quote.start,
+        "end": quote.end,
+        "said_on": quote.said_on.isoformat() if quote.said_on else None,
+    }
+
+
+def event_record(event: Event, story_id: str, conflicts: Iterable[Conflict] = ()) -> dict[str, Any]:
+    """An ``event`` record. Source offsets point into the article's ``part`` (``text``,
+    ``title`` or ``lead``): headlines and leads report events too."""
+    attributes: dict[str, list[dict[str, Any]]] = {}
+    for a in event.attributes:
+        attributes.setdefault(a.name, []).append({"value": a.value, "article_id": a.article_id})
+    return {
+        "kind": "event",
+        "schema": SCHEMA,
+        "id": event.id,
+        "story_id": story_id,
+        "date": event.date,
+        "date_inferred": event.date_inferred,
+        "place_entity_id": event.place,
+        "title": event.title("en"),
+        "type": event.type,
+        "participants": list(event.participants),
+        "attributes": attributes,
+        "sources": [
+            {
+                "article_id": src.article_id,
+                "part": src.part,
+                "start": src.start,
+                "end": src.end,
+                "sentence": src.sentence,
+            }
+            for src in event.sources
+        ],
+        "conflicts": [
+            {
+                "attribute": c.attribute,
+                "values": [
+                    {"value": v.value, "article_ids": list(v.article_ids)} for v in c.values
+                ],
+            }
+            for c in conflicts
+        ],
+    }
+
+
 _PAGE = 500
 
 
@@ -107,6 +167,18 @@ def _article_records(store: Store) -> Iterator[dict[str, Any]]:
         stories = store.stories_of(a.id for a in page)
         for article in page:
             yield article_record(article, found[article.id], stories.get(article.id))
+        offset += len(page)
+
+
+def _event_records(store: Store) -> Iterator[dict[str, Any]]:
+    from storyline.assemble.timeline import story_account
+
+    offset = 0
+    while page := store.stories(limit=_PAGE, offset=offset):
+        for story in page:
+            found = story_account(store, story.id)
+            for event in found.events:
+                yield event_record(event, story.id, found.conflicts.get(event.id, ()))
         offset += len(page)
 
 
@@ -127,7 +199,10 @@ def records(store: Store, what: What = "all") -> Iterator[dict[str, Any]]:
         yield from map(entity_record, store.iter_entity_rows())
     if what in ("all", "stories"):
         yield from _story_records(store)
-    # events and quotes arrive with the stages that produce them
+    if what in ("all", "events"):
+        yield from _event_records(store)
+    if what in ("all", "quotes"):
+        yield from map(quote_record, store.iter_quotes())
 
 
 @contextmanager

@@ -26,7 +26,7 @@ def test_postgres_store_matches_sqlite(pg_url: str, sqlite_url: str) -> None:
         result = runner.invoke(app, ["ingest", str(SEEDS), "--db", db, "-q"])
         assert result.exit_code == 0, result.stderr
     on_pg, on_sqlite = _export(pg_url), _export(sqlite_url)
-    assert {r["kind"] for r in on_pg} == {"article", "entity", "story"}
+    assert {r["kind"] for r in on_pg} == {"article", "entity", "story", "event", "quote"}
     assert sorted(on_pg, key=lambda r: r["id"]) == sorted(on_sqlite, key=lambda r: r["id"])
     # re-ingesting into PostgreSQL changes nothing either
     assert runner.invoke(app, ["ingest", str(SEEDS), "--db", pg_url, "-q"]).exit_code == 0

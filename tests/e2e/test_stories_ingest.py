@@ -105,10 +105,12 @@ def test_export_links_articles_and_stories(db: str) -> None:
     articles = [r for r in rows if r["kind"] == "article"]
     assert all(a["story_id"] in stories for a in articles)
     for sid, story in stories.items():
-        assert sorted(story["articles"]) == sorted(a["id"] for a in articles if a["story_id"] == sid)
+        assert sorted(story["articles"]) == sorted(
+            a["id"] for a in articles if a["story_id"] == sid
+        )
         assert sum(story["languages"].values()) == len(story["articles"])
     kinds = [r["kind"] for r in rows]
-    assert kinds == sorted(kinds, key=["article", "entity", "story"].index)
+    assert kinds == sorted(kinds, key=["article", "entity", "story", "event", "quote"].index)
 
 
 def test_merge_and_split_from_the_command_line(

@@ -24,6 +24,7 @@ from storyline.document import Article, GivenMetadata, RawDocument
 from storyline.errors import StoreError
 from storyline.store import Store
 from storyline.store.models import Base, document_table
+from storyline.store.search import include_name
 
 SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 
@@ -111,7 +112,10 @@ def test_migrating_twice_is_a_no_op(db_url: str) -> None:
 def test_migrated_schema_matches_the_models(store: Store) -> None:
     with store.engine.connect() as conn:
         diff = compare_metadata(
-            MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+            MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_name": include_name}
+            ),
+            Base.metadata,
         )
     assert diff == []
 

@@ -31,6 +31,7 @@ from storyline.nlp.annotations import Annotations, DateMention, DurationMention,
 from storyline.store import ArticleAnnotations, Store
 from storyline.store.db import WRITE, alembic_config, migrate
 from storyline.store.models import Base
+from storyline.store.search import include_name
 
 TABLES = ("entity", "mention", "date_mention", "duration_mention")
 
@@ -198,7 +199,7 @@ def test_upgrade_from_0001_keeps_the_articles(db_url: str, ru_text: str) -> None
         assert store.schema_revision() == Store.head_revision()
         assert [a.id for a in store.articles()] == [old.id]
         assert store.article(old.id) == old.with_(doc_sha256=old_doc.sha256)
-        assert store.article_annotations(old.id) == ([], [])
+        assert store.article_annotations(old.id) == ([], [], [])
         add_ru(store, ru_text, key="new")
         assert store.count_articles() == 2 and count(store, "mention") == 4
 
@@ -206,7 +207,10 @@ def test_upgrade_from_0001_keeps_the_articles(db_url: str, ru_text: str) -> None
 def test_migrated_schema_matches_the_models(store: Store) -> None:
     with store.engine.connect() as conn:
         diff = compare_metadata(
-            MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+            MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_name": include_name}
+            ),
+            Base.metadata,
         )
     assert diff == []
 
@@ -244,7 +248,8 @@ def test_annotations_round_trip(store: Store, ru_text: str) -> None:
     assert store.mention_entity_ids(article.id) == RU_IDS
     assert store.annotations("a_missing") is None
 
-    entities, dates = store.article_annotations(article.id)
+    entities, dates, quotes = store.article_annotations(article.id)
+    assert quotes == []
     start, end = span(ru_text, "Йенса Столтенберга")
     assert entities[1] == {
         "start": start,
@@ -272,7 +277,7 @@ def test_annotations_round_trip(store: Store, ru_text: str) -> None:
 def test_no_annotations_is_the_old_call(store: Store, ru_text: str) -> None:
     doc, article = make("plain", ru_text, "ru")
     assert store.add_article(doc, article)
-    assert store.article_annotations(article.id) == ArticleAnnotations([], [])
+    assert store.article_annotations(article.id) == ArticleAnnotations([], [], [])
     assert store.annotations(article.id) == Annotations(article.id, "ru")
     assert store.count_entities() == 0
 

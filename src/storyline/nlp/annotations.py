@@ -69,6 +69,27 @@ class DurationMention(Span):
 
 
 @dataclass(frozen=True, slots=True)
+class QuoteMention(Span):
+    """Words the article attributes to someone (:mod:`storyline.nlp.quotes`).
+
+    ``start``/``end`` delimit the quoted words themselves: no quotation marks for a
+    direct quote, the reported clause for indirect speech.
+    """
+
+    text: str
+    """Exactly ``article.text[start:end]``."""
+    kind: Literal["direct", "indirect"]
+    cue: str
+    """The speech verb or phrase as written: «заявил», "said", «По его словам»."""
+    speaker_text: str | None = None
+    """The speaker as written: a name, a pronoun («он»), a role («замминистра»)."""
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker: int | None = None
+    """Index into ``Annotations.entities`` of the PER/ORG mention the speaker resolves to."""
+
+
+@dataclass(frozen=True, slots=True)
 class Annotations:
     article_id: str
     lang: str | None
@@ -77,3 +98,4 @@ class Annotations:
     entities: tuple[EntityMention, ...] = ()
     dates: tuple[DateMention, ...] = ()
     durations: tuple[DurationMention, ...] = ()
+    quotes: tuple[QuoteMention, ...] = ()

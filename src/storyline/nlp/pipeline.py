@@ -4,7 +4,8 @@ Pure and per-article, so it runs the same in-process, in a worker pool or on
 a cluster. Offsets point into ``article.text`` (the cleaned body), as the
 export contract says. Components run in a fixed order, each a function of
 values: sentences → entities (NER, minus role words mistaken for names, then
-roles attached to people, then roles used on their own) → dates → durations.
+roles attached to people, then roles used on their own) → dates → durations →
+quotes (their speakers index the entities).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from storyline.nlp.annotations import Annotations
 from storyline.nlp.dates import find_dates
 from storyline.nlp.durations import find_durations
 from storyline.nlp.ner.registry import recognize
+from storyline.nlp.quotes import find_quotes
 
 _EXACT = ("minute", "hour", "day")
 
@@ -43,11 +45,13 @@ def annotate(article: Article) -> Annotations:
     references = roles.find_role_references(text, mentions, lang)
     entities = tuple(sorted((*mentions, *references), key=lambda m: (m.start, m.end)))
     published, anchor = date_reference(article)
+    sentences = segment.sentences(text, lang)
     return Annotations(
         article_id=article.id,
         lang=lang,
-        sentences=segment.sentences(text, lang),
+        sentences=sentences,
         entities=entities,
         dates=find_dates(text, published, lang, anchor=anchor),
         durations=find_durations(text, lang),
+        quotes=find_quotes(text, lang, entities, sentences),
     )

@@ -45,7 +45,13 @@ from storyline.assemble.linking import CanonicalEntity
 from storyline.config import database_url
 from storyline.document import Article, RawDocument
 from storyline.errors import StoreError
-from storyline.nlp.annotations import Annotations, DateMention, DurationMention, EntityMention
+from storyline.nlp.annotations import (
+    Annotations,
+    DateMention,
+    DurationMention,
+    EntityMention,
+    QuoteMention,
+)
 from storyline.store import search
 from storyline.store.db import (
     WRITE,
@@ -64,7 +70,9 @@ from storyline.store.models import (
     duration_mention_table,
     entity_table,
     mention_table,
+    quote_mention_table,
 )
+from storyline.store.quotes import QuoteMethods, QuoteRecord
 from storyline.store.stories import (
     StoryChange,
     StoryMethods,
@@ -80,6 +88,7 @@ __all__ = [
     "EntityDetail",
     "EntitySummary",
     "MentionRef",
+    "QuoteRecord",
     "Store",
     "StoreError",
     "StoryChange",
@@ -94,6 +103,18 @@ _E = entity_table.c
 _M = mention_table.c
 _DM = date_mention_table.c
 _DU = duration_mention_table.c
+_Q = quote_mention_table.c
+_QUOTE_FIELDS = (
+    _Q.start,
+    _Q.end,
+    _Q.text,
+    _Q.kind,
+    _Q.cue,
+    _Q.speaker_text,
+    _Q.speaker_start,
+    _Q.speaker_end,
+    _Q.speaker_seq.label("speaker"),
+)
 _ARTICLE_COLUMNS = [c for c in article_table.c if c.name != "minhash"]
 _ENTITY_COLUMNS = [_E.id, _E.type, _E.name, _E.names, _E.aliases, _E.roles]
 _IN_CHUNK = 500
@@ -108,6 +129,8 @@ class ArticleAnnotations(NamedTuple):
     """``{"start", "end", "text", "type", "entity_id"}``; ``entity_id`` is ``None`` if unlinked."""
     dates: list[dict[str, Any]]
     """``{"start", "end", "text", "value", "grain"}`` and ``"inferred": True`` when inferred."""
+    quotes: list[dict[str, Any]]
+    """``{"start", "end", "text", "speaker_text", "speaker_entity_id", "kind"}``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +195,7 @@ def _paged(stmt: sa.Select[Any], limit: int | None, offset: int) -> sa.Select[An
     return stmt.limit(limit) if limit is not None else stmt
 
 
-class Store(StoryMethods):
+class Store(StoryMethods, QuoteMethods):
     """Persistent documents and articles behind one database URL."""
 
     def __init__(self, url: str) -> None:
@@ -422,12 +445,17 @@ class Store(StoryMethods):
                 .order_by(_DU.seq)
             )
             durations = tuple(DurationMention(**row._mapping) for row in durs)
+            qts = conn.execute(
+                sa.select(*_QUOTE_FIELDS).where(_Q.article_id == article_id).order_by(_Q.seq)
+            )
+            quotes = tuple(QuoteMention(**row._mapping) for row in qts)
         return Annotations(
             article_id=article_id,
             lang=lang[0],
             entities=entities,
             dates=dates,
             durations=durations,
+            quotes=quotes,
         )
 
     def replace_dates(self, article_id: str, dates: Sequence[DateMention]) -> None:
@@ -493,7 +521,7 @@ class Store(StoryMethods):
         """:meth:`article_annotations` for many articles in a few queries (one per table
         and 500 ids); every id asked for is a key of the result."""
         wanted = list(dict.fromkeys(article_ids))
-        result = {aid: ArticleAnnotations([], []) for aid in wanted}
+        result = {aid: ArticleAnnotations([], [], []) for aid in wanted}
         with self._errors("read"), self._connect() as conn:
             for i in range(0, len(wanted), _IN_CHUNK):
                 chunk = wanted[i : i + _IN_CHUNK]
@@ -536,6 +564,23 @@ class Store(StoryMethods):
                     if row.inferred:
                         record["inferred"] = True
                     result[row.article_id].dates.append(record)
+                qts = conn.execute(
+                    sa.select(
+                        _Q.article_id,
+                        _Q.start,
+                        _Q.end,
+                        _Q.text,
+                        _Q.speaker_text,
+                        _Q.speaker_entity_id,
+                        _Q.kind,
+                    )
+                    .where(_Q.article_id.in_(chunk))
+                    .order_by(_Q.article_id, _Q.seq)
+                )
+                for row in qts:
+                    result[row.article_id].quotes.append(
+                        {k: v for k, v in row._mapping.items() if k != "article_id"}
+                    )
         return result
 
     # ------------------------------------------------------------------ entities
@@ -831,10 +876,30 @@ def _insert_annotations(
         }
         for seq, d in enumerate(annotations.durations)
     ]
+    quotes = [
+        {
+            "article_id": article_id,
+            "seq": seq,
+            "start": q.start,
+            "end": q.end,
+            "text": q.text,
+            "kind": q.kind,
+            "cue": q.cue,
+            "speaker_text": q.speaker_text,
+            "speaker_start": q.speaker_start,
+            "speaker_end": q.speaker_end,
+            "speaker_seq": q.speaker,
+            "speaker_entity_id": (
+                entity_ids[q.speaker] or None if entity_ids and q.speaker is not None else None
+            ),
+        }
+        for seq, q in enumerate(annotations.quotes)
+    ]
     for table, rows in (
         (mention_table, mentions),
         (date_mention_table, dates),
         (duration_mention_table, durations),
+        (quote_mention_table, quotes),
     ):
         if rows:
             conn.execute(table.insert(), rows)

@@ -290,6 +290,36 @@ class StoryHistoryRow(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class QuoteMentionRow(Base):
+    """Words an article attributes to a speaker: ``article.text[start:end]``.
+
+    ``speaker_seq`` is the entity mention the speaker resolved to (a name, or the
+    person a pronoun or role word refers to); ``speaker_entity_id`` its canonical
+    entity, kept here so "everything X said" is one indexed query.
+    """
+
+    __tablename__ = "quote_mention"
+    __table_args__ = (
+        CheckConstraint("kind IN ('direct', 'indirect')", name="kind"),
+        Index(None, "speaker_entity_id"),
+    )
+
+    article_id: Mapped[str] = mapped_column(
+        String(40), ForeignKey("article.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    cue: Mapped[str] = mapped_column(Text)
+    speaker_text: Mapped[str | None] = mapped_column(Text)
+    speaker_start: Mapped[int | None] = mapped_column(Integer)
+    speaker_end: Mapped[int | None] = mapped_column(Integer)
+    speaker_seq: Mapped[int | None] = mapped_column(Integer)
+    speaker_entity_id: Mapped[str | None] = mapped_column(String(40), ForeignKey("entity.id"))
+
+
 document_table = Document.__table__
 article_table = ArticleRow.__table__
 entity_table = EntityRow.__table__
@@ -299,3 +329,4 @@ duration_mention_table = DurationMentionRow.__table__
 story_table = StoryRow.__table__
 story_article_table = StoryArticleRow.__table__
 story_history_table = StoryHistoryRow.__table__
+quote_mention_table = QuoteMentionRow.__table__

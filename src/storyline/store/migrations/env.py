@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from storyline.config import database_url
 from storyline.store.db import create_engine, parse_url
 from storyline.store.models import Base
+from storyline.store.search import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -31,6 +32,7 @@ def _configure(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
 
 

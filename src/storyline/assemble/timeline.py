@@ -1,0 +1,126 @@
+"""A story's account: its events in date order, their conflicts, and who covered what.
+
+Events are built per story, from its members, whenever a reader asks
+(:func:`story_account`), rather than stored: an event's date, sources and
+conflicts change with every article that joins, and rebuilding a story of a few
+dozen articles takes well under a second. The build re-annotates each member's
+body, title and lead (sentences and tokens are not stored; titles and leads carry
+events the body omits, such as «майже вісім годин» in a headline) and links them
+against the store's entities, so event participants are the entities the rest of
+the product shows. Results are cached per story membership.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from threading import Lock
+from typing import Protocol
+
+from storyline.assemble.events import (
+    ArticleEvents,
+    Event,
+    article_events,
+    build_events,
+    timeline,
+)
+from storyline.assemble.linking import CanonicalEntity, EntityLinker
+from storyline.compare.conflicts import Conflict, find_conflicts
+from storyline.compare.coverage import Coverage, OutletGroups, coverage, load_groups
+from storyline.document import Article
+from storyline.nlp.annotations import Annotations
+from storyline.nlp.pipeline import annotate
+
+PARTS = ("text", "title", "lead")
+_CACHE_SIZE = 64
+
+
+class _StoryStore(Protocol):
+    def story_article_ids(self, story_id: str) -> list[str]: ...
+    def article(self, article_id: str) -> Article | None: ...
+    def load_entities(self) -> list[CanonicalEntity]: ...
+
+
+@dataclass(frozen=True)
+class StoryAccount:
+    story_id: str
+    events: tuple[Event, ...]
+    """In date order (undated last)."""
+    conflicts: Mapping[str, tuple[Conflict, ...]]
+    """Event id → its conflicts (events without any are left out)."""
+    coverage: Coverage
+    outlets: Mapping[str, str | None]
+    """Member article id → outlet."""
+
+
+def annotated_parts(
+    article: Article, linker: EntityLinker
+) -> dict[str, tuple[Annotations, list[str]]]:
+    """Body, title and lead of ``article``, each annotated and linked by ``linker``."""
+    texts = {"text": article.text, "title": article.title, "lead": article.lead}
+    parts: dict[str, tuple[Annotations, list[str]]] = {}
+    for name in PARTS:
+        text = texts[name]
+        if text:
+            notes = annotate(article.with_(text=text))
+            parts[name] = (notes, linker.link_article(article.id, notes.entities, text))
+    return parts
+
+
+def account(
+    articles: Sequence[Article],
+    linker: EntityLinker,
+    groups: OutletGroups | None = None,
+    story_id: str = "",
+) -> StoryAccount:
+    """The account of a story made of ``articles`` (duplicates are left out: a reprint
+    is not a second source)."""
+    originals = [a for a in articles if not a.duplicate_of]
+    records: list[ArticleEvents] = [
+        article_events(a, annotated_parts(a, linker)) for a in originals
+    ]
+    entities = {e.id: e for e in linker.entities()}
+    events = tuple(timeline(build_events(records, entities)))
+    found = {e.id: c for e in events if (c := find_conflicts(e))}
+    outlets = {a.id: a.outlet for a in originals}
+    return StoryAccount(story_id, events, found, coverage(events, outlets, groups), outlets)
+
+
+class AccountCache:
+    """Story accounts by (story id, its member ids): a story that gained an article is
+    rebuilt, one that did not is served from memory. Thread-safe, bounded."""
+
+    def __init__(self, size: int = _CACHE_SIZE) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[object, ...], StoryAccount] = OrderedDict()
+        self._lock = Lock()
+
+    def get(
+        self, store: _StoryStore, story_id: str, groups_path: str | Path | None = None
+    ) -> StoryAccount:
+        members = tuple(store.story_article_ids(story_id))
+        key = (story_id, members, str(groups_path or ""))
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        articles = [a for a in map(store.article, members) if a is not None]
+        linker = EntityLinker(store.load_entities())
+        built = account(articles, linker, load_groups(groups_path), story_id)
+        with self._lock:
+            self._items[key] = built
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return built
+
+
+_default_cache = AccountCache()
+
+
+def story_account(
+    store: _StoryStore, story_id: str, groups_path: str | Path | None = None
+) -> StoryAccount:
+    """The account of a stored story (see the module doc); cached in this process."""
+    return _default_cache.get(store, story_id, groups_path)

@@ -1,0 +1,1 @@
+"""Comparing sources: where they disagree about an event, and who reports what."""

@@ -1,0 +1,1008 @@
+"""Quotes and their speakers: «…», — заявил Рябков; "…," Blinken said; По его словам, …
+
+:func:`find_quotes` reads one article's cleaned text, with the entity mentions and
+sentences the pipeline found, and returns :class:`QuoteMention` values:
+
+* **direct** quotes — the words between quotation marks («…», „…“, "…", “…”, ‘…’),
+  paired line by line (a quote left open at a paragraph's end continues into the
+  next paragraph when that one closes it; one left open at the end of the text
+  runs to the end: excerpts are cut mid-quote). A quote interrupted by its
+  attribution («Ее снесло, — сказал он. — Дамба не разрушена…») is split in two;
+* **indirect** speech — the clause after a speech verb and «что/що/that», or after
+  «По словам X,», «За словами X,», "according to X,".
+
+A quoted phrase is speech only when a cue ties it to a speaker: a speech verb in
+the same sentence (before it, or right after its closing mark), a sentence ending
+in a colon before a quote that opens a paragraph, a «говорится в сообщении» cue,
+or — for a quote that opens its own sentence — a speaker already quoting in this
+or the previous paragraph. Short phrases (up to four words) must have a cue in
+their own sentence and are dropped when they look like terms or names: after «так
+называемый»/so-called, capitalised like a name («Вагнер», "Слуга Народу"), or
+repeated through the text («гарантии безопасности» three times is a topic).
+
+The speaker is the subject of the cue: the first name, role or pronoun of the
+clause before the verb (a nominative one in ru/uk, one not after a preposition in
+English), else the first after it («— сказал Мединский»). Pronouns (он, вона, he,
+it…) go to the latest sentence before them holding a compatible mention (gender
+from the given name, the surname or the verb after the name) — its subject, or
+the last speaker when that one is in it; role words («замминистра», «генсек
+ООН») go to the person holding that role, the last speaker first. All verbs,
+pronouns and cue phrases come from ``resources/speech.json``, per language.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from storyline import resources
+from storyline.nlp import morph
+from storyline.nlp.annotations import EntityMention, QuoteMention, Sentence
+from storyline.nlp.roles import is_role_reference, role_matches
+
+_SPEAKER_TYPES = ("PER", "ORG", "LOC")
+_SHORT = 4
+"""Quoted phrases of at most this many words need a cue in their own sentence."""
+_TERM_REPEATS = 3
+_ATTACHED_GAP = 90
+"""How far after a closing mark its attribution may start («", — заявил»; '," the ICC')."""
+_AFTER_WINDOW = 120
+_ANTECEDENT_WINDOW = 1500
+_LAST_SPEAKER_WINDOW = 1500
+_DASH = "—–-"
+_OPENERS = '«„“‘"'
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
+_CLAUSE_END = re.compile(r"[.!?;\n]")
+_GENDER = {"masc": "m", "femn": "f"}
+_CLAUSE_COMMA = re.compile(r"[,.!?;\n]")
+_CATAPHORA = 300
+"""A role nobody holds may name the person in the next sentence or two."""
+_APPOSITION_WORDS = 12
+
+
+# ── the language table ──────────────────────────────────────────────────────
+
+
+def _expand(form: str) -> list[str]:
+    """``заяви{л|ла}`` → ``заявил``, ``заявила``."""
+    m = re.search(r"\{([^}]*)\}", form)
+    if m is None:
+        return [form]
+    head, tail = form[: m.start()], form[m.end() :]
+    return [x for alt in m.group(1).split("|") for x in _expand(head + alt + tail)]
+
+
+def _alternation(phrases: Sequence[str]) -> str:
+    words = sorted({p.casefold() for p in phrases}, key=len, reverse=True)
+    return "|".join(r"[^\S\n]+".join(re.escape(w) for w in p.split()) for p in words)
+
+
+@dataclass(frozen=True, slots=True)
+class _Language:
+    cues: re.Pattern[str]
+    """Every cue; the named group that matched is its kind (verb, gerund, quoting, …)."""
+    gender_endings: tuple[tuple[str, str], ...]
+    pronouns: dict[str, str]
+    possessives: dict[str, str]
+    pronoun_re: re.Pattern[str] | None
+    complementizer: re.Pattern[str] | None
+    so_called: re.Pattern[str] | None
+    prepositions: frozenset[str]
+    oblique_before: frozenset[str]
+    possessive_re: re.Pattern[str] | None
+    subject_gap: int | None
+    """At most this many words between a subject and its verb (None: anywhere in the clause)."""
+    subject_after: int | None
+    """At most this many words between a verb and a subject after it."""
+
+
+@cache
+def _language(lang: str) -> _Language | None:
+    table = resources.load("speech").get(lang)
+    if table is None:
+        return None
+    groups = []
+    for kind in ("document", "quoting", "according", "verb", "gerund"):
+        key = {
+            "document": "document_cues",
+            "quoting": "quoting_verbs",
+            "according": "according",
+            "verb": "verbs",
+            "gerund": "gerunds",
+        }[kind]
+        forms = [f for entry in table.get(key, ()) for f in _expand(entry)]
+        if kind == "according":
+            for entry in table.get("according_possessive", ()):
+                forms += [entry.replace("{poss}", p) for p in table.get("possessives", {})]
+        if forms:
+            groups.append(f"(?P<{kind}>{_alternation(forms)})")
+    cues = re.compile(r"(?<![\w\-])(?:" + "|".join(groups) + r")(?![\w\-])", re.IGNORECASE)
+    endings = tuple(
+        sorted(table.get("gender_endings", {}).items(), key=lambda kv: len(kv[0]), reverse=True)
+    )
+    pronouns = {k.casefold(): v for k, v in table.get("pronouns", {}).items()}
+    possessives = {k.casefold(): v for k, v in table.get("possessives", {}).items()}
+
+    def words(items: Sequence[str]) -> re.Pattern[str] | None:
+        if not items:
+            return None
+        return re.compile(rf"(?<![\w\-])(?:{_alternation(items)})(?![\w\-])", re.IGNORECASE)
+
+    return _Language(
+        cues=cues,
+        gender_endings=endings,
+        pronouns=pronouns,
+        possessives=possessives,
+        pronoun_re=words(list(pronouns)),
+        complementizer=words(table.get("complementizers", ())),
+        so_called=words(table.get("so_called", ())),
+        prepositions=frozenset(w.casefold() for w in table.get("prepositions", ())),
+        oblique_before=frozenset(w.casefold() for w in table.get("oblique_before", ())),
+        possessive_re=words(list(possessives)),
+        subject_gap=table.get("subject_gap"),
+        subject_after=table.get("subject_after"),
+    )
+
+
+# ── quotation marks ─────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True, slots=True)
+class _Marked:
+    open: int
+    """Offset of the opening mark."""
+    close: int | None
+    """Offset of the closing mark; ``None`` when the quote runs to a line's or the text's end."""
+    end: int
+    """Where the quoted words end (the closing mark, or the end of the line/text)."""
+
+
+_FAMILY = {"«": "»", "„": "“”", "“": "”", "‘": "’", '"': '"'}
+
+
+def _straight_role(line: str, i: int, inside: bool) -> str | None:
+    prev = line[i - 1] if i > 0 else " "
+    nxt = line[i + 1] if i + 1 < len(line) else " "
+    opener = (prev.isspace() or prev in "([{/:" + _DASH + "«„“") and not nxt.isspace()
+    closer = not prev.isspace() and (nxt.isspace() or nxt in ".,;:!?)]}…»" + _DASH)
+    if inside:
+        return "close" if closer or not opener else "open"
+    return "open" if opener or not closer else None
+
+
+def _pair_line(
+    line: str, base: int, carried: list[tuple[str, int]]
+) -> tuple[list[tuple[int, int]], list[tuple[str, int]], bool]:
+    """Pairs ``(open, close)`` in one line, the marks still open at its end, and whether
+    a mark carried in from the previous line was closed here."""
+    stack = list(carried)
+    pairs: list[tuple[int, int]] = []
+    closed_carried = False
+    for i, c in enumerate(line):
+        role: str | None = None
+        if c in "«„":
+            role = "open"
+        elif c == "»" or c == "”":
+            role = "close"
+        elif c == "“":
+            role = "close" if stack and stack[-1][0] == "„" else "open"
+        elif c == "‘":
+            role = "open" if i == 0 or not line[i - 1].isalnum() else None
+        elif c == "’":
+            inside = any(m == "‘" for m, _ in stack)
+            nxt = line[i + 1] if i + 1 < len(line) else " "
+            role = "close" if inside and not nxt.isalnum() else None
+        elif c == '"':
+            role = _straight_role(line, i, any(m == '"' for m, _ in stack))
+        if role == "open":
+            stack.append((c, base + i))
+        elif role == "close":
+            for k in range(len(stack) - 1, -1, -1):
+                if c in _FAMILY[stack[k][0]]:
+                    opened = stack[k][1]
+                    if opened < base:
+                        closed_carried = True
+                    pairs.append((opened, base + i))
+                    del stack[k:]
+                    break
+    return pairs, stack, closed_carried
+
+
+def _quote_marks(text: str) -> list[_Marked]:
+    """Outermost quotations of the text, in order (see the module doc)."""
+    lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", text)]
+    found: list[_Marked] = []
+    carried: list[tuple[str, int]] = []
+    carried_end = 0
+    carried_lines = 0
+    for n, (base, line) in enumerate(lines):
+        if carried:
+            starts_again = line.lstrip()[:1] == carried[0][0]
+            if starts_again:  # each paragraph of a long quote reopens it
+                found.append(_Marked(carried[0][1], None, carried_end))
+                carried = []
+        pairs, open_marks, _ = _pair_line(line, base, carried)
+        found += [_Marked(o, c, c) for o, c in pairs]
+        line_end = base + len(line.rstrip())
+        if open_marks:
+            first = open_marks[0]
+            if n == len(lines) - 1:
+                found.append(_Marked(first[1], None, line_end))  # the excerpt ends mid-quote
+                carried = []
+            elif carried and first == carried[0] and carried_lines >= 2:
+                carried = []
+            else:
+                carried_lines = carried_lines + 1 if carried and first == carried[0] else 1
+                carried = [first]
+                carried_end = line_end if carried_lines == 1 else carried_end
+        else:
+            carried = []
+            carried_lines = 0
+    found.sort(key=lambda m: m.open)
+    outer: list[_Marked] = []
+    for m in found:
+        if outer and m.open < outer[-1].end:
+            continue
+        outer.append(m)
+    return outer
+
+
+# ── cues and candidates ─────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    start: int
+    end: int
+    kind: str
+    gender: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    start: int
+    end: int
+    text: str
+    entity: int | None
+    """Index into the entities, or None for a pronoun or a bare phrase."""
+    pronoun: str | None = None
+    """The pronoun's gender (m, f, p, n) when the candidate is a pronoun."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Speaker:
+    text: str | None
+    start: int | None
+    end: int | None
+    index: int | None
+
+
+_NOBODY = _Speaker(None, None, None, None)
+
+
+def _gender_of_verb(language: _Language, word: str) -> str | None:
+    w = word.casefold()
+    for ending, gender in language.gender_endings:
+        if w.endswith(ending):
+            return gender or None
+    return None
+
+
+class _Reader:
+    """One article's text, marks, cues and mentions; resolves speakers in text order."""
+
+    def __init__(
+        self,
+        text: str,
+        lang: str,
+        language: _Language,
+        entities: Sequence[EntityMention],
+        sentences: Sequence[Sentence],
+    ) -> None:
+        self.text, self.lang, self.language = text, lang, language
+        self.entities = entities
+        self.sentences = list(sentences) or [Sentence(0, len(text))]
+        self.sentence_starts = [s.start for s in self.sentences]
+        self.marks = _quote_marks(text)
+        self.parts = [p for mark in self.marks for p in _parts(text, language, mark)]
+        # an attribution that interrupts a quote («— сказал он. —») is not quoted
+        self.inside = [(p.start, p.end) for p in self.parts]
+        self.inside_starts = [p.start for p in self.parts]
+        self.cues = [c for c in self._find_cues() if not self.quoted(c.start)]
+        self.candidates = self._find_candidates()
+        self.resolved: dict[int, _Speaker] = {}
+        """Cue start → its resolved speaker (filled in text order)."""
+        self.history: list[tuple[int, int]] = []
+        """(position, entity index) of every resolved speaker, in text order."""
+        self._genders: dict[int, str | None] = {}
+
+    # positions
+
+    def quoted(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.inside_starts, pos) - 1
+        return i >= 0 and self.inside[i][0] <= pos < self.inside[i][1]
+
+    def sentence_of(self, pos: int) -> Sentence:
+        i = max(0, bisect.bisect_right(self.sentence_starts, pos) - 1)
+        return self.sentences[i]
+
+    def sentence_index(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.sentence_starts, pos) - 1)
+
+    def line_of(self, pos: int) -> tuple[int, int]:
+        start = self.text.rfind("\n", 0, pos) + 1
+        end = self.text.find("\n", pos)
+        return start, len(self.text) if end < 0 else end
+
+    # finding
+
+    def _find_cues(self) -> list[_Cue]:
+        cues = []
+        for m in self.language.cues.finditer(self.text):
+            kind = m.lastgroup or "verb"
+            gender = _gender_of_verb(self.language, m.group()) if kind == "verb" else None
+            cues.append(_Cue(m.start(), m.end(), kind, gender))
+        return cues
+
+    def _find_candidates(self) -> list[_Candidate]:
+        found = [
+            _Candidate(e.start, e.end, e.text, i)
+            for i, e in enumerate(self.entities)
+            if e.type in _SPEAKER_TYPES and not self.quoted(e.start)
+        ]
+        if self.language.pronoun_re is not None:
+            for m in self.language.pronoun_re.finditer(self.text):
+                if not self.quoted(m.start()):
+                    gender = self.language.pronouns[m.group().casefold()]
+                    found.append(_Candidate(m.start(), m.end(), m.group(), None, gender))
+        found.sort(key=lambda c: (c.start, -c.end))
+        return found
+
+    # speakers
+
+    def gender(self, index: int) -> str | None:
+        if index not in self._genders:
+            self._genders[index] = self._entity_gender(self.entities[index])
+        return self._genders[index]
+
+    def _entity_gender(self, e: EntityMention) -> str | None:
+        """m, f or None: a gendered verb right after any mention with the same last word
+        («Шерман наголосила»), else a given name's or a feminine surname's gender."""
+        if e.type != "PER" or is_role_reference(e):
+            return None
+        last = (_WORD.findall(e.text) or [e.text])[-1]
+        stem = last[: max(3, len(last) - 2)]  # «Шерман», «Шерман» / «Рябкова», «Рябков»
+        for other in self.entities:
+            other_last = (_WORD.findall(other.text) or [other.text])[-1]
+            if other.type != "PER" or not other_last.startswith(stem):
+                continue
+            after = re.match(r"[^\S\n]*([^\W\d_]+)", self.text[other.end : other.end + 40])
+            if after:
+                verb = self.language.cues.fullmatch(after.group(1))
+                if verb and verb.lastgroup == "verb":
+                    g = _gender_of_verb(self.language, after.group(1))
+                    if g in ("m", "f"):
+                        return g
+        analyzer = morph.analyzer(self.lang)
+        if analyzer is None:
+            return None
+        for word in _WORD.findall(e.text):
+            if not word[:1].isupper():
+                continue
+            parses = analyzer.parse(word)
+            names = {
+                _GENDER[g]
+                for p in parses
+                if "Name" in p.tag.grammemes
+                for g in _GENDER
+                if g in p.tag.grammemes
+            }
+            if len(names) == 1:
+                return names.pop()
+            # a surname says "feminine" (Захарова) but not "masculine" (Шерман is both)
+            surnames = {
+                _GENDER[g]
+                for p in parses
+                if "Surn" in p.tag.grammemes
+                for g in _GENDER
+                if g in p.tag.grammemes
+            }
+            if surnames == {"f"}:
+                return "f"
+        return None
+
+    def nominative(self, c: _Candidate) -> bool:
+        """Whether the candidate can be a subject (no oblique case, no preposition before it)."""
+        if c.pronoun is not None:
+            return True
+        before = re.search(r"([^\W\d_]+)[^\S\n]*$", self.text[max(0, c.start - 30) : c.start])
+        if before and before.group(1).casefold() in self.language.oblique_before:
+            return False
+        if before and before.group(1).casefold() in self.language.prepositions:
+            return False
+        analyzer = morph.analyzer(self.lang)
+        if analyzer is None:
+            return True
+        words = [w for w in _WORD.findall(c.text) if not morph.is_acronym(w)]
+        if not words:
+            return True
+        head = words[-1] if c.entity is None or self.entities[c.entity].type == "PER" else words[0]
+        parses = analyzer.parse(head)
+        if not parses or "LATN" in parses[0].tag.grammemes:
+            return True
+        return any("nomn" in p.tag.grammemes for p in parses) or any(
+            "Fixd" in p.tag.grammemes for p in parses
+        )
+
+    def _subject_rank(self, c: _Candidate) -> tuple[int, int]:
+        """People and pronouns before organisations before places; then text order."""
+        if c.pronoun is not None:
+            return 0, c.start
+        kind = self.entities[c.entity or 0].type
+        return {"PER": 0, "ORG": 1}.get(kind, 2), c.start
+
+    def last_speaker(self, pos: int) -> int | None:
+        for where, index in reversed(self.history):
+            if where < pos:
+                return index if pos - where <= _LAST_SPEAKER_WINDOW else None
+        return None
+
+    def resolve(self, c: _Candidate, pos: int) -> int | None:
+        if c.pronoun is not None:
+            return self.antecedent(c.pronoun, c.start)
+        if c.entity is None:
+            return None
+        e = self.entities[c.entity]
+        if is_role_reference(e) and e.role:
+            return self.role_holder(c.entity, pos)
+        return c.entity
+
+    def role_holder(self, index: int, pos: int) -> int:
+        """The named person a role used alone («замминистра») refers to.
+
+        The last speaker when the role fits them; else the nearest earlier person with
+        that role; else the person in apposition to this or another mention of the same
+        role ("Denmark's Prime Minister, Mette Frederiksen,"); else the next person
+        named in the text (a role often comes first: "the deputy minister said … Fomin
+        said"); else the role mention itself.
+        """
+        ref = self.entities[index]
+        role = ref.role or ""
+        named = [
+            (i, e)
+            for i, e in enumerate(self.entities)
+            if e.type == "PER" and not is_role_reference(e) and not self.quoted(e.start)
+        ]
+        last = self.last_speaker(pos)
+        if last is not None and role_matches(role, self.entities[last].role or ""):
+            return last
+        before = [
+            i for i, e in named if e.end <= ref.start and e.role and role_matches(role, e.role)
+        ]
+        if before:
+            return before[-1]
+        same = [r for r in self.entities if is_role_reference(r) and r.role == ref.role]
+        for other in sorted(same, key=lambda r: abs(r.start - ref.start)):
+            apposition = [i for i, e in named if 0 <= e.start - other.end <= 3]
+            if apposition:
+                return apposition[0]
+        after = [
+            i for i, e in named if e.start >= ref.end and e.role and role_matches(role, e.role)
+        ]
+        if after:
+            return after[0]
+        following = [i for i, e in named if 0 <= e.start - ref.end <= _CATAPHORA and not e.role]
+        return following[0] if following else index
+
+    def person_like(self, index: int) -> bool:
+        """A PER mention, or an ORG one that looks like a name the tagger mistyped ("Zelenskyy")."""
+        e = self.entities[index]
+        if e.type == "PER":
+            return True
+        words = _WORD.findall(e.text)
+        return (
+            e.type == "ORG"
+            and 0 < len(words) <= 2
+            and all(w[:1].isupper() and not morph.is_acronym(w) for w in words)
+        )
+
+    def antecedent(self, gender: str, pos: int) -> int | None:
+        """What a pronoun at ``pos`` refers to (see the module doc)."""
+        if gender == "p":
+            return None
+        types = ("ORG",) if gender == "n" else ("PER",)
+        pool = [
+            c
+            for c in self.candidates
+            if c.entity is not None
+            and c.end <= pos
+            and pos - c.start <= _ANTECEDENT_WINDOW
+            and self.entities[c.entity].type in types
+            and (gender == "n" or self.gender(c.entity) in (None, gender))
+        ]
+        last = self.last_speaker(pos)
+        if last is not None and gender != "n":
+            fits = self.person_like(last) and self.gender(last) in (None, gender)
+            where = max(w for w, i in self.history if i == last and w < pos)
+            latest = self.sentence_index(pool[-1].start) if pool else -1
+            if fits and self.sentence_index(where) >= latest - 1:
+                group = [c for c in pool if self.sentence_index(c.start) == latest]
+                if not group or any(self.resolve(c, c.start) == last for c in group):
+                    return last
+                if self.sentence_index(where) >= latest:
+                    return last
+        if not pool:
+            return None
+        latest = self.sentence_index(pool[-1].start)
+        group = [c for c in pool if self.sentence_index(c.start) == latest]
+        subjects = [c for c in group if self.nominative(c)]
+        chosen = subjects[0] if subjects else group[-1]
+        return self.resolve(chosen, chosen.start)
+
+    def speaker_of(self, cue: _Cue) -> _Speaker:
+        """The cue's speaker (memoised: cues are resolved in text order)."""
+        if cue.start in self.resolved:
+            return self.resolved[cue.start]
+        speaker = self._speaker_of(cue)
+        self.resolved[cue.start] = speaker
+        if speaker.index is not None:
+            self.history.append((cue.start, speaker.index))
+            self.history.sort()
+        return speaker
+
+    def _from(self, c: _Candidate, pos: int) -> _Speaker:
+        return _Speaker(c.text, c.start, c.end, self.resolve(c, pos))
+
+    def _last(self, pos: int) -> _Speaker:
+        last = self.last_speaker(pos)
+        if last is None:
+            return _NOBODY
+        e = self.entities[last]
+        return _Speaker(e.text, e.start, e.end, last)
+
+    def _close_to_verb(self, c: _Candidate, verb: int) -> bool:
+        """Whether a candidate can be the subject of a verb at ``verb`` (languages with a
+        ``subject_gap``: a few words between, or an apposition after a comma)."""
+        gap = self.language.subject_gap
+        if gap is None:
+            return True
+        between = self.text[c.end : verb]
+        limit = _APPOSITION_WORDS if between.lstrip().startswith(",") else gap
+        return len(_WORD.findall(between)) <= limit
+
+    def _speaker_of(self, cue: _Cue) -> _Speaker:
+        text = self.text
+        if cue.kind == "document":
+            return self._last(cue.start)
+        if cue.kind == "according":
+            words = text[cue.start : cue.end].casefold().split()
+            poss = [w for w in words if w in self.language.possessives]
+            if poss:
+                gender = self.language.possessives[poss[0]]
+                m = self.language.possessive_re.search(text, cue.start, cue.end)  # type: ignore[union-attr]
+                start, end = (m.start(), m.end()) if m else (cue.start, cue.end)
+                return _Speaker(text[start:end], start, end, self.antecedent(gender, start))
+            return self._after(cue, stop_at_comma=True)
+        sentence = self.sentence_of(cue.start)
+        clause_start = sentence.start
+        for part in self.parts:
+            if sentence.start <= part.end < cue.start:
+                clause_start = max(clause_start, part.end + 1)
+        colon = text.rfind(":", clause_start, cue.start)
+        if colon >= 0 and not self.quoted(colon):
+            clause_start = colon + 1
+        if cue.kind == "gerund":
+            earlier = [
+                c for c in self.cues if c.kind == "verb" and sentence.start <= c.start < cue.start
+            ]
+            if earlier:
+                return self.speaker_of(earlier[-1])
+            # ", calling it …": the subject of the sentence, never the object after it
+            subjects = [
+                c
+                for c in self.candidates
+                if sentence.start <= c.start and c.end <= cue.start and self.nominative(c)
+            ]
+            if subjects:
+                return self._from(min(subjects, key=self._subject_rank), cue.start)
+            return _NOBODY
+        if cue.kind != "quoting":
+            before = [
+                c
+                for c in self.candidates
+                if clause_start <= c.start
+                and c.end <= cue.start
+                and self.nominative(c)
+                and self._close_to_verb(c, cue.start)
+            ]
+            if before:
+                return self._from(min(before, key=self._subject_rank), cue.start)
+            if cue.gender == "p":  # «сообщили в Минобороны», «В МИД РФ заявили»
+                after = self._after(cue, stop_at_comma=True, impersonal=True)
+                if after.index is not None:
+                    return after
+                phrase = self._impersonal(clause_start, cue.start)
+                return phrase if phrase is not None else after
+        return self._after(cue, impersonal=cue.gender == "p")
+
+    def _impersonal(self, start: int, verb: int) -> _Speaker | None:
+        """«В МИД заявили», «у російському міністерстві оборони стверджують»: the place."""
+        text = self.text
+        tail = list(re.finditer(r"[\w'’\-]+", text[start:verb]))[-6:]
+        preps = [
+            k for k, w in enumerate(tail) if w.group().casefold() in self.language.prepositions
+        ]
+        if not preps or preps[-1] == len(tail) - 1:
+            return None
+        words = [w.group() for w in tail[preps[-1] + 1 :]]
+        m_start = start + tail[preps[-1] + 1].start()
+        capitals = [i for i, w in enumerate(words) if w[:1].isupper()]
+        if capitals:
+            words = words[capitals[0] : capitals[-1] + 1]
+        if not words:
+            return None
+        phrase_start = m_start
+        phrase_end = text.find(words[-1], phrase_start) + len(words[-1])
+        phrase_start = text.find(words[0], phrase_start)
+        inside = [
+            c
+            for c in self.candidates
+            if c.entity is not None and phrase_start <= c.start < phrase_end
+        ]
+        if inside:
+            return self._from(inside[0], verb)
+        if not capitals:
+            last = self._last(verb)
+            if last.index is not None and self.entities[last.index].type == "ORG":
+                return last  # «в военном ведомстве»: the ministry named before
+        return _Speaker(text[phrase_start:phrase_end], phrase_start, phrase_end, None)
+
+    def _after(
+        self, cue: _Cue, *, stop_at_comma: bool = False, impersonal: bool = False
+    ) -> _Speaker:
+        """The speaker written after the cue: «— сказал Мединский», "said Peskov"."""
+        text = self.text
+        window = min(len(text), cue.end + _AFTER_WINDOW)
+        stop = (_CLAUSE_COMMA if stop_at_comma else _CLAUSE_END).search(text, cue.end, window)
+        limit = stop.start() if stop else window
+        opener = next((i for i in range(cue.end, limit) if text[i] in _OPENERS), limit)
+        limit = min(limit, opener)
+        max_words = self.language.subject_after
+
+        def near(c: _Candidate) -> bool:
+            return max_words is None or len(_WORD.findall(text[cue.end : c.start])) <= max_words
+
+        after = [
+            c
+            for c in self.candidates
+            if cue.end <= c.start < limit and c.entity is not None and near(c)
+        ]
+        if not after:
+            # a role or entity that ends in a full stop («Генсек ООН.») starts before the stop
+            after = [
+                c
+                for c in self.candidates
+                if cue.end <= c.start <= limit
+                and c.entity is not None
+                and c.end > limit
+                and near(c)
+            ]
+        pronouns = [
+            c
+            for c in self.candidates
+            if c.pronoun is not None and cue.end <= c.start < limit and near(c)
+        ]
+        if pronouns and (not after or pronouns[0].start < after[0].start):
+            return self._from(pronouns[0], cue.start)
+        people = [c for c in after if self.entities[c.entity or 0].type == "PER"]
+        if people:
+            return self._from(people[0], cue.start)
+        if after and (impersonal or self.entities[after[0].entity or 0].type == "ORG"):
+            return self._from(after[0], cue.start)
+        phrase = re.match(
+            r"[^\S\n]*(?:[,:][^\S\n]*)?((?:[^\W\d_][\w'’\-]*[^\S\n]*){1,5})", text[cue.end : limit]
+        )
+        words = phrase.group(1).split() if phrase else []
+        if impersonal and words and words[0].casefold() in self.language.prepositions:
+            words = words[1:]
+        if not words or (self.language.subject_gap is not None and not words[0][:1].isupper()):
+            return _NOBODY if impersonal or cue.gender is None else self._last(cue.start)
+        if words[0][:1].islower():
+            last = self._last(cue.start)
+            if last.index is not None:
+                return last  # «речника», «представитель»: someone already named
+        surface = " ".join(words[:4]) if impersonal else words[0]
+        start = text.find(words[0], cue.end)
+        end = (
+            start + len(surface)
+            if text[start : start + len(surface)] == surface
+            else start + len(words[0])
+        )
+        return _Speaker(text[start:end], start, end, None)
+
+
+# ── direct quotes ───────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    start: int
+    end: int
+    mark: _Marked
+    cue: _Cue | None = None
+    """A cue inside the quote's marks that interrupts it («— сказал он. —»)."""
+    split: bool = False
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _parts(text: str, language: _Language, mark: _Marked) -> list[_Part]:
+    """The quote's words, split where the author interrupts it with the attribution."""
+    start, end = _trim(text, mark.open + 1, mark.end)
+    parts: list[_Part] = []
+    cursor = start
+    dash = f"[{_DASH}]{{1,2}}"
+    for cue in language.cues.finditer(text, start, end):
+        if cue.lastgroup not in ("verb", "quoting"):
+            continue
+        head = re.search(rf"[,.!?…]?[^\S\n]*{dash}[^\S\n]*$", text[cursor : cue.start()])
+        tail = re.match(
+            rf"[^.!?\n«»\"“”]{{0,80}}?[.,:][^\S\n]*{dash}[^\S\n]*", text[cue.end() : end]
+        )
+        if head is None or tail is None:
+            continue
+        before_end = cursor + head.start()
+        if before_end <= cursor:
+            continue
+        g = cue.group()
+        gender = _gender_of_verb(language, g) if cue.lastgroup == "verb" else None
+        inner = _Cue(cue.start(), cue.end(), cue.lastgroup or "verb", gender)
+        parts.append(_Part(*_trim(text, cursor, before_end), mark, inner, True))
+        cursor = cue.end() + tail.end()
+    if parts:
+        parts.append(_Part(*_trim(text, cursor, end), mark, parts[-1].cue, True))
+        return [p for p in parts if p.end > p.start]
+    return [_Part(start, end, mark)]
+
+
+def _looks_like_term(reader: _Reader, part: _Part) -> bool:
+    text, language = reader.text, reader.language
+    words = _WORD.findall(text[part.start : part.end])
+    if part.split or part.mark.close is None or len(words) > _SHORT:
+        return False
+    if not words:
+        return True
+    if language.so_called is not None:
+        before = text[max(0, part.mark.open - 30) : part.mark.open].rstrip()
+        if any(m.end() == len(before) for m in language.so_called.finditer(before)):
+            return True
+    if len(words) <= 3 and all(w[:1].isupper() for w in words):
+        return True
+    stems = [re.escape(w[:5].casefold()) for w in words if len(w) > 2]
+    if len(stems) < 2:  # one word repeats for many reasons («серйозно», «перемовини»)
+        return False
+    pattern = re.compile(r"(?<!\w)" + r"\w*[\W_]+".join(stems) + r"\w*", re.IGNORECASE)
+    return len(pattern.findall(text)) >= _TERM_REPEATS
+
+
+def _attached_cue(reader: _Reader, part: _Part) -> _Cue | None:
+    """A cue right after the closing mark: «…», — заявил; "…," the ICC said."""
+    mark = part.mark
+    if mark.close is None:
+        return None
+    text = reader.text
+    gap_end = min(len(text), mark.close + 1 + _ATTACHED_GAP)
+    for cue in reader.cues:
+        if cue.start <= mark.close:
+            continue
+        if cue.start >= gap_end or cue.kind == "gerund":
+            return None
+        between = text[mark.close + 1 : cue.start]
+        bare = re.sub(r"\s+", " ", between)
+        if re.search(r"[\n«»\"“”„]", between):
+            return None
+        if re.search(r"[.!?]\s", bare + " ") and not re.fullmatch(r"\s*[,.!?…]?\s*", between):
+            # a sentence ended before the cue (a full stop inside a mention is allowed)
+            inside_mention = any(
+                c.start < mark.close + 1 + m.start() < c.end
+                for m in re.finditer(r"[.!?]", between)
+                for c in reader.candidates
+            )
+            if not inside_mention:
+                return None
+        if len(_WORD.findall(between)) > 8:
+            return None
+        return cue
+    return None
+
+
+def _opens_sentence(reader: _Reader, mark: _Marked) -> bool:
+    text = reader.text
+    sentence = reader.sentence_of(mark.open)
+    line_start, _ = reader.line_of(mark.open)
+    start = max(sentence.start, line_start)
+    before = text[start : mark.open].strip()
+    return not before or before[-1] in ".!?:"
+
+
+def _cue_for(reader: _Reader, part: _Part) -> tuple[_Cue | None, str]:
+    """(the cue, how it was found) for one quoted part; ``(None, "")`` when there is none."""
+    mark = part.mark
+    text = reader.text
+    if part.cue is not None:
+        return part.cue, "inside"
+    opens = _opens_sentence(reader, mark)
+    sentence = reader.sentence_of(mark.open)
+    line_start, line_end = reader.line_of(mark.open)
+    start = max(sentence.start, line_start)
+    preceding = [
+        c for c in reader.cues if start <= c.start and c.end <= mark.open and c.kind != "document"
+    ]
+    attached = _attached_cue(reader, part)
+    if attached is not None and (opens or not preceding):
+        return attached, "attached"
+    if preceding:
+        return preceding[-1], "before"
+    if attached is not None:
+        return attached, "attached"
+    if mark.close is not None:
+        close_sentence = reader.sentence_of(mark.close)
+        end = min(close_sentence.end, line_end)
+        trailing = [
+            c
+            for c in reader.cues
+            if mark.close < c.start < end
+            and c.kind in ("verb", "according", "quoting")
+            and not any(ch in '«"“„' for ch in text[mark.close + 1 : c.start])
+        ]
+        if trailing:
+            return trailing[0], "trailing"
+    if not opens:
+        return None, ""
+    first_in_line = not text[line_start : mark.open].strip()
+    if first_in_line and line_start > 0:
+        prev_end = text.rfind("\n", 0, line_start - 1)
+        prev_line = text[prev_end + 1 : line_start].strip()
+        prev_start = prev_end + 1
+        if prev_line.endswith(":"):
+            intro = [c for c in reader.cues if prev_start <= c.start < line_start]
+            if intro:
+                return intro[-1], "colon"
+    return None, "continuation"
+
+
+def _direct(reader: _Reader) -> list[QuoteMention]:
+    text = reader.text
+    found: list[QuoteMention] = []
+    last_quote: tuple[int, _Speaker] | None = None
+    for part in reader.parts:
+        if part.end <= part.start:
+            continue
+        short = len(_WORD.findall(text[part.start : part.end])) <= _SHORT
+        if _looks_like_term(reader, part):
+            continue
+        cue, how = _cue_for(reader, part)
+        cut = part.mark.close is None and part.mark.end >= len(text.rstrip())
+        if short and how in ("colon", "continuation") and not part.split and not cut:
+            continue
+        if cue is not None:
+            speaker = reader.speaker_of(cue)
+            cue_text = text[cue.start : cue.end]
+        elif how == "continuation" and last_quote is not None:
+            where, speaker = last_quote
+            line_start, _ = reader.line_of(part.start)
+            prev_line_start, _ = reader.line_of(max(0, line_start - 2))
+            recent = [c for c in reader.cues if prev_line_start <= c.start < part.start]
+            if where < prev_line_start and not recent:
+                continue
+            if recent:
+                speaker = reader.speaker_of(recent[-1])
+            if speaker.index is None:
+                continue
+            cue_text = ""
+        elif how == "continuation":
+            line_start, _ = reader.line_of(part.start)
+            prev_line_start, _ = reader.line_of(max(0, line_start - 2))
+            recent = [c for c in reader.cues if prev_line_start <= c.start < part.start]
+            if not recent:
+                continue
+            speaker = reader.speaker_of(recent[-1])
+            if speaker.index is None:
+                continue
+            cue_text = ""
+        else:
+            continue
+        found.append(
+            QuoteMention(
+                start=part.start,
+                end=part.end,
+                text=text[part.start : part.end],
+                kind="direct",
+                cue=cue_text,
+                speaker_text=speaker.text,
+                speaker_start=speaker.start,
+                speaker_end=speaker.end,
+                speaker=speaker.index,
+            )
+        )
+        if speaker.index is not None:
+            last_quote = (part.start, speaker)
+            reader.history.append((part.start, speaker.index))
+            reader.history.sort()
+    return found
+
+
+# ── indirect speech ─────────────────────────────────────────────────────────
+
+
+def _indirect(reader: _Reader) -> list[QuoteMention]:
+    text, language = reader.text, reader.language
+    found: list[QuoteMention] = []
+    for cue in reader.cues:
+        sentence = reader.sentence_of(cue.start)
+        _, line_end = reader.line_of(cue.start)
+        end = min(sentence.end, line_end)
+        start: int | None = None
+        if cue.kind in ("verb", "gerund") and language.complementizer is not None:
+            m = language.complementizer.search(text, cue.end, min(end, cue.end + 60))
+            if m is not None and not re.search(r"[.!?;«»\"“”]", text[cue.end : m.start()]):
+                start = m.end()
+        elif cue.kind == "according":
+            comma = text.find(",", cue.end, end)
+            if comma >= 0 and comma - cue.end <= 80:
+                start = comma + 1
+        if start is None:
+            continue
+        start, stop = _trim(text, start, end)
+        while stop > start and text[stop - 1] in ".!?;,":
+            stop -= 1
+        if stop - start < 8 or text[start] in _OPENERS:
+            continue
+        speaker = reader.speaker_of(cue)
+        found.append(
+            QuoteMention(
+                start=start,
+                end=stop,
+                text=text[start:stop],
+                kind="indirect",
+                cue=text[cue.start : cue.end],
+                speaker_text=speaker.text,
+                speaker_start=speaker.start,
+                speaker_end=speaker.end,
+                speaker=speaker.index,
+            )
+        )
+    return found
+
+
+def find_quotes(
+    text: str,
+    lang: str | None,
+    entities: Sequence[EntityMention],
+    sentences: Sequence[Sentence],
+) -> tuple[QuoteMention, ...]:
+    """Direct and indirect quotes of the text, with their speakers (see the module doc).
+
+    ``entities`` are the article's mentions (role references included) and
+    ``sentences`` its sentence spans, as :func:`storyline.nlp.pipeline.annotate`
+    makes them; ``speaker`` indexes ``entities``. A language without a table in
+    ``speech.json`` gets no quotes.
+    """
+    language = _language(lang or "")
+    if language is None or not text:
+        return ()
+    reader = _Reader(text, lang or "", language, entities, sentences)
+    for cue in reader.cues:  # speakers in text order: pronouns resolve against earlier ones
+        reader.speaker_of(cue)
+    direct = _direct(reader)
+    indirect = _indirect(reader)
+    return tuple(sorted((*direct, *indirect), key=lambda q: (q.start, q.end, q.kind)))

@@ -1,0 +1,171 @@
+"""Server-rendered HTML pages: front page, story, article, entity, search.
+
+Every page works without JavaScript. Templates autoescape; the only pre-built
+markup handed to them (highlighted article text, the SVG chart) is assembled
+from individually escaped pieces in :mod:`highlight` and :mod:`chart`.
+
+``?lang=en|uk|ru`` switches the interface language (and is remembered in a
+cookie); the story language filter is ``?language=``, so the two never clash.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
+
+from storyline.web import i18n, views
+from storyline.web.api import LANG_PATTERN, StoreDep
+from storyline.web.chart import bar_chart, buckets
+from storyline.web.highlight import highlight
+
+router = APIRouter(include_in_schema=False)
+
+PAGE = 20
+_env = Environment(
+    loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
+    autoescape=True,  # every template, whatever its extension
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+templates = Jinja2Templates(env=_env)
+
+Language = Annotated[str | None, Query(pattern=LANG_PATTERN)]
+Offset = Annotated[int, Query(ge=0)]
+Day = Annotated[date | None, Query()]
+Outlet = Annotated[str | None, Query(max_length=200)]
+
+
+def _url_with(request: Request, **changes: Any) -> str:
+    """This page's path and query with some parameters replaced (``None`` removes one)."""
+    params = dict(request.query_params)
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    return request.url.path + ("?" + urlencode(params) if params else "")
+
+
+def render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
+    ui = i18n.ui_lang(request)
+    t = i18n.translator(ui)
+    base = {
+        "ui": ui,
+        "t": t,
+        "ui_langs": i18n.UI_LANGS,
+        "url_with": lambda **kw: _url_with(request, **kw),
+        "name_in": lambda names, fallback: i18n.name_in(names, fallback, ui),
+    }
+    response = templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
+    asked = request.query_params.get("lang")
+    if asked in i18n.UI_LANGS:
+        response.set_cookie(i18n.COOKIE, asked, max_age=365 * 24 * 3600, samesite="lax")
+    return response
+
+
+def error_page(request: Request, status: int, detail: str) -> Response:
+    return render(request, "error.html", status=status, status_code=status, detail=detail)
+
+
+def _pager(offset: int, total: int, size: int = PAGE) -> dict[str, int | None]:
+    return {
+        "previous": max(0, offset - size) if offset > 0 else None,
+        "next": offset + size if offset + size < total else None,
+        "first": offset + 1 if total else 0,
+        "last": min(offset + size, total),
+        "total": total,
+    }
+
+
+@router.get("/", response_class=HTMLResponse)
+def front(
+    request: Request,
+    store: StoreDep,
+    language: Language = None,
+    outlet: Outlet = None,
+    since: Day = None,
+    until: Day = None,
+    offset: Offset = 0,
+) -> Response:
+    outlet = outlet or None
+    filters: dict[str, Any] = {"lang": language, "outlet": outlet, "since": since, "until": until}
+    stories = store.stories(**filters, limit=PAGE, offset=offset)
+    total = store.count_stories(**filters)
+    known_outlets = sorted({o for s in store.stories(limit=200) for o in s.outlets})
+    return render(
+        request,
+        "index.html",
+        stories=stories,
+        pager=_pager(offset, total),
+        filters={"language": language, "outlet": outlet, "since": since, "until": until},
+        known_outlets=known_outlets,
+    )
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story_page(request: Request, story_id: str, store: StoreDep) -> Response:
+    view = views.story_view(store, story_id)
+    if view is None:
+        raise HTTPException(404, f"no story with id {story_id!r}")
+    if view.story.id != story_id:  # merged into another: one canonical address
+        return RedirectResponse(f"/stories/{view.story.id}", status_code=301)
+    return render(request, "story.html", view=view, story=view.story)
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article_page(request: Request, article_id: str, store: StoreDep) -> Response:
+    view = views.article_view(store, article_id)
+    if view is None:
+        raise HTTPException(404, f"no article with id {article_id!r}")
+    ui = i18n.ui_lang(request)
+    titles = {eid: i18n.name_in(e.names, e.name, ui) for eid, e in view.entities.items()}
+    body = highlight(view.article.text, view.annotations.entities, view.annotations.dates, titles)
+    return render(request, "article.html", view=view, article=view.article, body=body)
+
+
+@router.get("/entities/{entity_id}", response_class=HTMLResponse)
+def entity_page(request: Request, entity_id: str, store: StoreDep) -> Response:
+    view = views.entity_view(store, entity_id)
+    if view is None:
+        raise HTTPException(404, f"no entity with id {entity_id!r}")
+    t = i18n.translator(i18n.ui_lang(request))
+    chart = bar_chart(buckets(view.days), t("mentions_over_time"))
+    return render(request, "entity.html", view=view, entity=view.detail.summary, chart=chart)
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    store: StoreDep,
+    q: Annotated[str, Query(max_length=500)] = "",
+    language: Language = None,
+    outlet: Outlet = None,
+    offset: Offset = 0,
+) -> Response:
+    outlet = outlet or None
+    result = None
+    articles: list[Any] = []
+    matched: list[Any] = []
+    if q.strip():
+        result = store.search(q, lang=language, outlet=outlet, limit=PAGE, offset=offset)
+        found = {h.article_id: store.article(h.article_id) for h in result.hits}
+        articles = [(h, found[h.article_id]) for h in result.hits if found[h.article_id]]
+        entities = views.entities_by_id(store, list(result.entity_ids[:10]))
+        matched = [entities[e] for e in result.entity_ids[:10] if e in entities]
+    return render(
+        request,
+        "search.html",
+        q=q,
+        result=result,
+        hits=articles,
+        matched=matched,
+        pager=_pager(offset, result.total if result else 0),
+        filters={"language": language, "outlet": outlet},
+    )

@@ -1,0 +1,80 @@
+"""Fixtures for the web tests: stores built from the five real seed pages, apps, servers.
+
+The demo store is built once per session (ingest takes a few seconds) and only
+read; tests that write (POST ingest) get a fresh store of their own.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from paths import REPO
+from storyline.config import Settings
+from storyline.ingest import ingest
+from storyline.store import Store
+from storyline.web import create_app
+
+EXAMPLES = REPO / "examples"
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+TOKEN = "s3cret-token-for-tests"
+
+
+def xss_page() -> bytes:
+    """A JSONL page whose title and body carry script and onerror payloads."""
+    body = "\n".join(
+        [
+            f"The annual harvest fair opened in the village square on Saturday {SCRIPT} morning.",
+            f"Farmers brought pumpkins, apples and honey from the nearby valleys {IMG}.",
+            "A brass band played while children judged the largest pumpkin of the year.",
+            "Organisers expect the fair to draw more visitors than last autumn.",
+        ]
+    )
+    record = {
+        "id": "xss-1",
+        "url": "https://evil.example/news/1",
+        "title": f"{SCRIPT} Harvest fair opens {IMG}",
+        "text": body,
+        "lang": "en",
+        "outlet": "evil.example",
+        "published": "2022-01-10T09:00:00",
+    }
+    return (json.dumps(record) + "\n").encode()
+
+
+def settings_for(url: str, **overrides: object) -> Settings:
+    return Settings.from_env(db_url=url, **overrides)
+
+
+@pytest.fixture(scope="session")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite store with the five example pages and the XSS page, ingested once."""
+    folder = tmp_path_factory.mktemp("demo")
+    xss = folder / "xss.jsonl"
+    xss.write_bytes(xss_page())
+    url = f"sqlite:///{folder / 'demo.db'}"
+    with Store.open(url) as store:
+        report = ingest([str(EXAMPLES), str(xss)], store, settings_for(url))
+    assert report.ok and report.ingested + report.duplicates == 6
+    return url
+
+
+@pytest.fixture(scope="session")
+def client(demo_url: str) -> Iterator[TestClient]:
+    """A read-only app (no token) over the demo store."""
+    with TestClient(create_app(settings_for(demo_url))) as test_client:
+        yield test_client
+
+
+def writable_client(url: str, **overrides: object) -> TestClient:
+    return TestClient(create_app(settings_for(url, api_token=TOKEN, **overrides)))
+
+
+@pytest.fixture
+def fresh_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'fresh.db'}"
