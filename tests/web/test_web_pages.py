@@ -36,9 +36,25 @@ def test_story_page_lists_articles_by_language_and_entities(client: TestClient) 
         assert f'href="/articles/{article_id}"' in html
     assert '<h3 lang="ru">' in html and '<h3 lang="uk">' in html
     assert html.count('class="ent ent-') >= 5 and 'id="entities"' in html
-    for empty in ("timeline", "quotes", "coverage", "conflicts"):
-        assert f'id="{empty}"' not in html  # shown only once a layer provides data
     assert client.get("/stories/s_nope").status_code == 404
+
+
+def test_story_page_shows_timeline_quotes_coverage_and_conflicts(client: TestClient) -> None:
+    story = _first_story(client)
+    html = client.get(f"/stories/{story['id']}").text
+    for section in ("timeline", "quotes", "coverage", "conflicts"):
+        assert f'id="{section}"' in html, section
+    timeline = html[html.index('id="timeline"') : html.index('id="quotes"')]
+    days = re.findall(r"<time>(\d{4}-\d{2}(?:-\d{2})?)", timeline)
+    assert days and days == sorted(days)
+    assert "Geneva" in timeline and 'class="conflict-mark"' in timeline
+    sources = re.findall(r'class="event-source" href="/articles/(a_[0-9a-f]+)', timeline)
+    assert sources and set(sources) <= set(story["articles"])
+    conflicts = html[html.index('id="conflicts"') :]
+    assert "2021-12-15" in conflicts and "2021-12-17" in conflicts
+    russian = client.get(f"/stories/{story['id']}", params={"lang": "ru"}).text
+    client.cookies.clear()  # the switch is remembered; later tests read English
+    assert "Женева" in russian
 
 
 def test_article_page_highlights_linked_entities_and_dates(client: TestClient) -> None:

@@ -12,8 +12,9 @@ from datetime import date
 from typing import Any
 
 from storyline.assemble.linking import CanonicalEntity
+from storyline.assemble.timeline import story_account
 from storyline.document import Article
-from storyline.store import ArticleAnnotations, EntityDetail, Store, StorySummary
+from storyline.store import ArticleAnnotations, EntityDetail, QuoteRecord, Store, StorySummary
 
 MAX_STORY_ARTICLES = 500
 """A story page lists at most this many articles (the biggest stories are clusters gone wrong)."""
@@ -71,7 +72,35 @@ def story_view(store: Store, story_id: str) -> StoryView | None:
         articles=articles,
         by_language=by_language,
         entities=[entities[i] for i in story.top_entities if i in entities],
+        sections=account_sections(store, story.id),
     )
+
+
+def _by_speaker(quotes: list[QuoteRecord]) -> list[tuple[str, str | None, list[QuoteRecord]]]:
+    """(speaker name, entity id, quotes), the most quoted speaker first."""
+    groups: dict[tuple[str, str | None], list[QuoteRecord]] = defaultdict(list)
+    for q in quotes:
+        groups[(q.speaker_name or q.speaker_text or "?", q.speaker_entity_id)].append(q)
+    return [(n, e, qs) for (n, e), qs in sorted(groups.items(), key=lambda kv: -len(kv[1]))]
+
+
+def account_sections(store: Store, story_id: str) -> dict[str, Any]:
+    """The story's timeline, quotes, coverage and conflicts (empty ones are left out)."""
+    found = story_account(store, story_id)
+    events = {e.id: e for e in found.events}
+    sections: dict[str, Any] = {
+        "timeline": [(e, e.id in found.conflicts) for e in found.events],
+        "quotes": _by_speaker(store.quotes(story_id=story_id, limit=MAX_STORY_ARTICLES)),
+        "conflicts": [(events[i], c) for i, c in found.conflicts.items()],
+    }
+    groups = sorted({g for row in found.coverage.events for g in row.groups})
+    if found.events and groups:
+        sections["coverage"] = {
+            "groups": groups,
+            "rows": [(events[row.event_id], set(row.groups)) for row in found.coverage.events],
+            "missing": found.coverage.missing,
+        }
+    return {name: value for name, value in sections.items() if value}
 
 
 @dataclass
