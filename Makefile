@@ -59,6 +59,7 @@ bench: install  ## speed and memory: ingest of >= 2,000 pages, and the annotate 
 	$(BIN)/python bench/ingest_bench.py --out bench/results/ingest.json
 	$(BIN)/python bench/ingest_bench.py --no-annotate --out bench/results/ingest-extract-only.json
 	$(BIN)/python bench/annotate_bench.py --out bench/results/annotate.json
+	$(BIN)/python bench/stories_bench.py --out bench/results/stories.json
 	$(BIN)/python bench/web_bench.py --out bench/results/web.json
 
 lock: $(BIN)/python  ## re-pin runtime dependencies from pyproject.toml

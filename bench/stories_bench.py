@@ -1,0 +1,281 @@
+"""Speed and memory of incremental story clustering at 10k, 100k and 1M articles.
+
+Articles are synthetic :class:`StoryInput` values with the statistics of a news feed:
+stories spread over about three years of days, Zipf-sized (most are singletons, a few
+have hundreds of articles); each story has its own entities drawn from a Zipf vocabulary
+of 200k entity ids, and a handful of entities ("Russia", "Ukraine", ...) are in most
+articles; articles are in ru/uk/en with ~150 tokens each from a per-language Zipf
+vocabulary of 200k word forms plus the story's own (rarer) topic words; dates cluster
+around the story's day; articles arrive in publication order with some jitter.
+
+One run feeds all articles to one :class:`StoryClusterer` and reports at each
+checkpoint: mean/p50/p95/p99 time per ``add`` over the last ``--window`` adds (flat cost
+shows as flat numbers across checkpoints), total clustering time so far, current and
+peak RSS (from /proc/self/status), the number of stories and the mean number of
+candidate stories scored per article. Only ``add`` is timed, not the generator.
+Run: ``make bench`` (or ``python bench/stories_bench.py --articles 100000``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from storyline.assemble.stories import StoryClusterer, StoryInput
+
+REPO = Path(__file__).resolve().parents[1]
+START = date(2022, 1, 1)
+LANGS = ("ru", "uk", "en")
+LANG_SHARE = (0.45, 0.3, 0.25)
+COMMON = (("Q159", 0.7), ("Q212", 0.6), ("Q7747", 0.2), ("Q3874799", 0.15), ("Q30", 0.15))
+"""Stop-entities (Russia, Ukraine, Putin, Zelensky, USA) and the share of articles naming each."""
+
+
+def proc_status_mb(field: str) -> float:
+    """A ``VmRSS``/``VmHWM``-style line of /proc/self/status, in MiB."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def zipf_cdf(n: int, s: float) -> np.ndarray:
+    weights = 1.0 / np.arange(1, n + 1, dtype=np.float64) ** s
+    cdf = np.cumsum(weights)
+    return cdf / cdf[-1]
+
+
+class Feed:
+    """Synthetic articles in arrival order (story attributes made on first use, then dropped)."""
+
+    def __init__(self, articles: int, args: argparse.Namespace) -> None:
+        self.rng = np.random.default_rng(args.seed)
+        self.args = args
+        rng = self.rng
+        sizes: list[int] = []
+        total = 0
+        while total < articles:
+            batch = np.minimum(rng.zipf(args.story_zipf, 100_000), args.max_story)
+            for s in batch.tolist():
+                sizes.append(min(s, articles - total))
+                total += sizes[-1]
+                if total >= articles:
+                    break
+        self.sizes = np.array(sizes, dtype=np.int32)
+        story_day = rng.integers(0, args.days, len(sizes))
+        story_of = np.repeat(np.arange(len(sizes), dtype=np.int32), self.sizes)
+        # bigger stories last longer: offsets from the story's day ~ exponential
+        spread = 0.5 + np.sqrt(self.sizes.astype(np.float64)) / 2
+        day = story_day[story_of] + np.floor(rng.exponential(spread[story_of])).astype(np.int64)
+        arrival = day + rng.random(len(day)) + rng.normal(0.0, args.jitter, len(day))
+        order = np.argsort(arrival, kind="stable")
+        self.story_of = story_of[order]
+        self.day = day[order].astype(np.int32)
+        self.story_day = story_day
+        self.remaining = self.sizes.copy()
+        self.stories: dict[int, tuple[Any, ...]] = {}
+        self.entity_cdf = zipf_cdf(args.entities, 1.0)
+        self.token_cdf = zipf_cdf(args.vocabulary, 1.0)
+        self.entity_names = [f"Q{rank + 1000}" for rank in range(args.entities)]
+        self.token_names = {
+            lang: [f"{lang}{rank}" for rank in range(args.vocabulary)] for lang in LANGS
+        }
+
+    def __len__(self) -> int:
+        return len(self.story_of)
+
+    def _story(self, idx: int) -> tuple[Any, ...]:
+        found = self.stories.get(idx)
+        if found is None:
+            rng = self.rng
+            core = np.searchsorted(self.entity_cdf, rng.random(3 + rng.poisson(4)))
+            # topic words: rarer ranks (names, places, specific nouns), log-uniform from 1000
+            topic = np.exp(rng.uniform(math.log(1000), math.log(self.args.vocabulary), 30))
+            topic = topic.astype(np.int64)
+            lang = int(rng.choice(3, p=LANG_SHARE))
+            found = (core.tolist(), topic.tolist(), lang)
+            self.stories[idx] = found
+        return found
+
+    def __iter__(self) -> Iterator[StoryInput]:
+        rng = self.rng
+        per = self.args.tokens
+        for i, (idx, day) in enumerate(zip(self.story_of.tolist(), self.day.tolist(), strict=True)):
+            core, topic, primary = self._story(idx)
+            self.remaining[idx] -= 1
+            if not self.remaining[idx]:
+                del self.stories[idx]
+            u = rng.random(64)
+            lang = LANGS[primary if u[0] < 0.7 else int(u[1] * 3)]
+            names = self.entity_names
+            counts: dict[str, int] = {}
+            for j, rank in enumerate(core):
+                if u[2 + j % 40] < 0.7 or (not counts and j == len(core) - 1):
+                    counts[names[rank]] = 1 + int(u[42 + j % 20] * 3)
+            for k, (eid, share) in enumerate(COMMON):
+                if u[50 + k] < share:
+                    counts[eid] = 1 + int(u[55 + k] * 4)
+            for rank in np.searchsorted(self.entity_cdf, rng.random(rng.poisson(3))).tolist():
+                counts[names[rank]] = counts.get(names[rank], 0) + 1
+            words = self.token_names[lang]
+            n_topic = per // 4
+            general = np.searchsorted(self.token_cdf, rng.random(per - n_topic)).tolist()
+            picked = rng.integers(0, len(topic), n_topic).tolist()
+            tokens = [words[topic[t]] for t in picked] + [words[t] for t in general]
+            published = START + timedelta(days=day) if u[60] < 0.9 else None
+            event = START + timedelta(days=int(self.story_day[idx]))
+            dates: list[date] = []
+            if u[61] < 0.6:
+                dates.append(event)
+            if u[62] < 0.4:
+                dates.append(event - timedelta(days=1 + int(u[63] * 30)))
+            days = [d.isoformat()[5:] for d in dates]
+            if u[63] < 0.1:
+                days.append(f"{1 + int(u[3] * 12):02d}-{1 + int(u[4] * 28):02d}")
+            yield StoryInput(
+                article_id=f"a{i}",
+                lang=lang,
+                published=published,
+                dates=tuple(dates),
+                days=tuple(days),
+                title="",
+                entities=tuple(sorted(counts.items())),
+                tokens=tuple(tokens),
+            )
+
+
+class CountingClusterer(StoryClusterer):
+    """Counts the candidate stories scored (before the day veto) and kept per article."""
+
+    scored = 0
+    kept = 0
+
+    def candidates(self, doc: StoryInput) -> dict[str, tuple[float, ...]]:
+        found = super().candidates(doc)
+        self.kept += len(found)
+        return found
+
+    def _features(self, *args: Any) -> tuple[float, ...]:
+        self.scored += 1
+        return super()._features(*args)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=1_000_000)
+    parser.add_argument("--checkpoints", default="10000,100000,1000000")
+    parser.add_argument("--window", type=int, default=5000, help="adds per checkpoint window")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--days", type=int, default=3 * 365)
+    parser.add_argument("--entities", type=int, default=200_000)
+    parser.add_argument("--vocabulary", type=int, default=200_000, help="word forms per language")
+    parser.add_argument("--tokens", type=int, default=150, help="tokens per article")
+    parser.add_argument("--story-zipf", type=float, default=2.0)
+    parser.add_argument("--max-story", type=int, default=1000)
+    parser.add_argument("--jitter", type=float, default=0.5, help="arrival jitter, days")
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "stories.json")
+    args = parser.parse_args()
+    checkpoints = sorted({int(c) for c in args.checkpoints.split(",") if int(c) <= args.articles})
+    if args.articles not in checkpoints:
+        checkpoints.append(args.articles)
+
+    t0 = time.perf_counter()
+    feed = Feed(args.articles, args)
+    setup_seconds = time.perf_counter() - t0
+    rss_setup = proc_status_mb("VmRSS")
+    clusterer = CountingClusterer()
+    times = np.zeros(len(feed), dtype=np.float64)
+    scored = np.zeros(len(feed), dtype=np.int32)
+    kept = np.zeros(len(feed), dtype=np.int32)
+    joined = np.zeros(len(feed), dtype=np.bool_)
+    results = []
+    wall0 = time.perf_counter()
+    clock = time.perf_counter
+    for n, doc in enumerate(feed, 1):
+        before = len(clusterer.stories)
+        s0, k0 = clusterer.scored, clusterer.kept
+        t = clock()
+        clusterer.add(doc)
+        times[n - 1] = clock() - t
+        scored[n - 1] = clusterer.scored - s0
+        kept[n - 1] = clusterer.kept - k0
+        joined[n - 1] = len(clusterer.stories) == before
+        if n in checkpoints:
+            w = slice(max(0, n - args.window), n)
+            ms = times[w] * 1000
+            sizes = np.array([len(s.members) for s in clusterer.stories.values()])
+            row = {
+                "articles": n,
+                "window": int(ms.size),
+                "ms_per_article_mean": round(float(ms.mean()), 3),
+                "ms_per_article_p50": round(float(np.percentile(ms, 50)), 3),
+                "ms_per_article_p95": round(float(np.percentile(ms, 95)), 3),
+                "ms_per_article_p99": round(float(np.percentile(ms, 99)), 3),
+                "ms_per_article_mean_overall": round(float(times[:n].mean() * 1000), 3),
+                "clustering_seconds": round(float(times[:n].sum()), 1),
+                "wall_seconds": round(time.perf_counter() - wall0, 1),
+                "rss_mb": round(proc_status_mb("VmRSS"), 1),
+                "peak_rss_mb": round(proc_status_mb("VmHWM"), 1),
+                "stories": len(clusterer.stories),
+                "largest_story": int(sizes.max()),
+                "singleton_share": round(float((sizes == 1).mean()), 3),
+                "candidates_scored_mean": round(float(scored[w].mean()), 2),
+                "candidates_after_veto_mean": round(float(kept[w].mean()), 2),
+                "joined_share": round(float(joined[w].mean()), 3),
+                "true_stories_so_far": len(np.unique(feed.story_of[:n])),
+            }
+            results.append(row)
+            print(json.dumps(row), flush=True)
+            write(args, feed, setup_seconds, rss_setup, results)  # a long run leaves partials
+
+
+def write(
+    args: argparse.Namespace,
+    feed: Feed,
+    setup_seconds: float,
+    rss_setup: float,
+    results: list[dict[str, Any]],
+) -> dict[str, Any]:
+    result = {
+        "benchmark": "stories",
+        "articles": args.articles,
+        "synthetic": {
+            "stories": len(feed.sizes),
+            "story_size_mean": round(float(feed.sizes.mean()), 2),
+            "story_size_max": int(feed.sizes.max()),
+            "singleton_share": round(float((feed.sizes == 1).mean()), 3),
+            "days": args.days,
+            "entity_vocabulary": args.entities,
+            "token_vocabulary_per_language": args.vocabulary,
+            "tokens_per_article": args.tokens,
+            "common_entities": dict(COMMON),
+            "seed": args.seed,
+        },
+        "machine": {
+            "python": sys.version.split()[0],
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
+        "setup_seconds": round(setup_seconds, 1),
+        "rss_after_setup_mb": round(rss_setup, 1),
+        "checkpoints": results,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return result
+
+
+if __name__ == "__main__":
+    main()
