@@ -27,7 +27,7 @@ from pathlib import PurePath
 
 from storyline.assemble import story_codec
 from storyline.assemble.linking import CanonicalEntity, EntityLinker
-from storyline.assemble.stories import Story, StoryClusterer, story_input
+from storyline.assemble.stories import StoryClusterer, story_input
 from storyline.config import Settings
 from storyline.dedup import NearDuplicateIndex, minhash, to_bytes
 from storyline.document import Article, RawDocument
@@ -177,9 +177,8 @@ class _Stories:
             clusterer = StoryClusterer()
             for article_id, sid, features in self.store.story_placements():
                 if features is None:  # a duplicate: it follows its original, adds nothing
-                    clusterer.assignment[article_id] = sid
+                    clusterer.follow(article_id, sid)
                     continue
-                clusterer.stories.setdefault(sid, Story(sid))  # split-off ids are not founders'
                 clusterer.place(story_codec.from_json(article_id, features), sid)
             self.clusterer = clusterer
         return self.clusterer
@@ -190,28 +189,23 @@ class _Stories:
         """The story the article joins (or founds); a duplicate follows its original."""
         clusterer = self._load()
         if article.duplicate_of:
-            sid = clusterer.assignment.get(article.duplicate_of) or self.store.story_of(
-                article.duplicate_of
-            )
+            # the replayed clusterer knows every stored article's story
+            sid = clusterer.assignment.get(article.duplicate_of)
             if sid is not None:
-                clusterer.assignment[article.id] = sid
+                clusterer.follow(article.id, sid)
                 return StoryPlacement(sid, None, "duplicate")
         doc = story_input(article, annotations, entity_ids)
         return StoryPlacement(clusterer.add(doc), story_codec.to_json(doc))
 
     def complete_dates(self, story_ids: Iterable[str]) -> None:
         """Resolve the yearless dates of undated pages in ``story_ids`` from their story."""
-        for sid in story_ids:
-            members = self.store.story_article_ids(sid)
-            yearless = self.store.yearless_articles(members)
-            anchor = self.store.median_published(members) if yearless else None
+        for sid, article_ids in self.store.yearless_members(story_ids).items():
+            anchor = self.store.median_published(sid)
             if anchor is None:
                 continue
-            for article_id in yearless:
-                article = self.store.article(article_id)
-                if article is not None:
-                    dates = find_dates(article.text, None, article.lang, anchor=anchor)
-                    self.store.replace_dates(article_id, dates)
+            for article in self.store.articles_by_id(article_ids):
+                dates = find_dates(article.text, None, article.lang, anchor=anchor)
+                self.store.replace_dates(article.id, dates)
 
 
 def ingest(

@@ -139,3 +139,28 @@ def test_merge_and_split_from_the_command_line(
         assert sorted(store.story_article_ids(new_id)) == sorted(moved)
     bad = runner.invoke(app, ["stories", "merge", big, "s_nowhere", "--db", url])
     assert bad.exit_code == 2 and "s_nowhere: no such story" in bad.stderr
+
+
+def test_a_reprint_joins_its_original_story_without_weighing(
+    db: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = tmp_path_factory.mktemp("reprint")
+    copy = folder / "dev.db"
+    copy.write_bytes(Path(db.removeprefix("sqlite:///")).read_bytes())
+    url = f"sqlite:///{copy}"
+    reprint = folder / "reprint.txt"
+    reprint.write_bytes(PAGES[0].read_bytes() + b"\n")  # another file, the same article
+    _ingest(url, [reprint])
+    with Store.open(url) as store:
+        placements = {a: (s, f) for a, s, f in store.story_placements()}
+        (new,) = set(placements) - set(_assignment_of(db))
+        article = store.article(new)
+        assert article is not None and article.duplicate_of is not None
+        story, features = placements[new]
+        assert story == placements[article.duplicate_of][0]
+        assert features is None  # the clusterer never counts a copy as evidence
+
+
+def _assignment_of(url: str) -> dict[str, str]:
+    with Store.open(url) as store:
+        return _assignment(store)

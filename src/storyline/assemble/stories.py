@@ -379,11 +379,12 @@ class StoryClusterer:
         return found
 
     def place(self, doc: StoryInput, sid: str | None) -> str:
-        """Put ``doc`` into story ``sid`` (or a new story for ``None``) and update the indexes."""
+        """Put ``doc`` into story ``sid`` and update the indexes. ``None`` founds a story
+        named after ``doc``; a named story not seen yet is created (a story split off by
+        hand has an id no founder gives)."""
         if sid is None:
             sid = story_id(doc.article_id)
-            self.stories.setdefault(sid, Story(sid))
-        story = self.stories[sid]
+        story = self.stories.setdefault(sid, Story(sid))
         story.members.append(doc.article_id)
         entities = [(intern(eid), w) for eid, w in doc.entities]
         tokens = [intern(t) for t in doc.tokens]
@@ -417,6 +418,11 @@ class StoryClusterer:
         if doc.days:
             story.lead_days[doc.days[0]] += 1
         return sid
+
+    def follow(self, article_id: str, sid: str) -> None:
+        """Record that ``article_id`` (a reprint) belongs to ``sid`` without counting it as
+        evidence: a copy must not weigh twice."""
+        self.assignment[article_id] = sid
 
     def clusters(self) -> dict[str, list[str]]:
         return {sid: list(s.members) for sid, s in self.stories.items()}

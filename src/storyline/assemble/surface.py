@@ -66,6 +66,10 @@ class Surface:
     size: int
     score: float
 
+    def title_in(self, lang: str | None) -> str | None:
+        """The story's headline in ``lang`` if a member has one, else its main title."""
+        return self.titles.get(lang or "", self.title)
+
 
 def _title_words(article: Article) -> frozenset[str]:
     return frozenset(w.casefold() for w in _WORD.findall(article.title or ""))

@@ -13,11 +13,11 @@ the product shows. Results are cached per story membership.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Lock
-from typing import Protocol
+from typing import Any, Protocol
 
 from storyline.assemble.events import (
     ArticleEvents,
@@ -39,8 +39,9 @@ _CACHE_SIZE = 64
 
 class _StoryStore(Protocol):
     def story_article_ids(self, story_id: str) -> list[str]: ...
-    def article(self, article_id: str) -> Article | None: ...
-    def load_entities(self) -> list[CanonicalEntity]: ...
+    def articles_by_id(self, article_ids: Iterable[str]) -> list[Article]: ...
+    def articles_annotations(self, article_ids: Iterable[str]) -> Mapping[str, Any]: ...
+    def entities_by_id(self, entity_ids: Iterable[str]) -> Mapping[str, CanonicalEntity]: ...
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,14 @@ def account(
     return StoryAccount(story_id, events, found, coverage(events, outlets, groups), outlets)
 
 
+def story_entities(store: _StoryStore, article_ids: Sequence[str]) -> list[CanonicalEntity]:
+    """The stored entities the story's articles mention, to seed its linker: titles and
+    leads then link to the same entities as the bodies, without loading the whole store."""
+    found = store.articles_annotations(article_ids).values()
+    ids = [e["entity_id"] for notes in found for e in notes.entities if e["entity_id"]]
+    return list(store.entities_by_id(ids).values())
+
+
 class AccountCache:
     """Story accounts by (story id, its member ids): a story that gained an article is
     rebuilt, one that did not is served from memory. Thread-safe, bounded."""
@@ -106,8 +115,8 @@ class AccountCache:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        articles = [a for a in map(store.article, members) if a is not None]
-        linker = EntityLinker(store.load_entities())
+        articles = store.articles_by_id(members)
+        linker = EntityLinker(story_entities(store, members))
         built = account(articles, linker, load_groups(groups_path), story_id)
         with self._lock:
             self._items[key] = built

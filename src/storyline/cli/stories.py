@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from storyline.cli.common import DbOption, LangOption, err, fail, out, parse_day, store_for
-from storyline.errors import StorylineError
+from storyline.cli.common import DbOption, LangOption, err, out, parse_day, store_for
 from storyline.export import format_published
-from storyline.store import Store, StorySummary
+from storyline.store import StorySummary
 
 app = typer.Typer(
     help="Stories: list them (most important first), merge two, split one.",
@@ -90,7 +88,7 @@ def story_cmd(
         if story is None:
             err.print(f"[red]error:[/] no story {escape(story_id)} in the store")
             raise typer.Exit(1)
-        articles = [a for a in map(store.article, store.story_article_ids(story.id)) if a]
+        articles = store.articles_by_id(store.story_article_ids(story.id))
         names = {eid: e.name for eid in story.top_entities if (e := store.entity(eid))}
         history = store.story_history(story.id)
     if story.id != story_id:
@@ -131,15 +129,6 @@ def story_cmd(
         )
 
 
-def _change(db: str | None, action: str, run: Callable[[Store], str]) -> None:
-    with store_for(db) as store:
-        try:
-            result = run(store)
-        except StorylineError as error:
-            raise fail(error) from None
-    out.print(f"{action}: {result}")
-
-
 @app.command("merge")
 def merge_cmd(
     target: Annotated[str, typer.Argument(help="The story that remains.")],
@@ -147,11 +136,8 @@ def merge_cmd(
     db: DbOption = None,
 ) -> None:
     """Merge SOURCE into TARGET: one story that turned out to be the other."""
-
-    def run(store: Store) -> str:
-        return store.merge_stories(target, source)
-
-    _change(db, "merged into", run)
+    with store_for(db) as store:
+        out.print(f"merged into: {store.merge_stories(target, source)}")
 
 
 @app.command("split")
@@ -161,8 +147,5 @@ def split_cmd(
     db: DbOption = None,
 ) -> None:
     """Move ARTICLES out of STORY into a new story (the story drifted)."""
-
-    def run(store: Store) -> str:
-        return store.split_story(story_id, articles)
-
-    _change(db, "new story", run)
+    with store_for(db) as store:
+        out.print(f"new story: {store.split_story(story_id, articles)}")

@@ -41,8 +41,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from storyline.assemble.stories import default_weights
 from storyline.evaluation.corpus import repo_root, shared_dir
 from storyline.evaluation.scoring import score
+from storyline.evaluation.stories import dev_inputs, run
 from storyline.extract.published import infer_published
 from storyline.extract.text import extract_text
 from storyline.nlp.annotations import DateMention
@@ -297,8 +299,6 @@ def evaluate_dates(
 def _clustered(pages: list[Page], shared: Path) -> list[Page]:
     """``pages`` with the stories the clusterer gives them (manifest order), instead of
     the gold's: the dates the ingest stage actually stores."""
-    from storyline.assemble.stories import default_weights
-    from storyline.evaluation.stories import dev_inputs, run
 
     inputs = dev_inputs(shared / "corpus" / "dev" / "manifest.jsonl")
     predicted = run(inputs, list(inputs), default_weights())

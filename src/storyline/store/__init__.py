@@ -73,6 +73,7 @@ from storyline.store.models import (
     quote_mention_table,
 )
 from storyline.store.quotes import QuoteMethods, QuoteRecord
+from storyline.store.rows import ARTICLE_COLUMNS, chunked, paged, to_article
 from storyline.store.stories import (
     StoryChange,
     StoryMethods,
@@ -115,9 +116,7 @@ _QUOTE_FIELDS = (
     _Q.speaker_end,
     _Q.speaker_seq.label("speaker"),
 )
-_ARTICLE_COLUMNS = [c for c in article_table.c if c.name != "minhash"]
 _ENTITY_COLUMNS = [_E.id, _E.type, _E.name, _E.names, _E.aliases, _E.roles]
-_IN_CHUNK = 500
 _CONTEXT = 200
 """Longest sentence context :meth:`Store.entity_detail` gives a mention (characters)."""
 
@@ -184,17 +183,6 @@ class EntityDetail:
         return self.summary.entity
 
 
-def _paged(stmt: sa.Select[Any], limit: int | None, offset: int) -> sa.Select[Any]:
-    """``stmt`` limited to one page; negative bounds are a caller's mistake."""
-    if limit is not None and limit < 0:
-        raise ValueError(f"limit must be >= 0, got {limit}")
-    if offset < 0:
-        raise ValueError(f"offset must be >= 0, got {offset}")
-    if offset:
-        stmt = stmt.offset(offset)
-    return stmt.limit(limit) if limit is not None else stmt
-
-
 class Store(StoryMethods, QuoteMethods):
     """Persistent documents and articles behind one database URL."""
 
@@ -207,6 +195,7 @@ class Store(StoryMethods, QuoteMethods):
         except (SQLAlchemyError, ImportError) as exc:
             raise store_error(self.url, exc, doing="open") from exc
         self._closed = False
+        self._has_search: bool | None = None
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -229,6 +218,7 @@ class Store(StoryMethods, QuoteMethods):
     def migrate(self) -> None:
         """Upgrade to the head revision; :meth:`open` already does this."""
         migrate(self._engine)
+        self._has_search = None
 
     def schema_revision(self) -> str | None:
         """The database's Alembic revision, ``None`` for an empty database."""
@@ -273,8 +263,7 @@ class Store(StoryMethods, QuoteMethods):
         if not wanted:
             return found
         with self._errors("read"), self._connect() as conn:
-            for i in range(0, len(wanted), _IN_CHUNK):
-                chunk = wanted[i : i + _IN_CHUNK]
+            for chunk in chunked(wanted):
                 found.update(conn.scalars(sa.select(_D.sha256).where(_D.sha256.in_(chunk))))
         return found
 
@@ -344,15 +333,26 @@ class Store(StoryMethods, QuoteMethods):
                 self._upsert_entities(conn, entities, now)
             if annotations is not None:
                 _insert_annotations(conn, article.id, annotations, entity_ids)
-            search.index_article(conn, article)
+            if self._searchable(conn):
+                search.index_article(conn, article)
             if story is not None:
                 placement_rows(conn, article.id, story, now)
         return True
 
     def article(self, article_id: str) -> Article | None:
         with self._errors("read"), self._connect() as conn:
-            row = conn.execute(sa.select(*_ARTICLE_COLUMNS).where(_A.id == article_id)).first()
-        return _to_article(row) if row is not None else None
+            row = conn.execute(sa.select(*ARTICLE_COLUMNS).where(_A.id == article_id)).first()
+        return to_article(row) if row is not None else None
+
+    def articles_by_id(self, article_ids: Iterable[str]) -> list[Article]:
+        """The stored ones of ``article_ids``, in the order asked, in a few queries."""
+        found: dict[str, Article] = {}
+        wanted = list(dict.fromkeys(article_ids))
+        with self._errors("read"), self._connect() as conn:
+            for chunk in chunked(wanted):
+                stmt = sa.select(*ARTICLE_COLUMNS).where(_A.id.in_(chunk))
+                found.update((row.id, to_article(row)) for row in conn.execute(stmt))
+        return [found[a] for a in wanted if a in found]
 
     def articles(
         self,
@@ -365,10 +365,10 @@ class Store(StoryMethods, QuoteMethods):
         offset: int = 0,
     ) -> list[Article]:
         """Articles matching every given filter, newest first (undated last), then by id."""
-        stmt = _filtered(sa.select(*_ARTICLE_COLUMNS), lang, outlet, since, until)
-        stmt = _paged(stmt.order_by(_A.published.desc().nulls_last(), _A.id), limit, offset)
+        stmt = _filtered(sa.select(*ARTICLE_COLUMNS), lang, outlet, since, until)
+        stmt = paged(stmt.order_by(_A.published.desc().nulls_last(), _A.id), limit, offset)
         with self._errors("read"), self._connect() as conn:
-            return [_to_article(row) for row in conn.execute(stmt)]
+            return [to_article(row) for row in conn.execute(stmt)]
 
     def count_articles(
         self,
@@ -467,43 +467,6 @@ class Store(StoryMethods, QuoteMethods):
             if rows:
                 conn.execute(date_mention_table.insert(), rows)
 
-    def yearless_articles(self, article_ids: Iterable[str]) -> list[str]:
-        """Those of ``article_ids`` with no publication date and a date mention still
-        without a year (``--MM-DD``): the pages a story's dates can complete."""
-        wanted = list(dict.fromkeys(article_ids))
-        found: list[str] = []
-        with self._errors("read"), self._connect() as conn:
-            for i in range(0, len(wanted), _IN_CHUNK):
-                yearless = sa.select(_DM.article_id).where(_DM.value.like("--%"))
-                stmt = (
-                    sa.select(_A.id)
-                    .where(
-                        _A.id.in_(wanted[i : i + _IN_CHUNK]),
-                        _A.published.is_(None),
-                        _A.id.in_(yearless),
-                    )
-                    .order_by(_A.id)
-                )
-                found.extend(conn.scalars(stmt))
-        return found
-
-    def median_published(self, article_ids: Iterable[str]) -> date | None:
-        """The median publication day of those of ``article_ids`` that have one (day-precise
-        ones if any are; a month-only date stands for its month)."""
-        wanted = list(dict.fromkeys(article_ids))
-        days: list[tuple[bool, date]] = []
-        with self._errors("read"), self._connect() as conn:
-            for i in range(0, len(wanted), _IN_CHUNK):
-                stmt = sa.select(_A.published, _A.published_precision).where(
-                    _A.id.in_(wanted[i : i + _IN_CHUNK]), _A.published.is_not(None)
-                )
-                days.extend(
-                    (precision in ("minute", "hour", "day"), published.date())
-                    for published, precision in conn.execute(stmt)
-                )
-        exact = sorted(d for precise, d in days if precise) or sorted(d for _, d in days)
-        return exact[(len(exact) - 1) // 2] if exact else None
-
     def mention_entity_ids(self, article_id: str) -> list[str]:
         """The entity id of each entity mention of the article, in order (``""``: not linked)."""
         stmt = sa.select(_M.entity_id).where(_M.article_id == article_id).order_by(_M.seq)
@@ -523,8 +486,7 @@ class Store(StoryMethods, QuoteMethods):
         wanted = list(dict.fromkeys(article_ids))
         result = {aid: ArticleAnnotations([], [], []) for aid in wanted}
         with self._errors("read"), self._connect() as conn:
-            for i in range(0, len(wanted), _IN_CHUNK):
-                chunk = wanted[i : i + _IN_CHUNK]
+            for chunk in chunked(wanted):
                 ents = conn.execute(
                     sa.select(_M.article_id, _M.start, _M.end, _M.text, _M.type, _M.entity_id)
                     .where(_M.article_id.in_(chunk))
@@ -591,6 +553,17 @@ class Store(StoryMethods, QuoteMethods):
         with self._errors("read"), self._connect() as conn:
             return [_to_entity(row) for row in conn.execute(stmt)]
 
+    def entities_by_id(self, entity_ids: Iterable[str]) -> dict[str, CanonicalEntity]:
+        """The stored ones of ``entity_ids``, keyed by id, in the order they were first stored
+        (the order a linker is built in)."""
+        rows: list[Any] = []
+        with self._errors("read"), self._connect() as conn:
+            for chunk in chunked(entity_ids):
+                stmt = sa.select(*_ENTITY_COLUMNS, _E.created_seq).where(_E.id.in_(chunk))
+                rows.extend(conn.execute(stmt))
+        rows.sort(key=lambda row: (row.created_seq, row.id))
+        return {row.id: _to_entity(row) for row in rows}
+
     def entity(self, entity_id: str) -> CanonicalEntity | None:
         with self._errors("read"), self._connect() as conn:
             row = conn.execute(sa.select(*_ENTITY_COLUMNS).where(_E.id == entity_id)).first()
@@ -610,7 +583,7 @@ class Store(StoryMethods, QuoteMethods):
         ``lang`` keeps the entities mentioned at least once in that language; the
         counts stay over every language.
         """
-        stmt = _paged(_entity_summaries(type, lang), limit, offset)
+        stmt = paged(_entity_summaries(type, lang), limit, offset)
         with self._errors("read"), self._connect() as conn:
             return [_to_summary(row) for row in conn.execute(stmt)]
 
@@ -658,10 +631,10 @@ class Store(StoryMethods, QuoteMethods):
             arts = list(conn.execute(articles_stmt))
             spans: dict[str, list[tuple[int, int, str]]] = {a.id: [] for a in arts}
             ids = list(spans)
-            for i in range(0, len(ids), _IN_CHUNK):
+            for chunk in chunked(ids):
                 stmt = (
                     sa.select(_M.article_id, _M.start, _M.end, _M.text)
-                    .where(_M.entity_id == entity_id, _M.article_id.in_(ids[i : i + _IN_CHUNK]))
+                    .where(_M.entity_id == entity_id, _M.article_id.in_(chunk))
                     .order_by(_M.article_id, _M.seq)
                 )
                 for m in conn.execute(stmt):
@@ -762,12 +735,18 @@ class Store(StoryMethods, QuoteMethods):
 
     def _locked_entities(self, conn: Connection, ids: list[str]) -> dict[str, CanonicalEntity]:
         found: dict[str, CanonicalEntity] = {}
-        for i in range(0, len(ids), _IN_CHUNK):
-            stmt = sa.select(*_ENTITY_COLUMNS).where(_E.id.in_(ids[i : i + _IN_CHUNK]))
+        for chunk in chunked(ids):
+            stmt = sa.select(*_ENTITY_COLUMNS).where(_E.id.in_(chunk))
             if self._engine.dialect.name == "postgresql":
                 stmt = stmt.order_by(_E.id).with_for_update()
             found.update((row.id, _to_entity(row)) for row in conn.execute(stmt))
         return found
+
+    def _searchable(self, conn: Connection) -> bool:
+        """Whether articles are indexed for search here (asked of the database once)."""
+        if self._has_search is None:
+            self._has_search = search.has_index(conn)
+        return self._has_search
 
     def _insert_ignore(self, table: sa.Table) -> Any:
         """INSERT … ON CONFLICT DO NOTHING RETURNING <primary key>."""
@@ -1003,28 +982,3 @@ def sentence_context(text: str, start: int, end: int, width: int = _CONTEXT) -> 
     if right - end > room - (start - left):
         right, suffix = end + room - (start - left), "…"
     return prefix + " ".join(text[left:right].split()) + suffix
-
-
-def _to_article(row: Any) -> Article:
-    published = row.published
-    if published is not None and row.published_utcoffset is not None:
-        published = published.replace(tzinfo=timezone(timedelta(seconds=row.published_utcoffset)))
-    return Article(
-        id=row.id,
-        source=row.source,
-        text=row.text,
-        title=row.title,
-        lead=row.lead,
-        url=row.url,
-        external_id=row.external_id,
-        outlet=row.outlet,
-        author=row.author,
-        lang=row.lang,
-        lang_confidence=row.lang_confidence,
-        published=published,
-        published_precision=row.published_precision,
-        published_inferred=bool(row.published_inferred),
-        content_hash=row.content_hash,
-        duplicate_of=row.duplicate_of,
-        doc_sha256=row.doc_sha256,
-    )

@@ -22,6 +22,7 @@ from storyline.store.models import (
     quote_mention_table,
     story_article_table,
 )
+from storyline.store.rows import paged
 
 _A = article_table.c
 _E = entity_table.c
@@ -128,12 +129,10 @@ class QuoteMethods:
     ) -> list[QuoteRecord]:
         """Quotes matching every filter (``speaker``: an entity id), newest article first,
         then in text order."""
-        from storyline.store import _paged
-
         stmt = _filters(_select(), speaker, story_id, article_id)
         stmt = stmt.order_by(_A.published.desc().nulls_last(), _Q.article_id, _Q.seq)
         with self._errors("read"), self._connect() as conn:
-            return [_to_record(row) for row in conn.execute(_paged(stmt, limit, offset))]
+            return [_to_record(row) for row in conn.execute(paged(stmt, limit, offset))]
 
     def count_quotes(
         self,

@@ -34,6 +34,8 @@ from sqlalchemy.engine import Connection
 
 from storyline.document import Article
 from storyline.nlp import morph
+from storyline.store.models import entity_table
+from storyline.store.rows import ARTICLE_COLUMNS, to_article
 
 SEARCH_TABLES = frozenset({"article_search", "entity_search"})
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -134,15 +136,18 @@ def _article_lemmas(article: Article) -> str:
     return " ".join(lemma_text(p, article.lang) for p in parts if p)
 
 
+def has_index(conn: Connection) -> bool:
+    """Whether the store has the search tables: one below revision 0004 has none yet,
+    and the migration that creates them indexes what is stored."""
+    return sa.inspect(conn).has_table("article_search")
+
+
 def index_article(conn: Connection, article: Article) -> None:
     """Index a newly stored article and (re-)index the entities its mentions link to.
 
     Runs inside the caller's transaction, after the mentions and entities are written.
-    A store still below revision 0004 has no index yet: nothing is done, and the
-    migration that creates the index fills it from the stored articles.
+    The caller checks :func:`has_index` first (once per store, not per article).
     """
-    if not sa.inspect(conn).has_table("article_search"):
-        return
     pg = conn.dialect.name == "postgresql"
     lemmas = _article_lemmas(article)
     if pg:
@@ -170,8 +175,6 @@ def index_article(conn: Connection, article: Article) -> None:
 
 def index_entities(conn: Connection, entity_ids: Sequence[str]) -> None:
     """(Re-)index these entities' names and aliases: they may have grown since last time."""
-    from storyline.store.models import entity_table
-
     if not entity_ids:
         return
     e = entity_table.c
@@ -204,13 +207,9 @@ def index_entities(conn: Connection, entity_ids: Sequence[str]) -> None:
 
 def rebuild(conn: Connection) -> int:
     """Index every stored article and entity (for a store migrated from before 0004)."""
-    from storyline.store import _to_article
-    from storyline.store.models import article_table
-
-    columns = [c for c in article_table.c if c.name != "minhash"]
     count = 0
-    for row in conn.execute(sa.select(*columns)).all():
-        index_article(conn, _to_article(row))
+    for row in conn.execute(sa.select(*ARTICLE_COLUMNS)).all():
+        index_article(conn, to_article(row))
         count += 1
     return count
 

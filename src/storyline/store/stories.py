@@ -23,23 +23,26 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from storyline.assemble.surface import MAX_CENTRALITY_MEMBERS, Member, surface
+from storyline.assemble.surface import MAX_CENTRALITY_MEMBERS, Member, Surface, surface
 from storyline.errors import StoreError
 from storyline.store.models import (
     article_table,
+    date_mention_table,
     mention_table,
     story_article_table,
     story_history_table,
     story_table,
 )
+from storyline.store.rows import ARTICLE_COLUMNS, chunked, paged, to_article
 
 _A = article_table.c
+_DM = date_mention_table.c
 _M = mention_table.c
 _S = story_table.c
 _SA = story_article_table.c
 _SH = story_history_table.c
 _STORY_TYPES = ("PER", "ORG", "LOC", "EVT")
-_IN_CHUNK = 500
+_EXACT = ("minute", "hour", "day")
 
 
 class StoryNotFound(StoreError):
@@ -57,22 +60,10 @@ class StoryPlacement:
 
 
 @dataclass(frozen=True, slots=True)
-class StorySummary:
-    id: str
-    title: str | None
-    titles: dict[str, str]
-    summary: str | None
-    languages: dict[str, int]
-    outlets: dict[str, int]
-    first_published: date | None
-    last_published: date | None
-    top_entities: tuple[str, ...]
-    size: int
-    score: float
+class StorySummary(Surface):
+    """A stored story: its id and its surface as last refreshed."""
 
-    def title_in(self, lang: str | None) -> str | None:
-        """The story's headline in ``lang`` if a member has one, else its main title."""
-        return self.titles.get(lang or "", self.title)
+    id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,13 +175,10 @@ class StoryMethods:
 
     def stories_of(self, article_ids: Iterable[str]) -> dict[str, str]:
         """Article id → story id, for those of ``article_ids`` that have one."""
-        wanted = list(dict.fromkeys(article_ids))
         found: dict[str, str] = {}
         with self._errors("read"), self._connect() as conn:
-            for i in range(0, len(wanted), _IN_CHUNK):
-                stmt = sa.select(_SA.article_id, _SA.story_id).where(
-                    _SA.article_id.in_(wanted[i : i + _IN_CHUNK])
-                )
+            for chunk in chunked(article_ids):
+                stmt = sa.select(_SA.article_id, _SA.story_id).where(_SA.article_id.in_(chunk))
                 found.update((a, s) for a, s in conn.execute(stmt))
         return found
 
@@ -199,10 +187,10 @@ class StoryMethods:
         wanted = list(dict.fromkeys(story_ids))
         found: dict[str, list[str]] = {sid: [] for sid in wanted}
         with self._errors("read"), self._connect() as conn:
-            for i in range(0, len(wanted), _IN_CHUNK):
+            for chunk in chunked(wanted):
                 stmt = (
                     sa.select(_SA.story_id, _SA.article_id)
-                    .where(_SA.story_id.in_(wanted[i : i + _IN_CHUNK]))
+                    .where(_SA.story_id.in_(chunk))
                     .order_by(_SA.seq)
                 )
                 for sid, aid in conn.execute(stmt):
@@ -230,6 +218,36 @@ class StoryMethods:
         with self._errors("read"), self._connect() as conn:
             return list(conn.scalars(stmt))
 
+    def yearless_members(self, story_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Story id → its members that state no publication date and still have a date
+        without a year (``--MM-DD``): the pages their story's dates can complete."""
+        yearless = sa.select(_DM.article_id).where(_DM.value.like("--%"))
+        found: dict[str, list[str]] = {}
+        with self._errors("read"), self._connect() as conn:
+            for chunk in chunked(story_ids):
+                stmt = (
+                    sa.select(_SA.story_id, _A.id)
+                    .join(article_table, _A.id == _SA.article_id)
+                    .where(_SA.story_id.in_(chunk), _A.published.is_(None), _A.id.in_(yearless))
+                    .order_by(_SA.seq)
+                )
+                for sid, aid in conn.execute(stmt):
+                    found.setdefault(sid, []).append(aid)
+        return found
+
+    def median_published(self, story_id: str) -> date | None:
+        """The median publication day of the story's members (day-precise ones if any
+        are; a month-only date stands for its month)."""
+        stmt = (
+            sa.select(_A.published, _A.published_precision)
+            .join(story_article_table, _SA.article_id == _A.id)
+            .where(_SA.story_id == story_id, _A.published.is_not(None))
+        )
+        with self._errors("read"), self._connect() as conn:
+            days = [(p in _EXACT, published.date()) for published, p in conn.execute(stmt)]
+        exact = sorted(d for precise, d in days if precise) or sorted(d for _, d in days)
+        return exact[(len(exact) - 1) // 2] if exact else None
+
     # ------------------------------------------------------------------ reading
 
     def story(self, story_id: str) -> StorySummary | None:
@@ -255,10 +273,8 @@ class StoryMethods:
         :mod:`storyline.assemble.surface`). ``lang``/``outlet``: at least one member in that
         language / from that outlet; ``since``/``until``: the story's span overlaps
         ``[since, until)``."""
-        from storyline.store import _paged
-
         stmt = _story_filters(sa.select(story_table), lang, outlet, since, until)
-        stmt = _paged(stmt.order_by(_S.score.desc(), _S.id), limit, offset)
+        stmt = paged(stmt.order_by(_S.score.desc(), _S.id), limit, offset)
         with self._errors("read"), self._connect() as conn:
             return [_to_summary(row) for row in conn.execute(stmt)]
 
@@ -367,10 +383,10 @@ class StoryMethods:
             if conn.execute(sa.select(_S.id).where(_S.id == new_id)).first() is not None:
                 raise StoreError(f"{live}: these articles were split off before, as {new_id}")
             conn.execute(story_table.insert().values(_new_story(conn, new_id, now)))
-            for i in range(0, len(wanted), _IN_CHUNK):
+            for chunk in chunked(wanted):
                 conn.execute(
                     story_article_table.update()
-                    .where(_SA.article_id.in_(wanted[i : i + _IN_CHUNK]))
+                    .where(_SA.article_id.in_(chunk))
                     .values(story_id=new_id, assigned_by="split")
                 )
             conn.execute(story_table.update().where(_S.id == live).values(stale=True))
@@ -425,8 +441,6 @@ def _story_filters(
 
 
 def _refresh(conn: Connection, story_id: str, total_articles: int) -> None:
-    from storyline.store import _ARTICLE_COLUMNS, _to_article
-
     members_of = sa.select(_SA.article_id).where(_SA.story_id == story_id)
     size = int(
         conn.execute(sa.select(sa.func.count()).where(_SA.story_id == story_id)).scalar_one()
@@ -446,8 +460,8 @@ def _refresh(conn: Connection, story_id: str, total_articles: int) -> None:
         )
     )
     articles = {
-        row.id: _to_article(row)
-        for row in conn.execute(sa.select(*_ARTICLE_COLUMNS).where(_A.id.in_(latest)))
+        row.id: to_article(row)
+        for row in conn.execute(sa.select(*ARTICLE_COLUMNS).where(_A.id.in_(latest)))
     }
     entity_sets: dict[str, set[str]] = {a: set() for a in latest}
     for article_id, entity_id in conn.execute(
@@ -494,7 +508,7 @@ def _span(conn: Connection, members_of: Any) -> tuple[Any, Any]:
     """First and last publication of the members: from day-precise dates when any member
     has one (a month-only date reads as the 1st and would stretch the span)."""
     bounds = sa.select(sa.func.min(_A.published), sa.func.max(_A.published))
-    exact = _A.published_precision.in_(("minute", "hour", "day"))
+    exact = _A.published_precision.in_(_EXACT)
     first, last = conn.execute(bounds.where(_A.id.in_(members_of), exact)).one()
     if first is None:
         first, last = conn.execute(bounds.where(_A.id.in_(members_of))).one()
@@ -514,10 +528,10 @@ def _counts(conn: Connection, column: Any, members_of: Any) -> dict[str, int]:
 def _entity_df(conn: Connection, entity_ids: set[str]) -> dict[str, int]:
     wanted = sorted(entity_ids)
     df: dict[str, int] = {}
-    for i in range(0, len(wanted), _IN_CHUNK):
+    for chunk in chunked(wanted):
         stmt = (
             sa.select(_M.entity_id, sa.func.count(sa.distinct(_M.article_id)))
-            .where(_M.entity_id.in_(wanted[i : i + _IN_CHUNK]))
+            .where(_M.entity_id.in_(chunk))
             .group_by(_M.entity_id)
         )
         df.update((e, int(n)) for e, n in conn.execute(stmt))

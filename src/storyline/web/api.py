@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from storyline.config import Settings
 from storyline.export import article_record, entity_record, story_record
 from storyline.ingest import IngestReport, ingest
-from storyline.store import Store
+from storyline.store import Store, StorySummary
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -53,12 +53,14 @@ def _not_found(kind: str, ident: str) -> HTTPException:
     return HTTPException(404, f"no {kind} with id {ident!r}")
 
 
+def _story_item(story: StorySummary, article_ids: list[str]) -> dict[str, Any]:
+    """The export's story record, plus what a reader's page needs: titles per language, size."""
+    return {**story_record(story, article_ids), "titles": dict(story.titles), "size": story.size}
+
+
 def _story_json(store: Store, story_id: str) -> dict[str, Any] | None:
     story = store.story(story_id)
-    if story is None:
-        return None
-    record = story_record(story, store.story_article_ids(story.id))
-    return {**record, "titles": dict(story.titles), "size": story.size}
+    return _story_item(story, store.story_article_ids(story.id)) if story else None
 
 
 @router.get("/stories", summary="Stories, most important first")
@@ -74,9 +76,7 @@ def list_stories(
     filters: dict[str, Any] = {"lang": lang, "outlet": outlet, "since": since, "until": until}
     page = store.stories(**filters, limit=limit, offset=offset)
     members = store.story_members(s.id for s in page)
-    items = [
-        {**story_record(s, members[s.id]), "titles": dict(s.titles), "size": s.size} for s in page
-    ]
+    items = [_story_item(s, members[s.id]) for s in page]
     return _page(items, store.count_stories(**filters))
 
 
@@ -175,9 +175,10 @@ def search(
     offset: Offset = 0,
 ) -> dict[str, Any]:
     result = store.search(q, lang=lang, outlet=outlet, limit=limit, offset=offset)
+    found = {a.id: a for a in store.articles_by_id(h.article_id for h in result.hits)}
     items = []
     for hit in result.hits:
-        article = store.article(hit.article_id)
+        article = found.get(hit.article_id)
         if article is None:
             continue
         items.append(

@@ -155,9 +155,9 @@ def search_page(
     matched: list[Any] = []
     if q.strip():
         result = store.search(q, lang=language, outlet=outlet, limit=PAGE, offset=offset)
-        found = {h.article_id: store.article(h.article_id) for h in result.hits}
-        articles = [(h, found[h.article_id]) for h in result.hits if found[h.article_id]]
-        entities = views.entities_by_id(store, list(result.entity_ids[:10]))
+        found = {a.id: a for a in store.articles_by_id(h.article_id for h in result.hits)}
+        articles = [(h, found[h.article_id]) for h in result.hits if h.article_id in found]
+        entities = store.entities_by_id(list(result.entity_ids[:10]))
         matched = [entities[e] for e in result.entity_ids[:10] if e in entities]
     return render(
         request,

@@ -43,22 +43,12 @@ def _day(article: Article) -> date:
     return article.published.date()
 
 
-def articles_by_id(store: Store, ids: list[str]) -> list[Article]:
-    found = (store.article(i) for i in ids)
-    return [a for a in found if a is not None]
-
-
-def entities_by_id(store: Store, ids: list[str]) -> dict[str, CanonicalEntity]:
-    found = {i: store.entity(i) for i in dict.fromkeys(ids)}
-    return {i: e for i, e in found.items() if e is not None}
-
-
 def story_view(store: Store, story_id: str) -> StoryView | None:
     story = store.story(story_id)
     if story is None:
         return None
     ids = store.story_article_ids(story.id)[:MAX_STORY_ARTICLES]
-    articles = _newest_first(articles_by_id(store, ids))
+    articles = _newest_first(store.articles_by_id(ids))
     grouped: dict[str, dict[str, list[Article]]] = defaultdict(lambda: defaultdict(list))
     for article in articles:
         grouped[article.lang or ""][article.outlet or ""].append(article)
@@ -66,7 +56,7 @@ def story_view(store: Store, story_id: str) -> StoryView | None:
         lang: dict(sorted(outlets.items(), key=lambda kv: (-len(kv[1]), kv[0])))
         for lang, outlets in sorted(grouped.items(), key=lambda kv: -sum(map(len, kv[1].values())))
     }
-    entities = entities_by_id(store, list(story.top_entities))
+    entities = store.entities_by_id(list(story.top_entities))
     return StoryView(
         story=story,
         articles=articles,
@@ -119,7 +109,7 @@ def article_view(store: Store, article_id: str) -> ArticleView | None:
     story_id = store.story_of(article.id)
     story = store.story(story_id) if story_id else None
     linked = [e["entity_id"] for e in annotations.entities if e.get("entity_id")]
-    return ArticleView(article, annotations, story, entities_by_id(store, linked))
+    return ArticleView(article, annotations, story, store.entities_by_id(linked))
 
 
 @dataclass
@@ -143,7 +133,7 @@ def entity_view(store: Store, entity_id: str, *, top: int = 15) -> EntityView | 
         others = {e["entity_id"] for e in found_in.entities if e.get("entity_id")}
         shared.update(others - {detail.summary.id})
     common = [eid for eid, _ in shared.most_common(top)]
-    found = entities_by_id(store, common)
+    found = store.entities_by_id(common)
     story_ids = list(dict.fromkeys(store.stories_of(article_ids).values()))
     stories = [s for s in (store.story(sid) for sid in story_ids) if s is not None]
     stories.sort(key=lambda s: -s.score)

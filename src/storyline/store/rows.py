@@ -1,0 +1,63 @@
+"""Small pieces every part of the store shares: paging, chunked ``IN`` lists, article rows.
+
+Kept apart from :mod:`storyline.store` so the store's mixins (stories, quotes,
+search) import them at the top instead of reaching back into the package.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import timedelta, timezone
+from typing import Any
+
+import sqlalchemy as sa
+
+from storyline.document import Article
+from storyline.store.models import article_table
+
+IN_CHUNK = 500
+"""Most values one ``IN (…)`` list carries (SQLite limits bound parameters)."""
+ARTICLE_COLUMNS = [c for c in article_table.c if c.name != "minhash"]
+
+
+def chunked(values: Iterable[str], size: int = IN_CHUNK) -> Iterator[list[str]]:
+    """``values`` without repeats, in order, in lists of at most ``size``."""
+    wanted = list(dict.fromkeys(values))
+    for i in range(0, len(wanted), size):
+        yield wanted[i : i + size]
+
+
+def paged(stmt: sa.Select[Any], limit: int | None, offset: int) -> sa.Select[Any]:
+    """``stmt`` limited to one page; negative bounds are a caller's mistake."""
+    if limit is not None and limit < 0:
+        raise ValueError(f"limit must be >= 0, got {limit}")
+    if offset < 0:
+        raise ValueError(f"offset must be >= 0, got {offset}")
+    if offset:
+        stmt = stmt.offset(offset)
+    return stmt.limit(limit) if limit is not None else stmt
+
+
+def to_article(row: Any) -> Article:
+    published = row.published
+    if published is not None and row.published_utcoffset is not None:
+        published = published.replace(tzinfo=timezone(timedelta(seconds=row.published_utcoffset)))
+    return Article(
+        id=row.id,
+        source=row.source,
+        text=row.text,
+        title=row.title,
+        lead=row.lead,
+        url=row.url,
+        external_id=row.external_id,
+        outlet=row.outlet,
+        author=row.author,
+        lang=row.lang,
+        lang_confidence=row.lang_confidence,
+        published=published,
+        published_precision=row.published_precision,
+        published_inferred=bool(row.published_inferred),
+        content_hash=row.content_hash,
+        duplicate_of=row.duplicate_of,
+        doc_sha256=row.doc_sha256,
+    )
