@@ -39,6 +39,7 @@ from storyline.extract.text import LineStats, count_lines
 from storyline.nlp.annotations import Annotations
 from storyline.nlp.dates import find_dates
 from storyline.nlp.pipeline import annotate as annotate_article
+from storyline.nlp.terms import article_terms
 from storyline.sources import iter_documents
 from storyline.store import Store, StoryPlacement
 
@@ -62,7 +63,8 @@ Progress = Callable[[str, str], None]
 """Called once per input unit with (source, outcome): ingested|duplicate|known|failed."""
 
 
-Processed = tuple[Article, Annotations | None]
+Processed = tuple[Article, Annotations | None, str]
+"""An article, its annotations (``None`` when not asked for) and its search terms."""
 
 
 def process_one(
@@ -73,7 +75,8 @@ def process_one(
     try:
         article = extract_article(raw, languages=languages, stats=stats)
         stage = "annotation"
-        return article, annotate_article(article) if annotate else None
+        notes = annotate_article(article) if annotate else None
+        return article, notes, article_terms(article)
     except InputError as error:
         return error
     except Exception as error:  # one odd page must not end a batch
@@ -267,7 +270,7 @@ def ingest(
                     report.failed.append(result)
                     note(raw.source, "failed")
                     continue
-                extracted, annotations = result
+                extracted, annotations, terms = result
                 article, signature = dedup.mark(extracted)
                 ids, touched = linker.link(article, annotations) if annotations else ([], [])
                 placement = stories.place(
@@ -281,6 +284,7 @@ def ingest(
                     entity_ids=ids,
                     entities=touched,
                     story=placement,
+                    search_terms=terms,
                 )
                 if not stored:
                     report.already_known += 1

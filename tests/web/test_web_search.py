@@ -61,3 +61,15 @@ def test_upgrade_from_0003_indexes_stored_articles(db_url: str) -> None:
             cfg.attributes["connection"] = conn
             command.downgrade(cfg, "0003")
         assert "article_search" not in sa.inspect(store.engine).get_table_names()
+
+
+def test_a_name_an_entity_learns_later_becomes_searchable(db_url: str) -> None:
+    """Entities are re-indexed when an article changes them, not for every mention."""
+    with Store.open(db_url) as store:
+        (ru,) = _ingest(store, db_url, "000")  # «Йенса Столтенберга»
+        before = store.search("Єнс").entity_ids
+        (uk,) = _ingest(store, db_url, "001")  # «Єнс Столтенберг» joins the same entity
+        found = store.search("Єнс")
+        assert not before and found.entity_ids
+        assert ru in {h.article_id for h in found.hits}
+        assert uk in {h.article_id for h in found.hits}

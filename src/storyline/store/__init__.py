@@ -52,6 +52,7 @@ from storyline.nlp.annotations import (
     EntityMention,
     QuoteMention,
 )
+from storyline.nlp.terms import article_terms
 from storyline.store import search
 from storyline.store.db import (
     WRITE,
@@ -279,6 +280,7 @@ class Store(StoryMethods, QuoteMethods):
         entity_ids: Sequence[str] = (),
         entities: Sequence[CanonicalEntity] = (),
         story: StoryPlacement | None = None,
+        search_terms: str | None = None,
     ) -> bool:
         """Store a document, its article and what was found in it, in one transaction.
 
@@ -288,7 +290,9 @@ class Store(StoryMethods, QuoteMethods):
         first (created, or updated without losing names, aliases or roles), so the
         mentions may point at them; a link to an entity neither given nor stored
         is a constraint failure. ``story`` puts the article into a story (created
-        if new, marked stale until :meth:`refresh_stories`).
+        if new, marked stale until :meth:`refresh_stories`). ``search_terms`` are the
+        article's index terms when the caller computed them already (the ingest workers
+        do); the entities created or changed here are re-indexed for search.
 
         Returns ``False`` and writes nothing when the document, the article id
         or an article for this document is already stored, so re-ingesting is
@@ -329,12 +333,13 @@ class Store(StoryMethods, QuoteMethods):
                 if conn.execute(self._insert_ignore(table).values(row)).first() is None:
                     tx.rollback()
                     return False
-            if entities:
-                self._upsert_entities(conn, entities, now)
+            changed = self._upsert_entities(conn, entities, now) if entities else []
             if annotations is not None:
                 _insert_annotations(conn, article.id, annotations, entity_ids)
             if self._searchable(conn):
-                search.index_article(conn, article)
+                terms = search_terms if search_terms is not None else article_terms(article)
+                search.index_article(conn, article.id, terms)
+                search.index_entities(conn, changed)
             if story is not None:
                 placement_rows(conn, article.id, story, now)
         return True
@@ -690,8 +695,10 @@ class Store(StoryMethods, QuoteMethods):
 
     def _upsert_entities(
         self, conn: Connection, entities: Sequence[CanonicalEntity], now: datetime
-    ) -> None:
-        """Create the new entities, merge the known ones (rows locked on PostgreSQL)."""
+    ) -> list[str]:
+        """Create the new entities, merge the known ones (rows locked on PostgreSQL);
+        returns the ids of those created or changed."""
+        changed: list[str] = []
         given = {e.id: e for e in entities}
         found = self._locked_entities(conn, list(given))
         new = [e for eid, e in given.items() if eid not in found]
@@ -718,6 +725,7 @@ class Store(StoryMethods, QuoteMethods):
                 stmt = dialect.insert(entity_table).on_conflict_do_nothing().returning(_E.id)
                 inserted.update(conn.scalars(stmt.values(row)))
             # Another writer created some of them meanwhile (PostgreSQL): merge into theirs.
+            changed.extend(e.id for e in new if e.id in inserted)
             raced = [e.id for e in new if e.id not in inserted]
             found.update(self._locked_entities(conn, raced))
         for eid, old in found.items():
@@ -732,6 +740,8 @@ class Store(StoryMethods, QuoteMethods):
                     "updated_at": now,
                 }
                 conn.execute(entity_table.update().where(_E.id == eid).values(values))
+                changed.append(eid)
+        return changed
 
     def _locked_entities(self, conn: Connection, ids: list[str]) -> dict[str, CanonicalEntity]:
         found: dict[str, CanonicalEntity] = {}

@@ -24,7 +24,6 @@ it is stored.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,13 +31,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from storyline.document import Article
 from storyline.nlp import morph
+from storyline.nlp.terms import WORD as _WORD
+from storyline.nlp.terms import article_terms, lemma_text
+from storyline.nlp.terms import fold as _fold
 from storyline.store.models import entity_table
 from storyline.store.rows import ARTICLE_COLUMNS, to_article
 
 SEARCH_TABLES = frozenset({"article_search", "entity_search"})
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _QUERY_LANGS = ("ru", "uk")
 _MAX_TERMS = 12
 """A query longer than this is cut: nobody types more, and each term is one more OR group."""
@@ -55,26 +55,6 @@ def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
 
 
 # ---------------------------------------------------------------------- lemmas
-
-
-def _fold(word: str) -> str:
-    return word.casefold().replace("ё", "е")
-
-
-def lemma_text(text: str, lang: str | None) -> str:
-    """``text`` as index terms: each word's casefolded form, followed by its lemma when
-    that differs. Keeping the form too means a word pymorphy reads oddly in context is
-    still found by what was typed."""
-    terms: list[str] = []
-    for match in _WORD.finditer(text):
-        word = match.group()
-        form = _fold(word)
-        terms.append(form)
-        if morph.analyzer(lang) is not None and not word.isdigit():
-            lemma = _fold(morph.lemma(word, lang))
-            if lemma != form:
-                terms.extend(_WORD.findall(lemma))
-    return " ".join(terms)
 
 
 def query_terms(query: str) -> list[list[str]]:
@@ -131,46 +111,33 @@ def drop_tables(conn: Connection) -> None:
 # ---------------------------------------------------------------------- indexing
 
 
-def _article_lemmas(article: Article) -> str:
-    parts = (article.title or "", article.lead or "", article.text)
-    return " ".join(lemma_text(p, article.lang) for p in parts if p)
-
-
 def has_index(conn: Connection) -> bool:
     """Whether the store has the search tables: one below revision 0004 has none yet,
     and the migration that creates them indexes what is stored."""
     return sa.inspect(conn).has_table("article_search")
 
 
-def index_article(conn: Connection, article: Article) -> None:
-    """Index a newly stored article and (re-)index the entities its mentions link to.
+def index_article(conn: Connection, article_id: str, lemmas: str) -> None:
+    """Index a newly stored article by its terms (:func:`storyline.nlp.terms.article_terms`,
+    computed with the annotations, off the single writer's path).
 
-    Runs inside the caller's transaction, after the mentions and entities are written.
-    The caller checks :func:`has_index` first (once per store, not per article).
+    Runs inside the caller's transaction; the caller checks :func:`has_index` first
+    (once per store, not per article).
     """
     pg = conn.dialect.name == "postgresql"
-    lemmas = _article_lemmas(article)
     if pg:
         conn.execute(
             sa.text(
                 "INSERT INTO article_search (article_id, lemmas) VALUES (:id, :lemmas) "
                 "ON CONFLICT (article_id) DO UPDATE SET lemmas = EXCLUDED.lemmas"
             ),
-            {"id": article.id, "lemmas": lemmas},
+            {"id": article_id, "lemmas": lemmas},
         )
     else:
         conn.execute(
             sa.text("INSERT INTO article_search (article_id, lemmas) VALUES (:id, :lemmas)"),
-            {"id": article.id, "lemmas": lemmas},
+            {"id": article_id, "lemmas": lemmas},
         )
-    entity_ids = conn.scalars(
-        sa.text(
-            "SELECT DISTINCT entity_id FROM mention WHERE article_id = :id "
-            "AND entity_id IS NOT NULL"
-        ),
-        {"id": article.id},
-    ).all()
-    index_entities(conn, entity_ids)
 
 
 def index_entities(conn: Connection, entity_ids: Sequence[str]) -> None:
@@ -209,8 +176,9 @@ def rebuild(conn: Connection) -> int:
     """Index every stored article and entity (for a store migrated from before 0004)."""
     count = 0
     for row in conn.execute(sa.select(*ARTICLE_COLUMNS)).all():
-        index_article(conn, to_article(row))
+        index_article(conn, row.id, article_terms(to_article(row)))
         count += 1
+    index_entities(conn, list(conn.scalars(sa.select(entity_table.c.id))))
     return count
 
 
