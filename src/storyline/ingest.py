@@ -24,6 +24,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import PurePath
+from typing import Any
 
 from storyline.assemble import story_codec
 from storyline.assemble.linking import CanonicalEntity, EntityLinker
@@ -63,8 +64,18 @@ Progress = Callable[[str, str], None]
 """Called once per input unit with (source, outcome): ingested|duplicate|known|failed."""
 
 
-Processed = tuple[Article, Annotations | None, str]
-"""An article, its annotations (``None`` when not asked for) and its search terms."""
+@dataclass(frozen=True, slots=True)
+class Processed:
+    """What the workers make of one document: everything pure, so the single writer
+    only looks things up and stores them."""
+
+    article: Article
+    annotations: Annotations | None
+    """``None`` when annotation was not asked for."""
+    terms: str
+    """Search index terms (:func:`storyline.nlp.terms.article_terms`)."""
+    signature: Any
+    """MinHash of the text (:func:`storyline.dedup.minhash`); ``None`` if too short."""
 
 
 def process_one(
@@ -76,7 +87,7 @@ def process_one(
         article = extract_article(raw, languages=languages, stats=stats)
         stage = "annotation"
         notes = annotate_article(article) if annotate else None
-        return article, notes, article_terms(article)
+        return Processed(article, notes, article_terms(article), minhash(article.text))
     except InputError as error:
         return error
     except Exception as error:  # one odd page must not end a batch
@@ -126,13 +137,12 @@ class _Deduplicator:
         self.store = store
         self.index: NearDuplicateIndex | None = None
 
-    def mark(self, article: Article) -> tuple[Article, bytes | None]:
+    def mark(self, article: Article, signature: Any) -> tuple[Article, bytes | None]:
         """The article, marked ``duplicate_of`` its first copy if it has one, and the
-        MinHash signature to store with it (originals only)."""
+        MinHash ``signature`` to store with it (originals only)."""
         original = self.store.article_by_content_hash(article.content_hash)
         if original is not None:
             return article.with_(duplicate_of=original), None
-        signature = minhash(article.text)
         if signature is None:  # too short to compare
             return article, None
         if self.index is None:  # built lazily: a batch of known pages never needs it
@@ -270,8 +280,8 @@ def ingest(
                     report.failed.append(result)
                     note(raw.source, "failed")
                     continue
-                extracted, annotations, terms = result
-                article, signature = dedup.mark(extracted)
+                annotations = result.annotations
+                article, signature = dedup.mark(result.article, result.signature)
                 ids, touched = linker.link(article, annotations) if annotations else ([], [])
                 placement = stories.place(
                     article, annotations or Annotations(article.id, article.lang), ids
@@ -284,7 +294,7 @@ def ingest(
                     entity_ids=ids,
                     entities=touched,
                     story=placement,
-                    search_terms=terms,
+                    search_terms=result.terms,
                 )
                 if not stored:
                     report.already_known += 1
