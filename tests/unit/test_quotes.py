@@ -156,10 +156,23 @@ def test_quote_over_two_paragraphs() -> None:
         ('Представник так званий "глава парламенту" Криму заявив про вибух.', "uk"),
         ("Крейсер «Москва» після удару ракетами «Нептун» перевернувся, повідомили у ВМС.", "uk"),
         ('Ukraine\'s ruling "Servant of the People" party met on Monday.', "en"),
+        ('За його словами, Альянс не відмовиться від політики "відкритих дверей".', "uk"),
+        ('По словам Пескова, продолжение "политики открытых дверей" угрожает России.', "ru"),
+        ('Blinken said the alliance would keep its "open door" policy.', "en"),
     ],
 )
 def test_terms_and_names_in_quotes_are_not_quotes(text: str, lang: str) -> None:
     assert direct(text, lang) == []
+
+
+def test_words_of_a_document_go_to_who_issued_it() -> None:
+    # «В них говорится» points back at the drafts, and so at who published them
+    text = (
+        "Президент Владимир Путин заявил: «Нам нужны гарантии». "
+        "17 декабря МИД России распространил проекты договора с США. "
+        'В них говорится, что США должны исключить расширение НАТО "в восточном направлении".'
+    )
+    assert direct(text, "ru")[-1] == ("в восточном направлении", "МИД России")
 
 
 def test_no_cue_no_quote() -> None:

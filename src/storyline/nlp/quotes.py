@@ -90,6 +90,7 @@ class _Language:
     pronoun_re: re.Pattern[str] | None
     complementizer: re.Pattern[str] | None
     so_called: re.Pattern[str] | None
+    term_heads: re.Pattern[str] | None
     prepositions: frozenset[str]
     oblique_before: frozenset[str]
     possessive_re: re.Pattern[str] | None
@@ -105,8 +106,9 @@ def _language(lang: str) -> _Language | None:
     if table is None:
         return None
     groups = []
-    for kind in ("document", "quoting", "according", "verb", "gerund"):
+    for kind in ("document_ref", "document", "quoting", "according", "verb", "gerund"):
         key = {
+            "document_ref": "document_refs",
             "document": "document_cues",
             "quoting": "quoting_verbs",
             "according": "according",
@@ -139,6 +141,7 @@ def _language(lang: str) -> _Language | None:
         pronoun_re=words(list(pronouns)),
         complementizer=words(table.get("complementizers", ())),
         so_called=words(table.get("so_called", ())),
+        term_heads=words([f for entry in table.get("term_heads", ()) for f in _expand(entry)]),
         prepositions=frozenset(w.casefold() for w in table.get("prepositions", ())),
         oblique_before=frozenset(w.casefold() for w in table.get("oblique_before", ())),
         possessive_re=words(list(possessives)),
@@ -577,6 +580,11 @@ class _Reader:
         text = self.text
         if cue.kind == "document":
             return self._last(cue.start)
+        if cue.kind == "document_ref":
+            author = self.antecedent("n", cue.start)
+            if author is None:
+                return self._last(cue.start)
+            return _Speaker(text[cue.start : cue.end], cue.start, cue.end, author)
         if cue.kind == "according":
             words = text[cue.start : cue.end].casefold().split()
             poss = [w for w in words if w in self.language.possessives]
@@ -774,6 +782,16 @@ def _parts(text: str, language: _Language, mark: _Marked) -> list[_Part]:
     return [_Part(start, end, mark)]
 
 
+def _names_a_doctrine(text: str, part: _Part, heads: re.Pattern[str]) -> bool:
+    """«политики "открытых дверей"», «"политики открытых дверей"», 'the "open door" policy'."""
+    before = _WORD.findall(text[max(0, part.mark.open - 30) : part.mark.open])
+    inside = _WORD.findall(text[part.start : part.end])
+    close = part.mark.close if part.mark.close is not None else part.end
+    after = _WORD.findall(text[close + 1 : close + 30])
+    neighbours = [w[-1] for w in (before,) if w] + inside[:1] + after[:1]
+    return any(heads.fullmatch(w) for w in neighbours)
+
+
 def _looks_like_term(reader: _Reader, part: _Part) -> bool:
     text, language = reader.text, reader.language
     words = _WORD.findall(text[part.start : part.end])
@@ -786,6 +804,8 @@ def _looks_like_term(reader: _Reader, part: _Part) -> bool:
         if any(m.end() == len(before) for m in language.so_called.finditer(before)):
             return True
     if len(words) <= 3 and all(w[:1].isupper() for w in words):
+        return True
+    if language.term_heads is not None and _names_a_doctrine(text, part, language.term_heads):
         return True
     stems = [re.escape(w[:5].casefold()) for w in words if len(w) > 2]
     if len(stems) < 2:  # one word repeats for many reasons («серйозно», «перемовини»)
@@ -844,9 +864,7 @@ def _cue_for(reader: _Reader, part: _Part) -> tuple[_Cue | None, str]:
     sentence = reader.sentence_of(mark.open)
     line_start, line_end = reader.line_of(mark.open)
     start = max(sentence.start, line_start)
-    preceding = [
-        c for c in reader.cues if start <= c.start and c.end <= mark.open and c.kind != "document"
-    ]
+    preceding = [c for c in reader.cues if start <= c.start and c.end <= mark.open]
     attached = _attached_cue(reader, part)
     if attached is not None and (opens or not preceding):
         return attached, "attached"
