@@ -1,7 +1,9 @@
 """The JSON API under ``/api/v1``: the same records as ``storyline export``, paginated.
 
 Lists answer ``{"items": [...], "total": N}`` with ``limit``/``offset``; a missing
-id is a 404 with ``{"detail": ...}``; bad parameters are a 422. The only write,
+id is a 404 with ``{"detail": ...}``; bad parameters are a 422. A story's account
+(timeline, conflicts, coverage) is :func:`storyline.assemble.timeline.story_account`,
+built on demand and cached, so conflicts are asked for one story at a time. The only write,
 ``POST /api/v1/articles``, needs the configured bearer token.
 """
 
@@ -11,16 +13,25 @@ import hmac
 import io
 import threading
 from datetime import date, datetime, time
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from storyline.assemble.events import Event
+from storyline.assemble.timeline import StoryAccount, story_account
+from storyline.compare.coverage import UNKNOWN, EventCoverage, load_groups
 from storyline.config import Settings
-from storyline.export import article_record, entity_record, story_record
+from storyline.export import (
+    article_record,
+    entity_record,
+    event_record,
+    quote_record,
+    story_record,
+)
 from storyline.ingest import IngestReport, ingest
-from storyline.store import Store, StorySummary
+from storyline.store import QuoteRecord, Store, StorySummary
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -31,6 +42,14 @@ Lang = Annotated[str | None, Query(pattern=LANG_PATTERN, description="ISO 639-1 
 Outlet = Annotated[str | None, Query(max_length=200)]
 Since = Annotated[date | None, Query(description="Published on or after (YYYY-MM-DD).")]
 Until = Annotated[date | None, Query(description="Published before (YYYY-MM-DD).")]
+TitleLang = Annotated[Literal["en", "ru", "uk"], Query(description="Language of the event titles.")]
+StoryId = Annotated[str, Query(min_length=1, max_length=200, description="A story id.")]
+StoryFilter = Annotated[
+    str | None, Query(min_length=1, max_length=200, description="A story id (404 if none).")
+]
+Speaker = Annotated[
+    str | None, Query(min_length=1, max_length=200, description="The speaker's entity id.")
+]
 
 
 def get_store(request: Request) -> Store:
@@ -86,6 +105,178 @@ def get_story(story_id: str, store: StoreDep) -> dict[str, Any]:
     if found is None:
         raise _not_found("story", story_id)
     return found
+
+
+# ---------------------------------------------------------------------------- account
+
+
+def _live_story(store: Store, story_id: str) -> str:
+    """The id ``story_id`` lives on as, so a merged-away id answers like ``GET /stories/{id}``
+    does; a 404 when there is no such story."""
+    resolved = store.resolve_story(story_id)
+    if resolved is None:
+        raise _not_found("story", story_id)
+    return resolved
+
+
+def _account(store: Store, story_id: str) -> StoryAccount:
+    return story_account(store, _live_story(store, story_id))
+
+
+def _event_item(found: StoryAccount, event: Event, lang: str) -> dict[str, Any]:
+    """The export's event record (so API and export agree), titled in the reader's language,
+    with what each source states of the date: that is what a reader checks a conflict by."""
+    conflicts = found.conflicts.get(event.id, ())
+    record = event_record(event, found.story_id, conflicts)
+    sources = [
+        {**out, "stated_date": src.date, "date_from": src.date_from}
+        for out, src in zip(record["sources"], event.sources, strict=True)
+    ]
+    return {
+        **record,
+        "title": event.title(lang),
+        "lang": lang,
+        "planned": event.planned,
+        "has_conflict": bool(conflicts),
+        "sources": sources,
+    }
+
+
+def _events_page(
+    found: StoryAccount, events: list[Event], lang: str, limit: int, offset: int
+) -> dict[str, Any]:
+    """A page of ``events``; ``story_id`` names the story answering (a successor, after a
+    merge)."""
+    items = [_event_item(found, e, lang) for e in events[offset : offset + limit]]
+    return {**_page(items, len(events)), "story_id": found.story_id}
+
+
+@router.get("/stories/{story_id}/timeline", summary="A story's events in date order")
+def story_timeline(
+    story_id: str,
+    store: StoreDep,
+    lang: TitleLang = "en",
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    found = _account(store, story_id)
+    return _events_page(found, list(found.events), lang, limit, offset)
+
+
+def _conflicts_page(
+    store: Store, story_id: str, lang: str, limit: int, offset: int
+) -> dict[str, Any]:
+    """The timeline's events whose reports disagree (each item's ``conflicts`` says on what)."""
+    found = _account(store, story_id)
+    events = [e for e in found.events if e.id in found.conflicts]
+    return _events_page(found, events, lang, limit, offset)
+
+
+@router.get("/stories/{story_id}/conflicts", summary="A story's events whose reports disagree")
+def story_conflicts(
+    story_id: str,
+    store: StoreDep,
+    lang: TitleLang = "en",
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    return _conflicts_page(store, story_id, lang, limit, offset)
+
+
+@router.get(
+    "/conflicts",
+    summary="Events whose reports disagree, in one story (story required)",
+    description=(
+        "Conflicts are found while a story's account is built, which re-annotates every "
+        "member article; a store-wide list would rebuild every story, so one is asked for."
+    ),
+)
+def list_conflicts(
+    store: StoreDep,
+    story: StoryId,
+    lang: TitleLang = "en",
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    return _conflicts_page(store, story, lang, limit, offset)
+
+
+def _coverage_row(row: EventCoverage, event: Event, lang: str) -> dict[str, Any]:
+    return {
+        "event_id": row.event_id,
+        "title": event.title(lang),
+        "date": event.date,
+        "outlets": list(row.outlets),
+        "groups": list(row.groups),
+    }
+
+
+@router.get(
+    "/stories/{story_id}/coverage",
+    summary="Which outlet groups report each event, and what each group leaves out",
+    description="Groups are the bundled outlet-group mapping (`outlet_groups.json`).",
+)
+def story_coverage(
+    story_id: str,
+    store: StoreDep,
+    lang: TitleLang = "en",
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    found = _account(store, story_id)
+    rows = list(zip(found.coverage.events, found.events, strict=True))
+    items = [_coverage_row(row, event, lang) for row, event in rows[offset : offset + limit]]
+    groups = load_groups()
+    outlets = {o or UNKNOWN: groups.group(o) for o in found.outlets.values()}
+    return {
+        **_page(items, len(rows)),
+        "story_id": found.story_id,
+        "groups": list(found.coverage.missing),
+        "outlets": dict(sorted(outlets.items())),
+        "missing": {g: list(ids) for g, ids in found.coverage.missing.items()},
+    }
+
+
+def _quote_item(quote: QuoteRecord) -> dict[str, Any]:
+    """The export's quote record, plus what a reader sees beside the words."""
+    return {
+        **quote_record(quote),
+        "speaker_name": quote.speaker_name,
+        "lang": quote.lang,
+        "outlet": quote.outlet,
+        "title": quote.title,
+    }
+
+
+def _quotes_page(
+    store: Store, speaker: str | None, story_id: str | None, limit: int, offset: int
+) -> dict[str, Any]:
+    filters = {"speaker": speaker, "story_id": story_id}
+    page = store.quotes(**filters, limit=limit, offset=offset)
+    return _page([_quote_item(q) for q in page], store.count_quotes(**filters))
+
+
+@router.get("/quotes", summary="Quotes, newest article first")
+def list_quotes(
+    store: StoreDep,
+    speaker: Speaker = None,
+    story: StoryFilter = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    story_id = _live_story(store, story) if story is not None else None
+    return _quotes_page(store, speaker, story_id, limit, offset)
+
+
+@router.get("/stories/{story_id}/quotes", summary="A story's quotes, newest article first")
+def story_quotes(
+    story_id: str,
+    store: StoreDep,
+    speaker: Speaker = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    return _quotes_page(store, speaker, _live_story(store, story_id), limit, offset)
 
 
 @router.get("/articles", summary="Articles, newest first, with their annotations")
