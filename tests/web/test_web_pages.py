@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import IMG, SCRIPT, TOKEN, writable_client, xss_page
+from conftest import EXAMPLES, IMG, SCRIPT, TOKEN, settings_for, writable_client, xss_page
+from storyline.assemble.timeline import story_account
+from storyline.compare.coverage import load_groups
+from storyline.ingest import ingest
+from storyline.store import Store
+from storyline.web.highlight import highlight
 
 INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
 
@@ -134,3 +141,102 @@ def test_scraped_payloads_render_as_text_everywhere(xss_client: TestClient) -> N
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in article
     assert "&lt;img src=x onerror=alert(1)&gt;" in article
     assert SCRIPT not in article and IMG not in article
+
+
+def _story_ids(html: str) -> list[str]:
+    return re.findall(r'class="story-card">\s*<h2><a href="/stories/(s_[0-9a-f]+)"', html)
+
+
+def test_front_page_filters_by_outlet_group(client: TestClient) -> None:
+    groups = load_groups()
+    stories = client.get("/api/v1/stories", params={"limit": 100}).json()["items"]
+    ukrainian = {
+        s["id"] for s in stories if any(groups.group(o) == "Ukrainian media" for o in s["outlets"])
+    }
+    everything = set(_story_ids(client.get("/").text))
+    html = client.get("/", params={"group": "Ukrainian media"}).text
+    assert ukrainian and set(_story_ids(html)) == ukrainian < everything
+    assert '<option value="Ukrainian media" selected>' in html
+    assert "Harvest fair" not in html  # evil.example belongs to no group
+    assert not _story_ids(client.get("/", params={"group": "Belarusian media"}).text)
+    both = client.get("/", params={"group": "Ukrainian media", "language": "en"}).text
+    assert not _story_ids(both)
+    uk_ui = client.get("/", params={"lang": "uk"}).text
+    client.cookies.clear()
+    assert "Група видань" in uk_ui and 'name="group"' in uk_ui
+
+
+def test_stories_outlets_filter_on_every_backend(store: Store, db_url: str, tmp_path: Path) -> None:
+    xss = tmp_path / "xss.jsonl"
+    xss.write_bytes(xss_page())
+    assert ingest([str(EXAMPLES), str(xss)], store, settings_for(db_url)).ok
+    (harvest,) = store.stories(outlet="evil.example")
+    chosen = store.stories(outlets=["depo.ua", "nowhere.example"])
+    assert chosen and harvest.id not in {s.id for s in chosen}
+    assert store.count_stories(outlets=["depo.ua", "nowhere.example"]) == len(chosen)
+    both = store.stories(outlets=["depo.ua", "evil.example"])
+    assert {s.id for s in both} == {s.id for s in chosen} | {harvest.id}
+    assert store.stories(outlets=["depo.ua"], lang="en") == []
+    assert store.stories(outlets=[]) == [] and store.count_stories(outlets=[]) == 0
+
+
+class _ElementText(HTMLParser):
+    """The text of the element with one id, nested marks included (as a browser reads it)."""
+
+    def __init__(self, wanted: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.wanted, self.depth, self.found, self.parts = wanted, 0, 0, []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.depth:
+            self.depth += 1
+        elif dict(attrs).get("id") == self.wanted:
+            self.depth, self.found = 1, self.found + 1
+
+    def handle_endtag(self, tag: str) -> None:
+        self.depth = max(0, self.depth - 1)
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.parts.append(data)
+
+
+def _element_text(html: str, element_id: str) -> str | None:
+    parser = _ElementText(element_id)
+    parser.feed(html)
+    assert parser.found <= 1, f"id {element_id} is not unique"
+    return "".join(parser.parts) if parser.found else None
+
+
+def test_article_page_anchors_every_timeline_source(client: TestClient, demo_url: str) -> None:
+    story_id = _first_story(client)["id"]
+    with Store.open(demo_url) as store:
+        events = story_account(store, story_id).events
+    sources = {(s.article_id, s.part, s.start): s for e in events for s in e.sources}
+    assert {part for _, part, _ in sources} >= {"text", "title"}
+    timeline = client.get(f"/stories/{story_id}").text
+    pages: dict[str, str] = {}
+    for (article_id, part, start), source in sources.items():
+        anchor = f"s-{part}-{start}"
+        assert f'href="/articles/{article_id}#{anchor}"' in timeline
+        if article_id not in pages:
+            pages[article_id] = client.get(f"/articles/{article_id}").text
+        assert _element_text(pages[article_id], anchor) == source.sentence, anchor
+    assert all('class="cited"' in html for html in pages.values())
+
+
+def test_cited_sentence_nests_its_marks_and_stays_text() -> None:
+    text = "<b>Kyiv</b> said no. Then NATO met in Riga."
+    second = text.index("Then")
+    ent = {"type": "ORG", "entity_id": "e_nato"}
+    entities = [
+        {**ent, "start": text.index("NATO"), "end": text.index("NATO") + 4},
+        {**ent, "start": text.index("no."), "end": second + 4},  # straddles the edge
+    ]
+    html = str(highlight(text, entities, [], part="lead", cited=[(second, len(text))] * 2))
+    assert html.startswith("&lt;b&gt;Kyiv&lt;/b&gt; said no. ")
+    assert html.endswith(
+        f'<span class="cited" id="s-lead-{second}">Then '
+        '<a class="ent ent-ORG" href="/entities/e_nato" title="ORG">NATO</a> met in Riga.</span>'
+    )
+    assert html.count('class="cited"') == 1 and html.count("<a ") == 1

@@ -264,16 +264,18 @@ class StoryMethods:
         *,
         lang: str | None = None,
         outlet: str | None = None,
+        outlets: Sequence[str] | None = None,
         since: date | None = None,
         until: date | None = None,
         limit: int | None = None,
         offset: int = 0,
     ) -> list[StorySummary]:
         """Live stories matching every filter, most important first (see
-        :mod:`storyline.assemble.surface`). ``lang``/``outlet``: at least one member in that
-        language / from that outlet; ``since``/``until``: the story's span overlaps
-        ``[since, until)``."""
-        stmt = _story_filters(sa.select(story_table), lang, outlet, since, until)
+        :mod:`storyline.assemble.surface`). ``lang``/``outlet``/``outlets``: at least one
+        member in that language / from that outlet / from any of those outlets (an empty
+        ``outlets`` matches nothing: a group with no known outlet covers no story);
+        ``since``/``until``: the story's span overlaps ``[since, until)``."""
+        stmt = _story_filters(sa.select(story_table), lang, outlet, outlets, since, until)
         stmt = paged(stmt.order_by(_S.score.desc(), _S.id), limit, offset)
         with self._errors("read"), self._connect() as conn:
             return [_to_summary(row) for row in conn.execute(stmt)]
@@ -283,11 +285,17 @@ class StoryMethods:
         *,
         lang: str | None = None,
         outlet: str | None = None,
+        outlets: Sequence[str] | None = None,
         since: date | None = None,
         until: date | None = None,
     ) -> int:
         stmt = _story_filters(
-            sa.select(sa.func.count()).select_from(story_table), lang, outlet, since, until
+            sa.select(sa.func.count()).select_from(story_table),
+            lang,
+            outlet,
+            outlets,
+            since,
+            until,
         )
         with self._errors("read"), self._connect() as conn:
             return int(conn.execute(stmt).scalar_one())
@@ -423,15 +431,23 @@ def _history(
 
 
 def _story_filters(
-    stmt: Any, lang: str | None, outlet: str | None, since: date | None, until: date | None
+    stmt: Any,
+    lang: str | None,
+    outlet: str | None,
+    outlets: Sequence[str] | None,
+    since: date | None,
+    until: date | None,
 ) -> Any:
+    """The story filters; member filters (language, outlets) hold for one same member."""
     stmt = stmt.where(_S.merged_into.is_(None), _S.size > 0)
-    if lang is not None or outlet is not None:
+    if lang is not None or outlet is not None or outlets is not None:
         members = sa.select(_SA.story_id).join(article_table, _A.id == _SA.article_id)
         if lang is not None:
             members = members.where(_A.lang == lang)
         if outlet is not None:
             members = members.where(_A.outlet == outlet)
+        if outlets is not None:
+            members = members.where(_A.outlet.in_(list(dict.fromkeys(outlets))))
         stmt = stmt.where(_S.id.in_(members))
     if since is not None:
         stmt = stmt.where(_S.last_published >= since.isoformat())

@@ -10,7 +10,9 @@ cookie); the story language filter is ``?language=``, so the two never clash.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -20,10 +22,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
+from storyline.assemble.timeline import story_account
+from storyline.compare.coverage import OutletGroups, load_groups
+from storyline.store import Store
 from storyline.web import i18n, views
 from storyline.web.api import LANG_PATTERN, StoreDep
 from storyline.web.chart import bar_chart, buckets
-from storyline.web.highlight import highlight
+from storyline.web.highlight import highlight, sentence_anchor
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,6 +45,7 @@ Language = Annotated[str | None, Query(pattern=LANG_PATTERN)]
 Offset = Annotated[int, Query(ge=0)]
 Day = Annotated[date | None, Query()]
 Outlet = Annotated[str | None, Query(max_length=200)]
+Group = Annotated[str | None, Query(max_length=200)]
 
 
 def _url_with(request: Request, **changes: Any) -> str:
@@ -62,6 +68,7 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> Re
         "ui_langs": i18n.UI_LANGS,
         "url_with": lambda **kw: _url_with(request, **kw),
         "name_in": lambda names, fallback: i18n.name_in(names, fallback, ui),
+        "sentence_anchor": sentence_anchor,
     }
     response = templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
     asked = request.query_params.get("lang")
@@ -84,18 +91,45 @@ def _pager(offset: int, total: int, size: int = PAGE) -> dict[str, int | None]:
     }
 
 
+@cache
+def _outlet_groups() -> OutletGroups:
+    """The outlet → group mapping coverage uses, so a group means the same everywhere."""
+    return load_groups()
+
+
+def _group_names(groups: OutletGroups) -> list[str]:
+    """Every group the mapping can assign, for the filter's choices."""
+    return sorted(set(groups.domains.values()) | set(groups.suffixes.values()))
+
+
+def _group_outlets(store: Store, group: str, groups: OutletGroups) -> list[str]:
+    """The stored outlets ``groups`` puts in ``group``. Groups are computed in Python
+    (subdomains, suffix fallbacks), not in SQL, so the store is asked for outlets by name;
+    every live story's outlets are read to find them all, not only the top stories'."""
+    return sorted({o for s in store.stories() for o in s.outlets if groups.group(o) == group})
+
+
 @router.get("/", response_class=HTMLResponse)
 def front(
     request: Request,
     store: StoreDep,
     language: Language = None,
     outlet: Outlet = None,
+    group: Group = None,
     since: Day = None,
     until: Day = None,
     offset: Offset = 0,
 ) -> Response:
-    outlet = outlet or None
-    filters: dict[str, Any] = {"lang": language, "outlet": outlet, "since": since, "until": until}
+    outlet, group = outlet or None, group or None
+    groups = _outlet_groups()
+    outlets = _group_outlets(store, group, groups) if group else None
+    filters: dict[str, Any] = {
+        "lang": language,
+        "outlet": outlet,
+        "outlets": outlets,
+        "since": since,
+        "until": until,
+    }
     stories = store.stories(**filters, limit=PAGE, offset=offset)
     total = store.count_stories(**filters)
     known_outlets = sorted({o for s in store.stories(limit=200) for o in s.outlets})
@@ -104,8 +138,15 @@ def front(
         "index.html",
         stories=stories,
         pager=_pager(offset, total),
-        filters={"language": language, "outlet": outlet, "since": since, "until": until},
+        filters={
+            "language": language,
+            "outlet": outlet,
+            "group": group,
+            "since": since,
+            "until": until,
+        },
         known_outlets=known_outlets,
+        known_groups=_group_names(groups),
     )
 
 
@@ -119,6 +160,20 @@ def story_page(request: Request, story_id: str, store: StoreDep) -> Response:
     return render(request, "story.html", view=view, story=view.story)
 
 
+def _cited_sentences(store: Store, view: views.ArticleView) -> dict[str, list[tuple[int, int]]]:
+    """Part → ``(start, end)`` of this article's sentences that its story's timeline
+    cites: the anchors the timeline's source links land on. The account is the one the
+    story page built (cached per story membership), so offsets and links agree."""
+    if view.story is None:
+        return {}
+    cited: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for event in story_account(store, view.story.id).events:
+        for source in event.sources:
+            if source.article_id == view.article.id:
+                cited[source.part].append((source.start, source.end))
+    return cited
+
+
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article_page(request: Request, article_id: str, store: StoreDep) -> Response:
     view = views.article_view(store, article_id)
@@ -126,8 +181,19 @@ def article_page(request: Request, article_id: str, store: StoreDep) -> Response
         raise HTTPException(404, f"no article with id {article_id!r}")
     ui = i18n.ui_lang(request)
     titles = {eid: i18n.name_in(e.names, e.name, ui) for eid, e in view.entities.items()}
-    body = highlight(view.article.text, view.annotations.entities, view.annotations.dates, titles)
-    return render(request, "article.html", view=view, article=view.article, body=body)
+    cited = _cited_sentences(store, view)
+    article, notes = view.article, view.annotations
+    return render(
+        request,
+        "article.html",
+        view=view,
+        article=article,
+        title=highlight(article.title or "", part="title", cited=cited.get("title", ())),
+        lead=highlight(article.lead or "", part="lead", cited=cited.get("lead", ())),
+        body=highlight(
+            article.text, notes.entities, notes.dates, titles, cited=cited.get("text", ())
+        ),
+    )
 
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)
