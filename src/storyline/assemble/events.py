@@ -171,7 +171,7 @@ class Event:
         if self.place:
             pieces.append(self._name(self.place, lang))
         if self.date:
-            pieces.append(_date_label(self.date, spec))
+            pieces.append(date_label(self.date, spec))
         return ", ".join(pieces)
 
     def _name(self, entity: str, lang: str) -> str:
@@ -196,7 +196,9 @@ def _title_participants(event: Event) -> list[str]:
     return [top, *others[: limit - 1]]
 
 
-def _date_label(value: str, spec: Mapping[str, list[str]]) -> str:
+def date_label(value: str, spec: Mapping[str, list[str]]) -> str:
+    """A date value in words («10 Jan 2022», «January 2022», «9–10 Jan 2022»): one wording
+    for event titles, reports and conflicts, from the ``title`` table of one language."""
     span = interval(value)
     if span is None:
         return value
@@ -207,7 +209,7 @@ def _date_label(value: str, spec: Mapping[str, list[str]]) -> str:
         return f"{spec['month_names'][first.month - 1]} {first.year}"
     if first.month == last.month:
         return f"{first.day}–{last.day} {spec['months'][first.month - 1]} {first.year}"
-    return f"{_date_label(first.isoformat(), spec)} – {_date_label(last.isoformat(), spec)}"
+    return f"{date_label(first.isoformat(), spec)} – {date_label(last.isoformat(), spec)}"
 
 
 # --------------------------------------------------------------------------- items

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import typer
 
-from storyline.cli import account, articles, entities, export, serve, stories
+from storyline.cli import account, articles, entities, export, report, serve, stories
 from storyline.evaluation.dates import dates_command
 from storyline.evaluation.entities import entities_command
+from storyline.evaluation.events import events_command
 from storyline.evaluation.ner import ner_command
 from storyline.evaluation.quotes import quotes_command
 from storyline.evaluation.stories import stories_command
@@ -22,7 +23,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for group in (articles.app, entities.app, export.app, account.app, serve.app):
+for group in (articles.app, entities.app, export.app, account.app, report.app, serve.app):
     app.registered_commands.extend(group.registered_commands)
 app.add_typer(stories.app, name="stories")
 app.registered_commands.extend(stories.single.registered_commands)
@@ -36,6 +37,7 @@ eval_app.command("dates")(dates_command)
 eval_app.command("entities")(entities_command)
 eval_app.command("stories")(stories_command)
 eval_app.command("quotes")(quotes_command)
+eval_app.command("events")(events_command)
 app.add_typer(eval_app, name="eval")
 
 

@@ -12,9 +12,10 @@ from datetime import date
 from typing import Any
 
 from storyline.assemble.linking import CanonicalEntity
+from storyline.assemble.speakers import by_speaker as _by_speaker
 from storyline.assemble.timeline import story_account
 from storyline.document import Article
-from storyline.store import ArticleAnnotations, EntityDetail, QuoteRecord, Store, StorySummary
+from storyline.store import ArticleAnnotations, EntityDetail, Store, StorySummary
 
 MAX_STORY_ARTICLES = 500
 """A story page lists at most this many articles (the biggest stories are clusters gone wrong)."""
@@ -64,14 +65,6 @@ def story_view(store: Store, story_id: str) -> StoryView | None:
         entities=[entities[i] for i in story.top_entities if i in entities],
         sections=account_sections(store, story.id),
     )
-
-
-def _by_speaker(quotes: list[QuoteRecord]) -> list[tuple[str, str | None, list[QuoteRecord]]]:
-    """(speaker name, entity id, quotes), the most quoted speaker first."""
-    groups: dict[tuple[str, str | None], list[QuoteRecord]] = defaultdict(list)
-    for q in quotes:
-        groups[(q.speaker_name or q.speaker_text or "?", q.speaker_entity_id)].append(q)
-    return [(n, e, qs) for (n, e), qs in sorted(groups.items(), key=lambda kv: -len(kv[1]))]
 
 
 def account_sections(store: Store, story_id: str) -> dict[str, Any]:
