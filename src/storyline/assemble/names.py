@@ -234,10 +234,11 @@ def _given_groups() -> dict[str, int]:
 
 
 @cache
-def _given_display() -> dict[str, tuple[str, frozenset[str]]]:
-    """Given-name key → (the group's English form, the group's Latin forms)."""
+def _english_forms(table: str) -> dict[str, tuple[str, frozenset[str]]]:
+    """Name key → (its group's English form, the group's Latin forms), for the ``given_names``
+    or ``surnames`` table."""
     out: dict[str, tuple[str, frozenset[str]]] = {}
-    for names in resources.load("translit")["given_names"]:
+    for names in resources.load("translit").get(table, []):
         latin = [n for n in names if n.isascii()]
         if not latin:
             continue
@@ -246,20 +247,21 @@ def _given_display() -> dict[str, tuple[str, frozenset[str]]]:
     return out
 
 
-def display_person(given: Sequence[str], surname: str, lang: str) -> str:
-    """A person's display name, transliterated.
+def _display_name_word(word: str, lang: str, table: str) -> str:
+    """``word`` transliterated, or its usual English form when the transliteration is not one
+    of the known Latin spellings («Энтони» → Antony, «Байден» → Biden; «Сергій» stays Serhii)."""
+    translit = display(word, lang)
+    known = _english_forms(table).get(word_key(word))
+    if known is not None and translit not in known[1] and not word.isascii():
+        return known[0]
+    return translit
 
-    A given name whose transliteration is not one of its known Latin spellings takes its usual
-    English form («Энтони» → Antony, «Йенс» → Jens; «Сергій» stays Serhii).
-    """
-    out = []
-    for word in given:
-        translit = display(word, lang)
-        known = _given_display().get(word_key(word))
-        if known is not None and translit not in known[1] and not word.isascii():
-            translit = known[0]
-        out.append(translit)
-    out.append(display(surname, lang))
+
+def display_person(given: Sequence[str], surname: str, lang: str) -> str:
+    """A person's display name: given names and surname transliterated, or in their usual
+    English form (tables ``given_names`` and ``surnames`` of ``resources/translit.json``)."""
+    out = [_display_name_word(word, lang, "given_names") for word in given]
+    out.append(_display_name_word(surname, lang, "surnames") if surname else "")
     return " ".join(w for w in out if w)
 
 
