@@ -9,6 +9,8 @@
 * ``sqlite_url``: a fresh SQLite file in the test's temp dir.
 * ``db_url``: parametrized over both backends (the PostgreSQL case carries the
   ``postgres`` mark); ``store``: a migrated :class:`Store` on ``db_url``.
+* ``seeds_db`` (session): a SQLite store of the five seeds, ingested once, for tests
+  that only read it; ``seeds_story``: the one story they make.
 
 Other test folders add their own fixtures in their own ``conftest.py``.
 """
@@ -24,7 +26,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from paths import SEEDS
 from pg_cluster import PgCluster, PgUnavailable
+from storyline.config import Settings
+from storyline.ingest import ingest
 from storyline.store import Store
 from storyline.store.db import parse_url
 
@@ -97,3 +102,20 @@ def store(db_url: str) -> Iterator[Store]:
     """A store migrated to head on ``db_url``."""
     with Store.open(db_url) as opened:
         yield opened
+
+
+@pytest.fixture(scope="session")
+def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('seeds') / 'seeds.db'}"
+    with Store.open(url) as store:
+        report = ingest([str(SEEDS)], store, Settings.from_env(db_url=url))
+    assert report.ok and report.ingested == 5, report
+    return url
+
+
+@pytest.fixture(scope="session")
+def seeds_story(seeds_db: str) -> str:
+    with Store.open(seeds_db) as store:
+        (only,) = store.stories()
+    assert only.size == 5
+    return only.id

@@ -13,7 +13,6 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from paths import SEEDS
 from storyline.cli import app
 from storyline.store import Store
 
@@ -21,20 +20,14 @@ runner = CliRunner()
 WIDE = {"COLUMNS": "220"}
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('account') / 'seeds.db'}"
-    result = runner.invoke(app, ["ingest", str(SEEDS), "--db", url, "-q"])
-    assert result.exit_code == 0, result.output
-    return url
+@pytest.fixture
+def db(seeds_db: str) -> str:
+    return seeds_db
 
 
-@pytest.fixture(scope="module")
-def story(db: str) -> str:
-    with Store.open(db) as store:
-        (only,) = store.stories()
-    assert only.size == 5
-    return only.id
+@pytest.fixture
+def story(seeds_story: str) -> str:
+    return seeds_story
 
 
 def test_timeline_lists_the_talks_in_date_order(db: str, story: str) -> None:

@@ -8,26 +8,19 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from paths import SEEDS
 from storyline.cli import app
-from storyline.store import Store
 
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('report-cli') / 'seeds.db'}"
-    result = runner.invoke(app, ["ingest", str(SEEDS), "--db", url, "-q"])
-    assert result.exit_code == 0, result.output
-    return url
+@pytest.fixture
+def db(seeds_db: str) -> str:
+    return seeds_db
 
 
-@pytest.fixture(scope="module")
-def story(db: str) -> str:
-    with Store.open(db) as store:
-        (only,) = store.stories()
-    return only.id
+@pytest.fixture
+def story(seeds_story: str) -> str:
+    return seeds_story
 
 
 def test_markdown_goes_to_stdout(db: str, story: str) -> None:

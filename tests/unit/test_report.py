@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from paths import SEEDS
 from storyline.config import Settings
 from storyline.ingest import ingest
 from storyline.report import Dossier, UnknownStoryError, build_dossier, render
@@ -84,15 +83,13 @@ def _ingested(url: str, inputs: list[str]) -> str:
 
 
 @pytest.fixture(scope="module")
-def seeds_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return _ingested(f"sqlite:///{tmp_path_factory.mktemp('report') / 'seeds.db'}", [str(SEEDS)])
+def seeds_url(seeds_db: str) -> str:
+    return seeds_db
 
 
 @pytest.fixture(scope="module")
-def story_id(seeds_url: str) -> str:
-    with Store.open(seeds_url) as store:
-        (only,) = store.stories()
-    return only.id
+def story_id(seeds_story: str) -> str:
+    return seeds_story
 
 
 @pytest.fixture(scope="module")
