@@ -71,7 +71,7 @@ def test_quotes_filter_by_speaker_and_story(db: str, story: str) -> None:
     assert result.exit_code == 0, result.output
     assert f"{len(putin)} of {len(putin)} quotes" in result.stdout
     other = runner.invoke(app, ["quotes", "--db", db, "--story", "s_missing"])
-    assert other.exit_code == 1 and "no story s_missing" in other.stderr
+    assert other.exit_code == 2 and "no story s_missing" in other.stderr
 
 
 def test_export_carries_events_and_quotes(db: str, story: str) -> None:

@@ -94,7 +94,7 @@ def test_stories_command_lists_and_shows(db: str) -> None:
     assert (top.title or "")[:30] in shown.stdout
     assert titles is not None and titles.id in shown.stdout
     missing = runner.invoke(app, ["story", "s_missing", "--db", db])
-    assert missing.exit_code == 1 and "no story s_missing" in missing.stderr
+    assert missing.exit_code == 2 and "no story s_missing" in missing.stderr
 
 
 def test_export_links_articles_and_stories(db: str) -> None:
@@ -138,7 +138,7 @@ def test_merge_and_split_from_the_command_line(
     with Store.open(url) as store:
         assert sorted(store.story_article_ids(new_id)) == sorted(moved)
     bad = runner.invoke(app, ["stories", "merge", big, "s_nowhere", "--db", url])
-    assert bad.exit_code == 2 and "s_nowhere: no such story" in bad.stderr
+    assert bad.exit_code == 2 and "no story s_nowhere in the store" in bad.stderr
 
 
 def test_a_reprint_joins_its_original_story_without_weighing(

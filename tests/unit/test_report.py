@@ -17,10 +17,11 @@ import pytest
 
 from storyline.config import Settings
 from storyline.ingest import ingest
-from storyline.report import Dossier, UnknownStoryError, build_dossier, render
+from storyline.report import Dossier, build_dossier, render
 from storyline.report.markdown import escape, link
 from storyline.report.values import human_value
 from storyline.store import Store
+from storyline.store.stories import StoryNotFound
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -183,7 +184,7 @@ def test_report_language_follows_lang(seeds_url: str, story_id: str) -> None:
 
 
 def test_unknown_story_is_an_error(seeds_url: str) -> None:
-    with Store.open(seeds_url) as store, pytest.raises(UnknownStoryError, match="s_missing"):
+    with Store.open(seeds_url) as store, pytest.raises(StoryNotFound, match="s_missing"):
         build_dossier(store, "s_missing")
 
 

@@ -114,7 +114,7 @@ def test_merge_moves_members_and_keeps_the_old_id_working(store: Store) -> None:
     assert history[0].article_ids == (b.id,) and not history[0].automatic
     with pytest.raises(StoreError, match="already part of story s_c"):
         store.merge_stories("s_c", "s_b")
-    with pytest.raises(StoryNotFound, match="s_nowhere: no such story"):
+    with pytest.raises(StoryNotFound, match="no story s_nowhere in the store"):
         store.merge_stories("s_c", "s_nowhere")
 
 

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from storyline.assemble.timeline import StoryAccount, story_account
-from storyline.cli.common import DbOption, LangOption, err, out, store_for
+from storyline.cli.common import DbOption, LangOption, out, store_for
 from storyline.store import Store
 
 app = typer.Typer()
@@ -29,11 +29,7 @@ GroupsOption = Annotated[
 
 
 def _account(store: Store, story_id: str, groups: Path | None) -> StoryAccount:
-    resolved = store.resolve_story(story_id)
-    if resolved is None:
-        err.print(f"[red]error:[/] no story {escape(story_id)} in the store")
-        raise typer.Exit(1)
-    return story_account(store, resolved, groups)
+    return story_account(store, store.live_story(story_id), groups)
 
 
 @app.command("timeline")
@@ -102,10 +98,7 @@ def quotes_cmd(
 ) -> None:
     """Who said what: direct and indirect quotes with their speakers, newest first."""
     with store_for(db) as store:
-        story_id = store.resolve_story(story) if story else None
-        if story and story_id is None:
-            err.print(f"[red]error:[/] no story {escape(story)} in the store")
-            raise typer.Exit(1)
+        story_id = store.live_story(story) if story else None
         rows = store.quotes(speaker=speaker, story_id=story_id, limit=limit)
         total = store.count_quotes(speaker=speaker, story_id=story_id)
     table = Table(title=f"{len(rows)} of {total} quotes")

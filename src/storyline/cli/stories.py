@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from storyline.cli.common import DbOption, LangOption, err, out, parse_day, store_for
+from storyline.cli.common import DbOption, LangOption, out, parse_day, store_for
 from storyline.export import format_published
 from storyline.store import StorySummary
 
@@ -84,10 +84,8 @@ def story_cmd(
 ) -> None:
     """Show one story: title, summary, spread, top entities, its articles and history."""
     with store_for(db) as store:
-        story = store.story(story_id)
-        if story is None:
-            err.print(f"[red]error:[/] no story {escape(story_id)} in the store")
-            raise typer.Exit(1)
+        story = store.story(store.live_story(story_id))
+        assert story is not None  # live_story raised otherwise
         articles = store.articles_by_id(store.story_article_ids(story.id))
         names = {eid: e.name for eid in story.top_entities if (e := store.entity(eid))}
         history = store.story_history(story.id)

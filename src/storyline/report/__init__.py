@@ -8,7 +8,7 @@ dossier says without parsing what it looks like.
 
 from __future__ import annotations
 
-from storyline.report.dossier import Dossier, UnknownStoryError, build_dossier
+from storyline.report.dossier import Dossier, build_dossier
 from storyline.report.render import FORMATS, render
 
-__all__ = ["FORMATS", "Dossier", "UnknownStoryError", "build_dossier", "render"]
+__all__ = ["FORMATS", "Dossier", "build_dossier", "render"]

@@ -18,20 +18,11 @@ from storyline.assemble.events import Event
 from storyline.assemble.speakers import by_speaker
 from storyline.assemble.timeline import StoryAccount, story_account
 from storyline.document import Article
-from storyline.errors import StorylineError
 from storyline.report.values import human_date, human_value
 from storyline.store import QuoteRecord, Store, StorySummary
 
 QUOTE_LIMIT = 500
 """Quotes a dossier lists at most: past this, a story is a cluster gone wrong, not a story."""
-
-
-class UnknownStoryError(StorylineError):
-    """No story of that id (nor one it was merged into) is in the store."""
-
-    def __init__(self, story_id: str) -> None:
-        self.story_id = story_id
-        super().__init__(f"no story {story_id} in the store")
 
 
 @dataclass(frozen=True)
@@ -150,12 +141,10 @@ def build_dossier(
 ) -> Dossier:
     """The dossier of ``story_id`` (a merged-away id gives its successor's).
 
-    Raises :class:`UnknownStoryError` when the store has no such story.
+    Raises :class:`~storyline.store.stories.StoryNotFound` when the store has no such story.
     """
-    resolved = store.resolve_story(story_id)
-    story = store.story(resolved) if resolved else None
-    if story is None:
-        raise UnknownStoryError(story_id)
+    story = store.story(store.live_story(story_id))
+    assert story is not None  # live_story raised otherwise
     members = store.articles_by_id(store.story_article_ids(story.id))
     refs = {a.id: _ref(a) for a in members}
     found = story_account(store, story.id, groups_path)

@@ -347,7 +347,7 @@ class StoryMethods:
     def merge_stories(self, target: str, source: str, *, automatic: bool = False) -> str:
         """Move every article of ``source`` into ``target``; ``source`` then resolves to
         ``target``. Returns the id of the story that remains."""
-        target_id, source_id = self._live(target), self._live(source)
+        target_id, source_id = self.live_story(target), self.live_story(source)
         if target_id == source_id:
             raise StoreError(f"{source}: already part of story {target_id}")
         now = datetime.now(UTC)
@@ -377,7 +377,7 @@ class StoryMethods:
         self, story_id: str, article_ids: Sequence[str], *, automatic: bool = False
     ) -> str:
         """Move ``article_ids`` (members of ``story_id``) into a new story; returns its id."""
-        live = self._live(story_id)
+        live = self.live_story(story_id)
         members = set(self.story_article_ids(live))
         wanted = list(dict.fromkeys(article_ids))
         strangers = [a for a in wanted if a not in members]
@@ -402,10 +402,12 @@ class StoryMethods:
         self.refresh_stories([live, new_id])
         return new_id
 
-    def _live(self, story_id: str) -> str:
+    def live_story(self, story_id: str) -> str:
+        """The id ``story_id`` lives on as; :class:`StoryNotFound` when there is none, so
+        every command and route says so the same way."""
         resolved = self.resolve_story(story_id)
         if resolved is None:
-            raise StoryNotFound(f"{story_id}: no such story")
+            raise StoryNotFound(f"no story {story_id} in the store")
         return resolved
 
 
