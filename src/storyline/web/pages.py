@@ -10,7 +10,6 @@ cookie); the story language filter is ``?language=``, so the two never clash.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -22,8 +21,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
-from storyline.assemble.timeline import story_account
+from storyline.assemble.events import article_events
+from storyline.assemble.linking import EntityLinker
+from storyline.assemble.timeline import annotated_parts
 from storyline.compare.coverage import OutletGroups, load_groups
+from storyline.document import Article
 from storyline.store import Store
 from storyline.web import i18n, views
 from storyline.web.api import LANG_PATTERN, StoreDep
@@ -160,18 +162,17 @@ def story_page(request: Request, story_id: str, store: StoreDep) -> Response:
     return render(request, "story.html", view=view, story=view.story)
 
 
-def _cited_sentences(store: Store, view: views.ArticleView) -> dict[str, list[tuple[int, int]]]:
-    """Part → ``(start, end)`` of this article's sentences that its story's timeline
-    cites: the anchors the timeline's source links land on. The account is the one the
-    story page built (cached per story membership), so offsets and links agree."""
-    if view.story is None:
-        return {}
-    cited: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for event in story_account(store, view.story.id).events:
-        for source in event.sources:
-            if source.article_id == view.article.id:
-                cited[source.part].append((source.start, source.end))
-    return cited
+def _cited_sentences(article: Article) -> dict[str, list[tuple[int, int]]]:
+    """Part → ``(start, end)`` of the sentences of ``article`` that report an event: every
+    sentence a story timeline can cite from it, so each source link has its anchor.
+
+    Read off this article alone (its event mentions), not its story's account: the
+    account annotates every member, which a cold article page must not pay for."""
+    record = article_events(article, annotated_parts(article, EntityLinker()))
+    return {
+        part.name: [(m.sentence_start, m.sentence_end) for m in part.mentions]
+        for part in record.parts
+    }
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
@@ -181,7 +182,7 @@ def article_page(request: Request, article_id: str, store: StoreDep) -> Response
         raise HTTPException(404, f"no article with id {article_id!r}")
     ui = i18n.ui_lang(request)
     titles = {eid: i18n.name_in(e.names, e.name, ui) for eid, e in view.entities.items()}
-    cited = _cited_sentences(store, view)
+    cited = _cited_sentences(view.article)
     article, notes = view.article, view.annotations
     return render(
         request,
