@@ -4,7 +4,10 @@ Builds the demo store (the five pages in examples/) in a temporary SQLite file,
 serves it with real uvicorn on a loopback port, and times 100 sequential GETs of
 the biggest story's page with httpx (after 5 untimed warm-up requests), so the
 figure includes HTTP, routing, the store queries and Jinja2 rendering — what a
-reader waits for. The API's story endpoint is timed the same way for comparison.
+reader waits for. The first request of the story page (the story's account built on a
+cold cache: every member annotated) is reported on its own. The article page of the
+story's longest article, the API's story endpoint and its timeline are timed the same
+way for comparison.
 Run: ``make bench`` (or ``python bench/web_bench.py --out bench/results/web.json``).
 """
 
@@ -72,6 +75,8 @@ def run() -> dict[str, Any]:
         with Store.open(url) as store:
             ingest([str(EXAMPLES)], store, settings)
             story = store.stories(limit=1)[0]
+            members = store.articles_by_id(store.story_article_ids(story.id))
+            longest = max(members, key=lambda a: len(a.text))
         port = _free_port()
         server = uvicorn.Server(
             uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
@@ -82,16 +87,24 @@ def run() -> dict[str, Any]:
             time.sleep(0.05)
         try:
             with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+                start = time.perf_counter()
+                client.get(f"/stories/{story.id}").raise_for_status()
+                cold_ms = round((time.perf_counter() - start) * 1000, 2)
                 page = _time(client, f"/stories/{story.id}")
+                article = _time(client, f"/articles/{longest.id}")
                 api = _time(client, f"/api/v1/stories/{story.id}")
+                timeline = _time(client, f"/api/v1/stories/{story.id}/timeline")
         finally:
             server.should_exit = True
             thread.join(timeout=10)
     return {
         "what": "story page of the demo store (5 articles), real uvicorn + httpx on loopback",
         "story_size": story.size,
+        "story_page_first_request_ms": cold_ms,
         "story_page": page,
+        "article_page": article,
         "story_api": api,
+        "timeline_api": timeline,
         "python": platform.python_version(),
         "machine": platform.machine(),
     }

@@ -10,9 +10,11 @@ cookie); the story language filter is ``?language=``, so the two never clash.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import date
 from functools import cache
 from pathlib import Path
+from threading import Lock
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -162,17 +164,32 @@ def story_page(request: Request, story_id: str, store: StoreDep) -> Response:
     return render(request, "story.html", view=view, story=view.story)
 
 
+_CITED_CACHE = 512
+_cited_cache: OrderedDict[str, dict[str, list[tuple[int, int]]]] = OrderedDict()
+_cited_lock = Lock()
+
+
 def _cited_sentences(article: Article) -> dict[str, list[tuple[int, int]]]:
     """Part → ``(start, end)`` of the sentences of ``article`` that report an event: every
     sentence a story timeline can cite from it, so each source link has its anchor.
 
     Read off this article alone (its event mentions), not its story's account: the
-    account annotates every member, which a cold article page must not pay for."""
+    account annotates every member, which a cold article page must not pay for. An id
+    names one content, so the answer is kept per id (a few hundred, least recent out)."""
+    with _cited_lock:
+        if article.id in _cited_cache:
+            _cited_cache.move_to_end(article.id)
+            return _cited_cache[article.id]
     record = article_events(article, annotated_parts(article, EntityLinker()))
-    return {
+    cited = {
         part.name: [(m.sentence_start, m.sentence_end) for m in part.mentions]
         for part in record.parts
     }
+    with _cited_lock:
+        _cited_cache[article.id] = cited
+        while len(_cited_cache) > _CITED_CACHE:
+            _cited_cache.popitem(last=False)
+    return cited
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
