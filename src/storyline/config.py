@@ -65,6 +65,9 @@ class Settings:
     """Bearer token for ``POST /api/v1/articles``; without one the web server is read-only."""
     max_request_bytes: int = 5 * 1024 * 1024
     """Largest request body the web server reads; bigger ones get 413 before any parsing."""
+    dask: str | None = None
+    """Where ``storyline ingest`` extracts and annotates: a Dask scheduler address
+    (``tcp://host:8786``) or ``local:N``; ``None``: on this machine, without Dask."""
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -75,6 +78,7 @@ class Settings:
             "fetch_timeout": _number("STORYLINE_FETCH_TIMEOUT", cls.fetch_timeout, float),
             "api_token": os.environ.get("STORYLINE_API_TOKEN") or None,
             "max_request_bytes": _number("STORYLINE_MAX_REQUEST_BYTES", cls.max_request_bytes, int),
+            "dask": os.environ.get("STORYLINE_DASK") or None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "db_url" in overrides and overrides["db_url"] is not None:

@@ -1,11 +1,24 @@
 """The ingest stage: inputs → clean, annotated articles in the store.
 
-Documents are read in order, grouped in chunks; each chunk is extracted and
-annotated (in a process pool when ``workers > 1``: both stages are pure), then
-deduplicated, linked to canonical entities and written — article, mentions,
-dates and the entities they touch in one transaction — by this process alone,
-so a killed batch leaves only whole articles and a re-run skips what is
-already stored.
+Three steps, each with one owner:
+
+* **read** (:class:`_Reader`, this process): documents are read in order and
+  grouped in :class:`Window` s of :data:`CHUNK` fresh ones (known and repeated
+  inputs are skipped here, which is what makes a re-run resume);
+* **process** (a :class:`Runner`): every document is extracted and annotated
+  (:func:`process_one`, pure) in this process, a local process pool
+  (:class:`LocalRunner`) or on a Dask cluster
+  (:class:`storyline.distributed.DaskRunner`); a runner hands the windows back
+  in the order they were read, whatever order they finished in;
+* **assemble** (:class:`Assembler`, this process alone): each window is
+  deduplicated, linked to canonical entities, placed into stories and written
+  in one transaction (:meth:`Store.add_articles`), then the dates and surfaces
+  of the stories it touched are refreshed. A killed batch leaves only whole
+  windows, and a re-run skips what is already stored.
+
+Whichever runner processes them, the same inputs give the same store: the
+windows, the line statistics sent with them and the order of assembly are the
+reader's and the assembler's, not the runner's.
 
 Cross-page line repetition (the strongest boilerplate signal for plain-text
 dumps) is counted per outlet over everything read so far in the batch, so later
@@ -19,12 +32,12 @@ often than one folder mixes sites.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import PurePath
-from typing import Any
+from typing import Any, Protocol
 
 from storyline.assemble import story_codec
 from storyline.assemble.linking import CanonicalEntity, EntityLinker
@@ -42,7 +55,7 @@ from storyline.nlp.dates import find_dates
 from storyline.nlp.pipeline import annotate as annotate_article
 from storyline.nlp.terms import article_terms
 from storyline.sources import iter_documents
-from storyline.store import Store, StoryPlacement
+from storyline.store import NewArticle, Store, StoryPlacement
 
 CHUNK = 64
 
@@ -94,12 +107,86 @@ def process_one(
         return InputError(raw.source, f"{stage} failed ({type(error).__name__}: {error})")
 
 
+def process_window(
+    documents: Sequence[RawDocument],
+    stats: Sequence[LineStats | None],
+    languages: tuple[str, ...],
+    annotate: bool = True,
+) -> list[Processed | InputError]:
+    """:func:`process_one` over a slice of a window: one pool or cluster task, so the cost
+    of sending a task is shared by several documents."""
+    return [
+        process_one(raw, languages, st, annotate) for raw, st in zip(documents, stats, strict=True)
+    ]
+
+
 def _chunks(
     items: Iterable[RawDocument | InputError], size: int
 ) -> Iterator[list[RawDocument | InputError]]:
     it = iter(items)
     while chunk := list(islice(it, size)):
         yield chunk
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """Fresh documents read together: the unit of line statistics, of results handed back
+    by a runner and of one bulk write."""
+
+    documents: tuple[RawDocument, ...]
+    stats: tuple[LineStats | None, ...]
+    """Per document: its outlet's line counts over everything read up to this window."""
+
+    def slices(
+        self, size: int
+    ) -> Iterator[tuple[tuple[RawDocument, ...], tuple[LineStats | None, ...]]]:
+        """The window in runs of at most ``size`` documents (one task each)."""
+        for i in range(0, len(self.documents), size):
+            yield self.documents[i : i + size], self.stats[i : i + size]
+
+
+Results = Sequence[Processed | InputError]
+"""What a runner makes of a window: one value per document, in the window's order."""
+
+
+class Runner(Protocol):
+    """Extracts and annotates windows somewhere: here, in a local pool, on a cluster."""
+
+    def run(
+        self, windows: Iterable[Window], languages: tuple[str, ...], annotate: bool
+    ) -> Iterator[tuple[Window, Results]]:
+        """Each window with its results, in the order the windows came."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class LocalRunner:
+    """This process (``workers == 1``) or a local process pool, one window at a time."""
+
+    def __init__(self, workers: int = 1) -> None:
+        self.pool: Executor | None = None
+        if workers > 1:
+            # Not fork: a forked child inherits the locks of the parent's native threads
+            # (lingua's and the database driver's) mid-flight and can hang forever.
+            context = multiprocessing.get_context("forkserver")
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+    def run(
+        self, windows: Iterable[Window], languages: tuple[str, ...], annotate: bool
+    ) -> Iterator[tuple[Window, Results]]:
+        for window in windows:
+            n = len(window.documents)
+            args = (window.documents, [languages] * n, window.stats, [annotate] * n)
+            if self.pool is None:
+                yield window, list(map(process_one, *args))
+            else:
+                yield window, list(self.pool.map(process_one, *args, chunksize=4))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
 
 
 def outlet_key(raw: RawDocument) -> str:
@@ -136,22 +223,30 @@ class _Deduplicator:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.index: NearDuplicateIndex | None = None
+        self.originals: dict[str, str] = {}
+        """content hash → original, for the window being assembled (not stored yet)."""
+
+    def start_window(self, articles: Iterable[Article]) -> None:
+        """Look the window's content hashes up in the store at once (one query, not one per
+        article); its own originals join as they are marked."""
+        self.originals = self.store.originals_by_content_hash(a.content_hash for a in articles)
 
     def mark(self, article: Article, signature: Any) -> tuple[Article, bytes | None]:
         """The article, marked ``duplicate_of`` its first copy if it has one, and the
         MinHash ``signature`` to store with it (originals only)."""
-        original = self.store.article_by_content_hash(article.content_hash)
+        key = article.content_hash
+        original = self.originals.get(key) if key else None
+        if original is None and signature is not None:  # else too short to compare
+            if self.index is None:  # built lazily: a batch of known pages never needs it
+                self.index = NearDuplicateIndex(self.store.iter_minhashes())
+            original = self.index.original_of(signature)
+            if original is None:
+                self.index.add(article.id, signature)
         if original is not None:
             return article.with_(duplicate_of=original), None
-        if signature is None:  # too short to compare
-            return article, None
-        if self.index is None:  # built lazily: a batch of known pages never needs it
-            self.index = NearDuplicateIndex(self.store.iter_minhashes())
-        original = self.index.original_of(signature)
-        if original is not None:
-            return article.with_(duplicate_of=original), None
-        self.index.add(article.id, signature)
-        return article, to_bytes(signature)
+        if key:
+            self.originals[key] = article.id
+        return article, to_bytes(signature) if signature is not None else None
 
 
 class _Linker:
@@ -221,96 +316,161 @@ class _Stories:
                 self.store.replace_dates(article.id, dates)
 
 
+class _Reader:
+    """Turns the document stream into windows of fresh documents, counting what it skips.
+
+    Skipping here, before anything is processed, is what makes a re-run cheap: inputs
+    already stored (by an earlier, perhaps killed, run) or repeated in this one are
+    never sent to a worker. The line statistics go with each window, so a page is
+    cleaned with what the pages read before it say about its outlet, whichever runner
+    processes it.
+    """
+
+    def __init__(self, store: Store, report: IngestReport, note: Progress) -> None:
+        self.store = store
+        self.report = report
+        self.note = note
+        self.seen: set[str] = set()
+        self.stats: dict[str, LineStats] = {}
+
+    def windows(
+        self, documents: Iterable[RawDocument | InputError], size: int = CHUNK
+    ) -> Iterator[Window]:
+        for chunk in _chunks(documents, size):
+            fresh, first_seen = self._sort(chunk)
+            # Stored pages count too: the counts then follow the input alone, so a run
+            # resumed after a kill cleans its pages as the uninterrupted run would have.
+            _count_chunk(self.stats, first_seen)
+            if not fresh:
+                continue
+            outlets = {outlet_key(raw) for raw in fresh}
+            sent = {k: self.stats[k].for_extraction() for k in outlets if k in self.stats}
+            yield Window(tuple(fresh), tuple(sent.get(outlet_key(raw)) for raw in fresh))
+
+    def _sort(
+        self, chunk: list[RawDocument | InputError]
+    ) -> tuple[list[RawDocument], list[RawDocument]]:
+        """The chunk's documents to process, and those read for the first time in this run
+        (the former plus the already stored ones)."""
+        fresh: list[RawDocument] = []
+        first_seen: list[RawDocument] = []
+        known = self.store.known_documents(d.sha256 for d in chunk if isinstance(d, RawDocument))
+        for item in chunk:
+            if isinstance(item, InputError):
+                self.report.failed.append(item)
+                self.note(item.source, "failed")
+                continue
+            repeated = item.sha256 in self.seen
+            self.seen.add(item.sha256)
+            if not repeated:
+                first_seen.append(item)
+            if repeated or item.sha256 in known:
+                self.report.already_known += 1
+                self.note(item.source, "known")
+            else:
+                fresh.append(item)
+        return fresh, first_seen
+
+
+class Assembler:
+    """The single writer: dedups, links, places into stories and stores each window.
+
+    Everything here depends on what was stored before (the originals, the entities,
+    the stories), so it runs in one process, in reading order, one window per
+    transaction; only the pure work before it is spread out.
+    """
+
+    def __init__(self, store: Store, report: IngestReport, note: Progress) -> None:
+        self.store = store
+        self.report = report
+        self.note = note
+        self.dedup = _Deduplicator(store)
+        self.linker = _Linker(store)
+        self.stories = _Stories(store)
+
+    def write(self, window: Window, results: Results) -> None:
+        """Assemble and store one window, then refresh the stories it touched."""
+        done: list[tuple[RawDocument, Processed]] = []
+        for raw, result in zip(window.documents, results, strict=True):
+            if isinstance(result, InputError):
+                self.report.failed.append(result)
+                self.note(raw.source, "failed")
+            else:
+                done.append((raw, result))
+        self.dedup.start_window(result.article for _, result in done)
+        items: list[NewArticle] = []
+        entities: dict[str, CanonicalEntity] = {}
+        for raw, result in done:
+            item, touched = self._assemble(raw, result)
+            items.append(item)
+            for entity in touched:  # the latest state of each, in first-touch order
+                entities[entity.id] = entity
+        stored = self.store.add_articles(items, entities=list(entities.values()))
+        touched_stories: set[str] = set()
+        for item, ok in zip(items, stored, strict=True):
+            self._count(item, ok)
+            if ok and item.story is not None:
+                touched_stories.add(item.story.story_id)
+        self.stories.complete_dates(touched_stories)
+        self.store.refresh_stories(touched_stories)
+
+    def _assemble(
+        self, raw: RawDocument, result: Processed
+    ) -> tuple[NewArticle, list[CanonicalEntity]]:
+        annotations = result.annotations
+        article, signature = self.dedup.mark(result.article, result.signature)
+        ids, touched = self.linker.link(article, annotations) if annotations else ([], [])
+        placement = self.stories.place(
+            article, annotations or Annotations(article.id, article.lang), ids
+        )
+        item = NewArticle(raw, article, signature, annotations, ids, placement, result.terms)
+        return item, touched
+
+    def _count(self, item: NewArticle, stored: bool) -> None:
+        source = item.doc.source
+        if not stored:
+            self.report.already_known += 1
+            self.note(source, "known")
+            return
+        self.report.article_ids.append(item.article.id)
+        if item.article.duplicate_of:
+            self.report.duplicates += 1
+            self.note(source, "duplicate")
+        else:
+            self.report.ingested += 1
+            self.note(source, "ingested")
+
+
 def ingest(
     inputs: Iterable[str],
     store: Store,
     settings: Settings,
     *,
     workers: int = 1,
+    runner: Runner | None = None,
     progress: Progress | None = None,
     stdin: object | None = None,
     annotate: bool = True,
 ) -> IngestReport:
-    """Read, extract, annotate, deduplicate, link and store every article in ``inputs``."""
+    """Read, extract, annotate, deduplicate, link and store every article in ``inputs``.
+
+    ``runner`` says where documents are processed (it stays open for the caller to
+    close); without one, this process or a local pool of ``workers`` processes.
+    """
     report = IngestReport()
     note = progress or (lambda source, outcome: None)
-    dedup = _Deduplicator(store)
-    linker = _Linker(store)
-    stories = _Stories(store)
-    stats: dict[str, LineStats] = {}
-    pool: Executor | None = None
-    if workers > 1:
-        # Not fork: a forked child inherits the locks of the parent's native threads
-        # (lingua's and the database driver's) mid-flight and can hang forever.
-        context = multiprocessing.get_context("forkserver")
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    seen: set[str] = set()
+    own = runner is None
+    used = runner if runner is not None else LocalRunner(workers)
     store.refresh_stories()  # repair what an interrupted batch left stale
     try:
         documents = iter_documents(
             inputs, max_bytes=settings.max_bytes, fetch_timeout=settings.fetch_timeout, stdin=stdin
         )
-        for chunk in _chunks(documents, CHUNK):
-            fresh: list[RawDocument] = []
-            known = store.known_documents(d.sha256 for d in chunk if isinstance(d, RawDocument))
-            for item in chunk:
-                if isinstance(item, InputError):
-                    report.failed.append(item)
-                    note(item.source, "failed")
-                elif item.sha256 in known or item.sha256 in seen:
-                    report.already_known += 1
-                    note(item.source, "known")
-                else:
-                    seen.add(item.sha256)
-                    fresh.append(item)
-            _count_chunk(stats, fresh)
-            outlets = {outlet_key(raw) for raw in fresh}
-            sent = {k: stats[k].for_extraction() for k in outlets if k in stats}
-            page_stats = [sent.get(outlet_key(raw)) for raw in fresh]
-            languages = [settings.languages] * len(fresh)
-            flags = [annotate] * len(fresh)
-            results: Iterable[Processed | InputError] = (
-                map(process_one, fresh, languages, page_stats, flags)
-                if pool is None
-                else pool.map(process_one, fresh, languages, page_stats, flags, chunksize=4)
-            )
-            touched_stories: set[str] = set()
-            for raw, result in zip(fresh, results, strict=True):
-                if isinstance(result, InputError):
-                    report.failed.append(result)
-                    note(raw.source, "failed")
-                    continue
-                annotations = result.annotations
-                article, signature = dedup.mark(result.article, result.signature)
-                ids, touched = linker.link(article, annotations) if annotations else ([], [])
-                placement = stories.place(
-                    article, annotations or Annotations(article.id, article.lang), ids
-                )
-                stored = store.add_article(
-                    raw,
-                    article,
-                    signature,
-                    annotations=annotations,
-                    entity_ids=ids,
-                    entities=touched,
-                    story=placement,
-                    search_terms=result.terms,
-                )
-                if not stored:
-                    report.already_known += 1
-                    note(raw.source, "known")
-                    continue
-                report.article_ids.append(article.id)
-                touched_stories.add(placement.story_id)
-                if article.duplicate_of:
-                    report.duplicates += 1
-                    note(raw.source, "duplicate")
-                else:
-                    report.ingested += 1
-                    note(raw.source, "ingested")
-            stories.complete_dates(touched_stories)
-            store.refresh_stories(touched_stories)
+        windows = _Reader(store, report, note).windows(documents)
+        assembler = Assembler(store, report, note)
+        for window, results in used.run(windows, settings.languages, annotate):
+            assembler.write(window, results)
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        if own:
+            used.close()
     return report

@@ -21,10 +21,11 @@ from storyline.cli.common import (
     settings_for,
     store_for,
 )
+from storyline.config import Settings
 from storyline.document import Article
-from storyline.errors import StorylineError
+from storyline.errors import ConfigError, StorylineError
 from storyline.export import format_published
-from storyline.ingest import IngestReport, ingest
+from storyline.ingest import IngestReport, LocalRunner, Runner, ingest
 
 app = typer.Typer()
 
@@ -52,13 +53,33 @@ def ingest_cmd(
     annotate: Annotated[
         bool, typer.Option(help="Find entities and dates and link entities (slower).")
     ] = True,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            metavar="ADDRESS",
+            help="Extract and annotate on a Dask cluster: tcp://scheduler:8786, or local:N "
+            "for N worker processes here. Env: STORYLINE_DASK.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Read pages, clean them and store the articles. Exit status 1 if any input failed."""
     try:
         codes = tuple(c.strip() for c in languages.split(",")) if languages else None
-        settings = settings_for(db, languages=codes)
+        settings = settings_for(db, languages=codes, dask=dask)
+        if settings.dask and workers > 1:
+            raise ConfigError(
+                "--workers starts a local pool and --dask (or STORYLINE_DASK) a cluster; "
+                "give one of them"
+            )
         store = open_store(settings)
     except StorylineError as error:
+        raise fail(error) from None
+    try:
+        runner = _runner(settings, workers)
+    except StorylineError as error:
+        store.close()
         raise fail(error) from None
     progress = Progress(
         TextColumn("[bold]ingest"),
@@ -76,19 +97,33 @@ def ingest_cmd(
         def note(source: str, outcome: str) -> None:
             progress.update(task, advance=1, last=f"{outcome}: {Path(source).name[:40]}")
 
-        report = ingest(
-            paths,
-            store,
-            settings,
-            workers=workers,
-            progress=note,
-            stdin=sys.stdin.buffer,
-            annotate=annotate,
-        )
+        try:
+            report = ingest(
+                paths,
+                store,
+                settings,
+                runner=runner,
+                progress=note,
+                stdin=sys.stdin.buffer,
+                annotate=annotate,
+            )
+        except StorylineError as error:
+            raise fail(error) from None
+        finally:
+            runner.close()
     for error in report.failed:
         err.print(f"[red]failed:[/] {escape(str(error))}", soft_wrap=True)
     _print_report(report)
     raise typer.Exit(0 if report.ok else 1)
+
+
+def _runner(settings: Settings, workers: int) -> Runner:
+    """Where documents are processed: the cluster ``settings.dask`` names, or here."""
+    if not settings.dask:
+        return LocalRunner(workers)
+    from storyline.distributed import DaskRunner  # Dask costs a second to import
+
+    return DaskRunner(settings.dask)
 
 
 def _short_published(a: Article) -> str:

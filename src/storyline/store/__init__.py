@@ -90,6 +90,7 @@ __all__ = [
     "EntityDetail",
     "EntitySummary",
     "MentionRef",
+    "NewArticle",
     "QuoteRecord",
     "Store",
     "StoreError",
@@ -120,6 +121,24 @@ _QUOTE_FIELDS = (
 _ENTITY_COLUMNS = [_E.id, _E.type, _E.name, _E.names, _E.aliases, _E.roles]
 _CONTEXT = 200
 """Longest sentence context :meth:`Store.entity_detail` gives a mention (characters)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """One article for :meth:`Store.add_articles`, with everything :meth:`Store.add_article`
+    takes for it (see there)."""
+
+    doc: RawDocument
+    article: Article
+    minhash: bytes | None = None
+    annotations: Annotations | None = None
+    entity_ids: Sequence[str] = ()
+    story: StoryPlacement | None = None
+    search_terms: str | None = None
+
+
+class _Raced(Exception):
+    """Another writer stored one of a batch's documents or articles after we looked."""
 
 
 class ArticleAnnotations(NamedTuple):
@@ -299,50 +318,110 @@ class Store(StoryMethods, QuoteMethods):
         harmless. Any failure rolls the whole transaction back: there is never
         a document without its article, nor half an article or its annotations.
         """
-        sha = doc.sha256
-        if article.doc_sha256 and article.doc_sha256 != sha:
-            raise ValueError(
-                f"{article.id}: article.doc_sha256 {article.doc_sha256} is not the document's {sha}"
-            )
-        if annotations is not None and annotations.article_id not in ("", article.id):
-            raise ValueError(
-                f"{article.id}: annotations are for another article, {annotations.article_id}"
-            )
-        n_mentions = len(annotations.entities) if annotations is not None else 0
-        if entity_ids and len(entity_ids) != n_mentions:
-            raise ValueError(
-                f"{article.id}: {len(entity_ids)} entity ids for {n_mentions} entity mentions"
-            )
+        item = NewArticle(doc, article, minhash, annotations, entity_ids, story, search_terms)
+        return self.add_articles([item], entities=entities)[0]
+
+    def add_articles(
+        self, items: Sequence[NewArticle], *, entities: Sequence[CanonicalEntity] = ()
+    ) -> list[bool]:
+        """:meth:`add_article` for many articles in one transaction, each table written with
+        one multi-row statement: on PostgreSQL a commit per article, not the NLP, would bound
+        the single writer.
+
+        ``entities`` (every entity the items link to, in first-touch order) are upserted
+        once. Returns, per item, whether it was stored; an item whose document or article id
+        is already stored, or repeats an earlier item's, is skipped and the others go in.
+        A failure rolls back every item. When another writer stores one of them meanwhile
+        (PostgreSQL), the batch is retried one article per transaction, so each is stored
+        exactly once.
+        """
+        for item in items:
+            _check(item)
+        if not items:
+            return []
         now = datetime.now(UTC)
-        doc_row = {
-            "sha256": sha,
-            "source": doc.source,
-            "url": doc.url,
-            "content_type": doc.content_type,
-            "received_at": now,
-            "size": len(doc.data),
-        }
-        art_row = _article_row(article, sha, minhash, now)
-        with (
-            self._errors("add an article to"),
-            self._connect(write=True) as conn,
-            conn.begin() as tx,
-        ):
-            for table, row in ((document_table, doc_row), (article_table, art_row)):
-                # RETURNING yields no row when ON CONFLICT DO NOTHING skipped the insert.
-                if conn.execute(self._insert_ignore(table).values(row)).first() is None:
-                    tx.rollback()
-                    return False
-            changed = self._upsert_entities(conn, entities, now) if entities else []
-            if annotations is not None:
-                _insert_annotations(conn, article.id, annotations, entity_ids)
-            if self._searchable(conn):
-                terms = search_terms if search_terms is not None else article_terms(article)
-                search.index_article(conn, article.id, terms)
-                search.index_entities(conn, changed)
-            if story is not None:
-                placement_rows(conn, article.id, story, now)
-        return True
+        try:
+            with (
+                self._errors("add an article to"),
+                self._connect(write=True) as conn,
+                conn.begin() as tx,
+            ):
+                return self._write_articles(conn, tx, items, entities, now)
+        except _Raced:
+            if len(items) == 1:
+                return [False]
+            return [self.add_articles([item], entities=entities)[0] for item in items]
+
+    def _write_articles(
+        self,
+        conn: Connection,
+        tx: Any,
+        items: Sequence[NewArticle],
+        entities: Sequence[CanonicalEntity],
+        now: datetime,
+    ) -> list[bool]:
+        fresh = self._unstored(conn, items)
+        if not fresh:
+            tx.rollback()
+            return [False] * len(items)
+        chosen = [items[n] for n in fresh]
+        doc_rows = [_document_row(item.doc, now) for item in chosen]
+        # A microsecond apart: "earliest stored" (originals, minhash replay) keeps batch order.
+        art_rows = [
+            _article_row(i.article, i.doc.sha256, i.minhash, now + timedelta(microseconds=n))
+            for n, i in enumerate(chosen)
+        ]
+        for table, rows in ((document_table, doc_rows), (article_table, art_rows)):
+            # RETURNING leaves out the rows ON CONFLICT DO NOTHING skipped: another writer's.
+            if len(conn.execute(self._insert_ignore(table), rows).all()) != len(rows):
+                raise _Raced
+        changed = self._upsert_entities(conn, entities, now) if entities else []
+        _insert_annotations(
+            conn,
+            [
+                (i.article.id, i.annotations, i.entity_ids)
+                for i in chosen
+                if i.annotations is not None
+            ],
+        )
+        if self._searchable(conn):
+            search.index_articles(
+                conn,
+                [
+                    (i.article.id, i.search_terms)
+                    if i.search_terms is not None
+                    else (i.article.id, article_terms(i.article))
+                    for i in chosen
+                ],
+            )
+            search.index_entities(conn, changed)
+        for item in chosen:
+            if item.story is not None:
+                placement_rows(conn, item.article.id, item.story, now)
+        stored = set(fresh)
+        return [n in stored for n in range(len(items))]
+
+    def _unstored(self, conn: Connection, items: Sequence[NewArticle]) -> list[int]:
+        """Positions of the items to write: neither their document nor their article id is
+        stored or taken by an earlier item (an article for a stored document implies the
+        document is stored)."""
+        docs = self._existing(conn, _D.sha256, [i.doc.sha256 for i in items])
+        ids = self._existing(conn, _A.id, [i.article.id for i in items])
+        fresh: list[int] = []
+        for n, item in enumerate(items):
+            if item.doc.sha256 in docs or item.article.id in ids:
+                continue
+            docs.add(item.doc.sha256)
+            ids.add(item.article.id)
+            fresh.append(n)
+        return fresh
+
+    @staticmethod
+    def _existing(conn: Connection, column: Any, values: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in chunked(values):
+            found.update(conn.scalars(sa.select(column).where(column.in_(chunk))))
+        return found
 
     def article(self, article_id: str) -> Article | None:
         with self._errors("read"), self._connect() as conn:
@@ -401,6 +480,22 @@ class Store(StoryMethods, QuoteMethods):
         )
         with self._errors("read"), self._connect() as conn:
             return conn.execute(stmt).scalar_one_or_none()
+
+    def originals_by_content_hash(self, content_hashes: Iterable[str]) -> dict[str, str]:
+        """:meth:`article_by_content_hash` for many hashes in a few queries (the hashes with
+        no stored original are left out): the single writer asks once per batch."""
+        wanted = [h for h in dict.fromkeys(content_hashes) if h]
+        found: dict[str, str] = {}
+        with self._errors("read"), self._connect() as conn:
+            for chunk in chunked(wanted):
+                stmt = (
+                    sa.select(_A.content_hash, _A.id)
+                    .where(_A.content_hash.in_(chunk), _A.duplicate_of.is_(None))
+                    .order_by(_A.created_at.desc(), _A.id.desc())
+                )
+                # newest first, so the earliest stored is the one left in the dict
+                found.update((row.content_hash, row.id) for row in conn.execute(stmt))
+        return found
 
     def iter_minhashes(self) -> Iterator[tuple[str, bytes]]:
         """``(article_id, signature)`` of non-duplicate articles, in the order they were stored.
@@ -833,10 +928,64 @@ def _aware(published: datetime | None, utcoffset: int | None) -> datetime | None
     return published
 
 
+def _check(item: NewArticle) -> None:
+    """Refuse, before anything is written, an item whose parts do not belong together."""
+    article, annotations = item.article, item.annotations
+    sha = item.doc.sha256
+    if article.doc_sha256 and article.doc_sha256 != sha:
+        raise ValueError(
+            f"{article.id}: article.doc_sha256 {article.doc_sha256} is not the document's {sha}"
+        )
+    if annotations is not None and annotations.article_id not in ("", article.id):
+        raise ValueError(
+            f"{article.id}: annotations are for another article, {annotations.article_id}"
+        )
+    n_mentions = len(annotations.entities) if annotations is not None else 0
+    if item.entity_ids and len(item.entity_ids) != n_mentions:
+        raise ValueError(
+            f"{article.id}: {len(item.entity_ids)} entity ids for {n_mentions} entity mentions"
+        )
+
+
+def _document_row(doc: RawDocument, now: datetime) -> dict[str, Any]:
+    return {
+        "sha256": doc.sha256,
+        "source": doc.source,
+        "url": doc.url,
+        "content_type": doc.content_type,
+        "received_at": now,
+        "size": len(doc.data),
+    }
+
+
 def _insert_annotations(
-    conn: Connection, article_id: str, annotations: Annotations, entity_ids: Sequence[str]
+    conn: Connection, annotated: Sequence[tuple[str, Annotations, Sequence[str]]]
 ) -> None:
-    mentions = [
+    """Every mention of every ``(article_id, annotations, entity_ids)``, one multi-row
+    INSERT per table."""
+    mentions: list[dict[str, Any]] = []
+    dates: list[dict[str, Any]] = []
+    durations: list[dict[str, Any]] = []
+    quotes: list[dict[str, Any]] = []
+    for article_id, notes, entity_ids in annotated:
+        mentions.extend(_mention_rows(article_id, notes, entity_ids))
+        dates.extend(_date_rows(article_id, notes.dates))
+        durations.extend(_duration_rows(article_id, notes))
+        quotes.extend(_quote_rows(article_id, notes, entity_ids))
+    for table, rows in (
+        (mention_table, mentions),
+        (date_mention_table, dates),
+        (duration_mention_table, durations),
+        (quote_mention_table, quotes),
+    ):
+        if rows:
+            conn.execute(table.insert(), rows)
+
+
+def _mention_rows(
+    article_id: str, annotations: Annotations, entity_ids: Sequence[str]
+) -> list[dict[str, Any]]:
+    return [
         {
             "article_id": article_id,
             "seq": seq,
@@ -852,8 +1001,10 @@ def _insert_annotations(
         }
         for seq, m in enumerate(annotations.entities)
     ]
-    dates = _date_rows(article_id, annotations.dates)
-    durations = [
+
+
+def _duration_rows(article_id: str, annotations: Annotations) -> list[dict[str, Any]]:
+    return [
         {
             "article_id": article_id,
             "seq": seq,
@@ -865,7 +1016,12 @@ def _insert_annotations(
         }
         for seq, d in enumerate(annotations.durations)
     ]
-    quotes = [
+
+
+def _quote_rows(
+    article_id: str, annotations: Annotations, entity_ids: Sequence[str]
+) -> list[dict[str, Any]]:
+    return [
         {
             "article_id": article_id,
             "seq": seq,
@@ -884,14 +1040,6 @@ def _insert_annotations(
         }
         for seq, q in enumerate(annotations.quotes)
     ]
-    for table, rows in (
-        (mention_table, mentions),
-        (date_mention_table, dates),
-        (duration_mention_table, durations),
-        (quote_mention_table, quotes),
-    ):
-        if rows:
-            conn.execute(table.insert(), rows)
 
 
 def _date_rows(article_id: str, dates: Sequence[DateMention]) -> list[dict[str, Any]]:

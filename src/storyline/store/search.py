@@ -17,8 +17,8 @@ Two index tables, both outside the SQLAlchemy models (they are dialect-specific;
 
 On SQLite they are FTS5 tables (ranked by bm25); on PostgreSQL plain tables with
 a generated ``tsvector`` over the lemma string (``'simple'`` configuration: the
-lemmas are already normalized) and a GIN index. :func:`index_article` runs inside
-:meth:`Store.add_article`'s transaction, so an article is searchable exactly when
+lemmas are already normalized) and a GIN index. :func:`index_articles` runs inside
+:meth:`Store.add_articles`'s transaction, so an article is searchable exactly when
 it is stored.
 """
 
@@ -118,26 +118,28 @@ def has_index(conn: Connection) -> bool:
 
 
 def index_article(conn: Connection, article_id: str, lemmas: str) -> None:
-    """Index a newly stored article by its terms (:func:`storyline.nlp.terms.article_terms`,
-    computed with the annotations, off the single writer's path).
+    """:func:`index_articles` for one article."""
+    index_articles(conn, [(article_id, lemmas)])
+
+
+def index_articles(conn: Connection, rows: Sequence[tuple[str, str]]) -> None:
+    """Index newly stored articles by their terms (:func:`storyline.nlp.terms.article_terms`,
+    computed with the annotations, off the single writer's path), one multi-row INSERT.
 
     Runs inside the caller's transaction; the caller checks :func:`has_index` first
     (once per store, not per article).
     """
-    pg = conn.dialect.name == "postgresql"
-    if pg:
-        conn.execute(
-            sa.text(
-                "INSERT INTO article_search (article_id, lemmas) VALUES (:id, :lemmas) "
-                "ON CONFLICT (article_id) DO UPDATE SET lemmas = EXCLUDED.lemmas"
-            ),
-            {"id": article_id, "lemmas": lemmas},
+    if not rows:
+        return
+    params = [{"id": article_id, "lemmas": lemmas} for article_id, lemmas in rows]
+    if conn.dialect.name == "postgresql":
+        statement = (
+            "INSERT INTO article_search (article_id, lemmas) VALUES (:id, :lemmas) "
+            "ON CONFLICT (article_id) DO UPDATE SET lemmas = EXCLUDED.lemmas"
         )
     else:
-        conn.execute(
-            sa.text("INSERT INTO article_search (article_id, lemmas) VALUES (:id, :lemmas)"),
-            {"id": article_id, "lemmas": lemmas},
-        )
+        statement = "INSERT INTO article_search (article_id, lemmas) VALUES (:id, :lemmas)"
+    conn.execute(sa.text(statement), params)
 
 
 def index_entities(conn: Connection, entity_ids: Sequence[str]) -> None:
