@@ -4,12 +4,10 @@ a killed client.
 One local cluster of two worker processes (what ``--dask local:2`` starts) serves the
 module; the reference is the single-process path into SQLite.
 
-Compared: every record of the export, story ids mapped to their members, and entity
-display names left out. Those are the NER normal forms, and for a few names the
-normalizer breaks a tie between grammatical cases by set order
-(``storyline.nlp.morph._person``), which follows the process — its hash seed, and
-something else that differs inside a Dask worker process — not the pipeline. The
-processes that run NLP get ``PYTHONHASHSEED=0`` to take the seed out of it.
+Compared: every record of the export, story ids mapped to their members. The processes
+that run NLP get ``PYTHONHASHSEED=0``, so nothing can hang on set order; after a resumed
+run, entity display names and the event titles made of them are left out (see
+:func:`_normalized`).
 """
 
 from __future__ import annotations
@@ -121,7 +119,7 @@ def _normalized(exported: list[dict[str, Any]], *, resumed: bool = False) -> lis
         record = dict(record)
         if record["kind"] == "story":
             record["id"] = names[record["id"]]
-        if record["kind"] == "entity":
+        if record["kind"] == "entity" and resumed:
             del record["name"], record["names"]
         if record["kind"] == "event" and resumed:
             del record["title"]

@@ -237,7 +237,7 @@ def _person(words: list[re.Match[str]], lang: str, an: Any) -> dict[int, str]:
     voters = strong
     cases = {_case(p) for i in voters for p in options[i]}
     best_case, best_key = None, (-1, -1.0)
-    for case in cases:
+    for case in sorted(cases, key=str):  # ties go to the same case in every process
         having = [i for i in voters if any(_case(p) == case for p in options[i])]
         total = sum(max(weight(p) for p in options[i] if _case(p) == case) for i in having)
         total += _NOMN_BONUS * len(having) if case == "nomn" else 0.0
