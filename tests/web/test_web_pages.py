@@ -240,3 +240,20 @@ def test_cited_sentence_nests_its_marks_and_stays_text() -> None:
         '<a class="ent ent-ORG" href="/entities/e_nato" title="ORG">NATO</a> met in Riga.</span>'
     )
     assert html.count('class="cited"') == 1 and html.count("<a ") == 1
+
+
+def _result_links(html: str) -> list[str]:
+    return re.findall(r'<li class="result">\s*<a href="/articles/(a_[0-9a-f]+)"', html)
+
+
+def test_search_filters_by_outlet_group(client: TestClient) -> None:
+    groups = load_groups()
+    everything = _result_links(client.get("/search", params={"q": "НАТО"}).text)
+    html = client.get("/search", params={"q": "НАТО", "group": "Ukrainian media"}).text
+    ukrainian = _result_links(html)
+    outlets = {client.get(f"/api/v1/articles/{a}").json()["outlet"] for a in ukrainian}
+    assert ukrainian and set(ukrainian) < set(everything)
+    assert {groups.group(o) for o in outlets} == {"Ukrainian media"}
+    assert '<option value="Ukrainian media" selected>' in html
+    nobody = client.get("/search", params={"q": "НАТО", "group": "Belarusian media"}).text
+    assert not _result_links(nobody)

@@ -762,13 +762,22 @@ class Store(StoryMethods, QuoteMethods):
         *,
         lang: str | None = None,
         outlet: str | None = None,
+        outlets: Sequence[str] | None = None,
         limit: int | None = 20,
         offset: int = 0,
     ) -> search.SearchResult:
         """Articles matching every word of ``q`` in any form, then those mentioning an
         entity whose name matches (see :mod:`storyline.store.search`)."""
         with self._errors("search"), self._connect() as conn:
-            return search.search(conn, q, lang=lang, outlet=outlet, limit=limit, offset=offset)
+            return search.search(
+                conn, q, lang=lang, outlet=outlet, outlets=outlets, limit=limit, offset=offset
+            )
+
+    def outlets(self) -> list[str]:
+        """Every outlet of a stored article, for filters by outlet or outlet group."""
+        with self._errors("read"), self._connect() as conn:
+            stmt = sa.select(article_table.c.outlet).where(article_table.c.outlet.is_not(None))
+            return sorted({row.outlet for row in conn.execute(stmt.distinct())})
 
     # ------------------------------------------------------------------ internals
 

@@ -241,11 +241,13 @@ def search(
     *,
     lang: str | None = None,
     outlet: str | None = None,
+    outlets: Sequence[str] | None = None,
     limit: int | None = 20,
     offset: int = 0,
 ) -> SearchResult:
     """Articles whose words match every query word (any form), then articles that
-    mention an entity whose name matches; best first, one page of them."""
+    mention an entity whose name matches; best first, one page of them. ``outlets``
+    keeps articles of those outlets only (an outlet group; empty: none)."""
     if limit is not None and limit < 0:
         raise ValueError(f"limit must be >= 0, got {limit}")
     if offset < 0:
@@ -283,6 +285,10 @@ def search(
     if outlet is not None:
         filters += " AND a.outlet = :outlet"
         params["outlet"] = outlet
+    if outlets is not None:
+        names = ", ".join(f":o{i}" for i in range(len(outlets))) or "NULL"
+        filters += f" AND a.outlet IN ({names})"
+        params.update({f"o{i}": o for i, o in enumerate(outlets)})
     # MATERIALIZED: SQLite refuses bm25() once the planner flattens the FTS query into
     # the outer one.
     hits = (

@@ -109,8 +109,8 @@ def _group_names(groups: OutletGroups) -> list[str]:
 def _group_outlets(store: Store, group: str, groups: OutletGroups) -> list[str]:
     """The stored outlets ``groups`` puts in ``group``. Groups are computed in Python
     (subdomains, suffix fallbacks), not in SQL, so the store is asked for outlets by name;
-    every live story's outlets are read to find them all, not only the top stories'."""
-    return sorted({o for s in store.stories() for o in s.outlets if groups.group(o) == group})
+    the distinct outlets of the store are read and grouped here."""
+    return [o for o in store.outlets() if groups.group(o) == group]
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -231,14 +231,19 @@ def search_page(
     q: Annotated[str, Query(max_length=500)] = "",
     language: Language = None,
     outlet: Outlet = None,
+    group: Group = None,
     offset: Offset = 0,
 ) -> Response:
-    outlet = outlet or None
+    outlet, group = outlet or None, group or None
+    groups = _outlet_groups()
+    outlets = _group_outlets(store, group, groups) if group else None
     result = None
     articles: list[Any] = []
     matched: list[Any] = []
     if q.strip():
-        result = store.search(q, lang=language, outlet=outlet, limit=PAGE, offset=offset)
+        result = store.search(
+            q, lang=language, outlet=outlet, outlets=outlets, limit=PAGE, offset=offset
+        )
         found = {a.id: a for a in store.articles_by_id(h.article_id for h in result.hits)}
         articles = [(h, found[h.article_id]) for h in result.hits if h.article_id in found]
         entities = store.entities_by_id(list(result.entity_ids[:10]))
@@ -251,5 +256,6 @@ def search_page(
         hits=articles,
         matched=matched,
         pager=_pager(offset, result.total if result else 0),
-        filters={"language": language, "outlet": outlet},
+        filters={"language": language, "outlet": outlet, "group": group},
+        known_groups=_group_names(groups),
     )
