@@ -645,3 +645,18 @@ def test_concurrent_opens_migrate_once(db_url: str) -> None:
     with Store.open(db_url) as store:
         assert store.count_articles() == 4
         assert store.schema_revision() == Store.head_revision()
+
+
+@pytest.mark.postgres
+def test_postgres_connections_come_from_a_bounded_pool(pg_url: str) -> None:
+    from storyline.store.db import PG_POOL_SIZE, create_engine, parse_url
+
+    engine = create_engine(parse_url(pg_url))
+    try:
+        held = [engine.connect() for _ in range(3)]
+        for conn in held:
+            conn.close()
+        assert engine.pool.size() == PG_POOL_SIZE
+        assert engine.pool.checkedin() == 3  # closed connections wait for reuse
+    finally:
+        engine.dispose()

@@ -39,6 +39,14 @@ ALEMBIC_INI = HERE / "alembic.ini"
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 PG_CONNECT_TIMEOUT_S = 10
+PG_POOL_SIZE = 10
+PG_POOL_OVERFLOW = 20
+"""Connections one process keeps, and may open beyond that under load: the web process
+answers from a thread pool (40 threads), so a burst queues for at most
+:data:`PG_POOL_TIMEOUT_S` instead of opening a connection per request."""
+PG_POOL_TIMEOUT_S = 30
+PG_POOL_RECYCLE_S = 1800
+"""Connections older than this are replaced (servers and proxies drop idle ones)."""
 WRITE = "storyline_write"
 """Execution option marking a connection whose transaction will write."""
 
@@ -95,6 +103,10 @@ def create_engine(url: URL) -> Engine:
         url,
         json_serializer=_json_dumps,
         pool_pre_ping=True,
+        pool_size=PG_POOL_SIZE,
+        max_overflow=PG_POOL_OVERFLOW,
+        pool_timeout=PG_POOL_TIMEOUT_S,
+        pool_recycle=PG_POOL_RECYCLE_S,
         connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S, "application_name": "storyline"},
     )
 
