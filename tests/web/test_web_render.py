@@ -36,6 +36,32 @@ def test_highlight_ignores_spans_outside_the_text_and_unlinked_mentions() -> Non
     assert html == '<span class="ent ent-ORG" title="ORG">NATO</span> met.'
 
 
+def test_quotes_nest_between_cited_sentences_and_mentions() -> None:
+    text = 'Рябков заявил: "Мы готовы. Решать будет НАТО". Дальше.'
+    quote_start = text.index("Мы")
+    quote_end = text.index('"', quote_start)
+    second = text.index("Решать")
+    quotes = [
+        {
+            "start": quote_start,
+            "end": quote_end,
+            "text": text[quote_start:quote_end],
+            "speaker_text": "<b>Рябков</b>",
+            "speaker_entity_id": None,
+            "kind": "direct",
+        }
+    ]
+    nato = text.index("НАТО")
+    entities = [{"start": nato, "end": nato + 4, "text": "НАТО", "type": "ORG", "entity_id": "e_n"}]
+    html = str(highlight(text, entities, [], quotes=quotes, cited=[(second, quote_end + 2)]))
+    title = 'title="&lt;b&gt;Рябков&lt;/b&gt; (direct)"'
+    # the quote is cut at the cited sentence's start: one piece before it, one inside it
+    assert html.count(f'<span class="quote quote-direct" {title}>') == 2
+    inside = html[html.index(f'<span class="cited" id="s-text-{second}">') :]
+    assert inside.index('<span class="quote') < inside.index('<a class="ent ent-ORG"')
+    assert "<b>" not in html
+
+
 def test_chart_buckets_days_or_months() -> None:
     days = [date(2022, 1, 9), date(2022, 1, 9), date(2022, 1, 12)]
     assert buckets(days) == [("2022-01-09", 2), ("2022-01-12", 1)]

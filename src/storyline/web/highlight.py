@@ -1,4 +1,4 @@
-"""Article text with entity mentions and dates marked up, safely.
+"""Article text with entity mentions, dates and quotes marked up, safely.
 
 Why by hand and not with a template filter: the spans are offsets into scraped
 text, so the text is cut at the offsets and *every* segment is escaped on its
@@ -7,13 +7,17 @@ safe as a whole.
 
 Sentences a story's timeline cites get an anchor (:func:`sentence_anchor`) around
 them, so an event's source links to the exact sentence and CSS ``:target`` can
-light it up without any script. Mention and date marks nest inside those anchors.
+light it up without any script. Marks nest in three layers, outermost first: cited
+sentences, quotes (split where a sentence edge cuts them, so a quote of three
+sentences stays marked when one of them is cited), mentions and dates (left unmarked
+when they straddle a sentence or quote edge: they cannot nest).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 from urllib.parse import quote
 
@@ -24,7 +28,7 @@ from markupsafe import Markup, escape
 class _Span:
     start: int
     end: int
-    kind: str  # "entity" | "date" | "sentence"
+    kind: str  # "entity" | "date" | "quote" | "sentence"
     data: dict[str, Any]
 
 
@@ -60,13 +64,34 @@ def _sentences(text: str, part: str, cited: Iterable[tuple[int, int]]) -> list[_
     return _non_overlapping(raw, len(text))
 
 
-def _crosses(span: _Span, sentences: Sequence[_Span]) -> bool:
-    """Whether ``span`` straddles a sentence edge: it cannot nest, so it goes unmarked
-    (the sentence anchor matters more than one mark)."""
-    return any(span.start < edge < span.end for s in sentences for edge in (s.start, s.end))
+def _crosses(span: _Span, outer: Sequence[_Span]) -> bool:
+    """Whether ``span`` straddles an edge of one of ``outer``: it cannot nest there."""
+    return any(span.start < edge < span.end for o in outer for edge in (o.start, o.end))
 
 
-def _open_tag(span: _Span, entity_title: str | None) -> tuple[Markup, Markup]:
+def _cut(spans: Sequence[_Span], outer: Sequence[_Span]) -> list[_Span]:
+    """``spans`` split at the edges of ``outer`` that fall inside them."""
+    edges = sorted({edge for o in outer for edge in (o.start, o.end)})
+    pieces: list[_Span] = []
+    for span in spans:
+        cuts = [span.start, *(e for e in edges if span.start < e < span.end), span.end]
+        pieces += [_Span(a, b, span.kind, span.data) for a, b in pairwise(cuts)]
+    return pieces
+
+
+def _quote_title(data: dict[str, Any], names: dict[str, str]) -> str:
+    speaker = names.get(str(data.get("speaker_entity_id") or "")) or data.get("speaker_text")
+    kind = str(data.get("kind") or "direct")
+    return f"{speaker} ({kind})" if speaker else kind
+
+
+def _tags(span: _Span, names: dict[str, str]) -> tuple[Markup, Markup]:
+    if span.kind == "sentence":
+        return Markup('<span class="cited" id="{}">').format(span.data["id"]), Markup("</span>")
+    if span.kind == "quote":
+        css = "quote quote-" + str(span.data.get("kind") or "direct")
+        title = _quote_title(span.data, names)
+        return Markup('<span class="{}" title="{}">').format(css, title), Markup("</span>")
     if span.kind == "date":
         title = str(span.data.get("value") or "")
         if span.data.get("inferred"):
@@ -78,25 +103,29 @@ def _open_tag(span: _Span, entity_title: str | None) -> tuple[Markup, Markup]:
     if not entity_id:
         return Markup('<span {} title="{}">').format(css, type_), Markup("</span>")
     href = "/entities/" + quote(str(entity_id), safe="")
+    entity_title = names.get(str(entity_id))
     title = f"{entity_title} · {type_}" if entity_title else type_
-    tag = Markup('<a {} href="{}" title="{}">').format(css, href, title)
-    return tag, Markup("</a>")
+    return Markup('<a {} href="{}" title="{}">').format(css, href, title), Markup("</a>")
 
 
-def _marked(
-    text: str, start: int, end: int, spans: Sequence[_Span], names: dict[str, str]
+def _render(
+    text: str, start: int, end: int, layers: Sequence[Sequence[_Span]], names: dict[str, str]
 ) -> Markup:
-    """``text[start:end]`` with the mention and date marks lying inside it."""
+    """``text[start:end]``, the spans of the first layer lying inside it marked, each with
+    the next layers rendered inside it in turn; every piece of text escaped on its own."""
+    if not layers:
+        return escape(text[start:end])
+    outer, inner = layers[0], layers[1:]
     parts: list[Markup] = []
     pos = start
-    for span in spans:
+    for span in outer:
         if span.start < start or span.end > end:
             continue
-        parts.append(escape(text[pos : span.start]))
-        opening, closing = _open_tag(span, names.get(str(span.data.get("entity_id") or "")))
-        parts.append(opening + escape(text[span.start : span.end]) + closing)
+        parts.append(_render(text, pos, span.start, inner, names))
+        opening, closing = _tags(span, names)
+        parts.append(opening + _render(text, span.start, span.end, inner, names) + closing)
         pos = span.end
-    parts.append(escape(text[pos:end]))
+    parts.append(_render(text, pos, end, inner, names))
     return Markup("").join(parts)
 
 
@@ -106,26 +135,20 @@ def highlight(
     dates: Sequence[dict[str, Any]] = (),
     entity_names: dict[str, str] | None = None,
     *,
+    quotes: Sequence[dict[str, Any]] = (),
     part: str = "text",
     cited: Iterable[tuple[int, int]] = (),
 ) -> Markup:
     """``text`` as HTML: mentions linked to their entity pages, dates in ``<mark>``,
-    cited sentences in ``<span class="cited" id=…>``.
+    quotes in ``<span class="quote" title="speaker (kind)">``, cited sentences in
+    ``<span class="cited" id=…>``.
 
-    ``entities``/``dates`` are :meth:`Store.article_annotations` records (offsets into
-    ``text``); ``entity_names`` gives link titles by entity id; ``cited`` holds
+    ``entities``/``dates``/``quotes`` are :meth:`Store.article_annotations` records
+    (offsets into ``text``); ``entity_names`` gives titles by entity id; ``cited`` holds
     ``(start, end)`` sentence offsets into ``text``, the article part ``part``.
     """
     names = entity_names or {}
     sentences = _sentences(text, part, cited)
-    marks = [s for s in _spans(text, entities, dates) if not _crosses(s, sentences)]
-    parts: list[Markup] = []
-    pos = 0
-    for sentence in sentences:
-        parts.append(_marked(text, pos, sentence.start, marks, names))
-        inner = _marked(text, sentence.start, sentence.end, marks, names)
-        opening = Markup('<span class="cited" id="{}">').format(sentence.data["id"])
-        parts.append(opening + inner + Markup("</span>"))
-        pos = sentence.end
-    parts.append(_marked(text, pos, len(text), marks, names))
-    return Markup("").join(parts)
+    said = _non_overlapping([_Span(q["start"], q["end"], "quote", q) for q in quotes], len(text))
+    marks = [s for s in _spans(text, entities, dates) if not _crosses(s, [*sentences, *said])]
+    return _render(text, 0, len(text), [sentences, _cut(said, sentences), marks], names)

@@ -209,7 +209,12 @@ def article_page(request: Request, article_id: str, store: StoreDep) -> Response
         title=highlight(article.title or "", part="title", cited=cited.get("title", ())),
         lead=highlight(article.lead or "", part="lead", cited=cited.get("lead", ())),
         body=highlight(
-            article.text, notes.entities, notes.dates, titles, cited=cited.get("text", ())
+            article.text,
+            notes.entities,
+            notes.dates,
+            titles,
+            quotes=notes.quotes,
+            cited=cited.get("text", ()),
         ),
     )
 
