@@ -35,6 +35,7 @@ import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import islice
 from pathlib import PurePath
 from typing import Any, Protocol
@@ -372,12 +373,21 @@ class _Reader:
         return fresh, first_seen
 
 
+def _publication_order(article: Article) -> tuple[bool, datetime]:
+    """Earliest first, undated last (a stable sort keeps reading order among equals)."""
+    published = article.published
+    if published is None:
+        return True, datetime.min
+    return False, published.replace(tzinfo=None)
+
+
 class Assembler:
     """The single writer: dedups, links, places into stories and stores each window.
 
     Everything here depends on what was stored before (the originals, the entities,
-    the stories), so it runs in one process, in reading order, one window per
-    transaction; only the pure work before it is spread out.
+    the stories), so it runs in one process, one window per transaction, and within a
+    window in publication order — a story grows as it was published, and of two copies
+    the earlier is the original; only the pure work before it is spread out.
     """
 
     def __init__(self, store: Store, report: IngestReport, note: Progress) -> None:
@@ -397,6 +407,7 @@ class Assembler:
                 self.note(raw.source, "failed")
             else:
                 done.append((raw, result))
+        done.sort(key=lambda pair: _publication_order(pair[1].article))
         self.dedup.start_window(result.article for _, result in done)
         items: list[NewArticle] = []
         entities: dict[str, CanonicalEntity] = {}
