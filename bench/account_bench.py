@@ -18,19 +18,14 @@ events, peak RSS. Run: ``python bench/account_bench.py [--pages N]``.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import resource
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ingest_bench import REAL_PAGES, build_corpus, peak_rss_mb
+from ingest_bench import page_corpus, peak_rss_mb, report
 
 from storyline.assemble.timeline import AccountCache
 from storyline.config import Settings
@@ -83,25 +78,9 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "account.json")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="storyline-bench-"))
-    try:
-        pages_dir = work / "pages"
-        pages_dir.mkdir()
-        n = build_corpus(args.pages, pages_dir)
+    with page_corpus(args.pages) as (work, pages_dir, n):
         result = measure(pages_dir, work / "account.db")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    out = {
-        "benchmark": "annotate and assemble",
-        "pages": n,
-        "real_pages": len(REAL_PAGES),
-        "machine": {"python": sys.version.split()[0], "cpus": os.cpu_count(),
-                    "platform": platform.platform()},
-        **result,
-    }  # fmt: skip
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(out, indent=2))
+    report("annotate and assemble", n, args.out, **result)
 
 
 if __name__ == "__main__":

@@ -17,18 +17,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import resource
-import shutil
-import sys
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ingest_bench import REAL_PAGES, REPO, build_corpus
+from ingest_bench import REPO, page_corpus, report
 
 from storyline.config import Settings
 from storyline.distributed import DaskRunner
@@ -112,11 +107,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "dask.json")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="storyline-dask-bench-"))
-    try:
-        pages = work / "pages"
-        pages.mkdir()
-        n = build_corpus(args.pages, pages)
+    with page_corpus(args.pages) as (work, pages, n):
         runs = []
         recording: Recording | None = None
         for w in args.workers:
@@ -125,32 +116,25 @@ def main() -> None:
             print(json.dumps(result), flush=True)
         assert recording is not None
         stored, seconds = _ingest(pages, work / "assemble.db", Replay(recording.kept))
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
     base = runs[0]
     for r in runs:
         ideal = base["articles_per_second_per_core"] * r["workers"]
         r["scaling_efficiency"] = round(r["articles_per_second"] / ideal, 2)
-    result = {
-        "benchmark": "dask",
-        "pages": n,
-        "real_pages": len(REAL_PAGES),
-        "machine": {"python": sys.version.split()[0], "cpus": os.cpu_count(),
-                    "platform": platform.platform()},
-        "note": "2 cores shared with other jobs; the client (reader + assemble) runs on "
-                "the same cores as the workers",
-        "runs": runs,
-        "assemble_only": {
+    report(
+        "dask",
+        n,
+        args.out,
+        note="2 cores shared with other jobs; the client (reader + assemble) runs on "
+        "the same cores as the workers",
+        runs=runs,
+        assemble_only={
             "articles": stored,
             "wall_seconds": round(seconds, 2),
             "ms_per_article": round(1000 * seconds / stored, 2),
             "articles_per_second": round(stored / seconds, 1),
             "peak_rss_client_mb": round(peak_rss_kib() / 1024, 1),
         },
-    }  # fmt: skip
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(result, indent=2))
+    )
 
 
 if __name__ == "__main__":

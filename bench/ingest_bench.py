@@ -23,7 +23,10 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from storyline.config import Settings
 from storyline.ingest import ingest
@@ -59,6 +62,34 @@ def build_corpus(target: int, out: Path) -> int:
             n += 1
         variant += 1
     return n
+
+
+@contextmanager
+def page_corpus(target: int) -> Iterator[tuple[Path, Path, int]]:
+    """(a scratch folder, the pages folder inside it, how many pages) for one benchmark
+    run; the folder is removed afterwards."""
+    work = Path(tempfile.mkdtemp(prefix="storyline-bench-"))
+    try:
+        pages = work / "pages"
+        pages.mkdir()
+        yield work, pages, build_corpus(target, pages)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def report(benchmark: str, pages: int, out: Path, **fields: Any) -> None:
+    """Write and print a benchmark's result with what every result carries."""
+    result = {
+        "benchmark": benchmark,
+        "pages": pages,
+        "real_pages": len(REAL_PAGES),
+        "machine": {"python": sys.version.split()[0], "cpus": os.cpu_count(),
+                    "platform": platform.platform()},
+        **fields,
+    }  # fmt: skip
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(result, indent=2))
 
 
 def peak_rss_mb(who: int) -> float:
@@ -157,25 +188,9 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "ingest.json")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="storyline-bench-"))
-    try:
-        pages_dir = work / "pages"
-        pages_dir.mkdir()
-        n = build_corpus(args.pages, pages_dir)
+    with page_corpus(args.pages) as (work, pages_dir, n):
         runs = [run(pages_dir, w, work, not args.no_annotate) for w in args.workers]
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    result = {
-        "benchmark": "ingest",
-        "pages": n,
-        "real_pages": len(REAL_PAGES),
-        "machine": {"python": sys.version.split()[0], "cpus": os.cpu_count(),
-                    "platform": platform.platform()},
-        "runs": runs,
-    }  # fmt: skip
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(result, indent=2))
+    report("ingest", n, args.out, runs=runs)
 
 
 if __name__ == "__main__":
