@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ from distributed import LocalCluster
 from typer.testing import CliRunner
 
 from paths import DEV
+from store_probe import article_count
 from storyline.cli import app
 from storyline.config import Settings
 from storyline.distributed import DaskRunner, parse_address
@@ -141,16 +141,6 @@ def _differences(got: list[dict[str, Any]], want: list[dict[str, Any]]) -> list[
     return sorted(found)
 
 
-def _count(db: Path) -> int:
-    if not db.exists():
-        return 0
-    try:
-        with sqlite3.connect(db, timeout=5) as conn:
-            return conn.execute("SELECT count(*) FROM article").fetchone()[0]
-    except sqlite3.OperationalError:  # schema not created yet
-        return 0
-
-
 def _article_ids(exported: list[dict[str, Any]]) -> set[str]:
     return {r["id"] for r in exported if r["kind"] == "article"}
 
@@ -225,12 +215,12 @@ def test_a_killed_client_is_resumed_by_a_rerun(
     db = tmp_path / "killed-client.db"
     proc = _cli_ingest(db, "--dask", cluster)
     deadline = time.monotonic() + 300
-    while _count(db) == 0 and time.monotonic() < deadline and proc.poll() is None:
+    while article_count(db) == 0 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
     assert proc.poll() is None, "ingest finished before it could be interrupted"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    stored = _count(db)
+    stored = article_count(db)
     total = len(_article_ids(reference))
     assert 0 < stored < total
 

@@ -13,18 +13,9 @@ from pathlib import Path
 import pytest
 
 from paths import DEV
+from store_probe import article_count
 
 pytestmark = pytest.mark.slow
-
-
-def _count(db: Path) -> int:
-    if not db.exists():
-        return 0
-    try:
-        with sqlite3.connect(db, timeout=5) as conn:
-            return conn.execute("SELECT count(*) FROM article").fetchone()[0]
-    except sqlite3.OperationalError:  # schema not created yet
-        return 0
 
 
 def _ingest(db: Path, inputs: Path) -> subprocess.Popen[bytes]:
@@ -43,12 +34,12 @@ def test_kill_mid_batch_then_rerun(tmp_path: Path) -> None:
 
     proc = _ingest(db, pages)
     deadline = time.monotonic() + 120
-    while _count(db) < 10 and time.monotonic() < deadline and proc.poll() is None:
+    while article_count(db) < 10 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
     assert proc.poll() is None, "ingest finished before it could be interrupted"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    interrupted_at = _count(db)
+    interrupted_at = article_count(db)
     assert 10 <= interrupted_at < expected
 
     with sqlite3.connect(db) as conn:
