@@ -1,4 +1,4 @@
-"""Train the Ukrainian NER model shipped in ``src/storyline/models/uk_ner``.
+"""Train the Ukrainian NER models shipped in ``src/storyline/models/uk_ner``.
 
 Reads NER-UK 2.0 (``train.iob``) from the shared corpora folder, holds out a
 dev part of it (10%, in contiguous chunks, so dev sentences come from documents
@@ -6,9 +6,11 @@ the model never saw), trains a spaCy tok2vec + NER pipeline on the rest with the
 features of :mod:`storyline.nlp.ner.uk`, keeps the epoch that scores best on dev,
 writes it to ``--out`` and, with ``--test``, reports its score on ``test.iob``.
 The test split is never used for any choice. Everything is seeded; single thread.
+``--ensemble`` joins trained models into the voting pipeline that ships.
 
-    nice -n 10 .venv/bin/python train/uk_ner.py            # the shipped model
-    .venv/bin/python train/uk_ner.py --features plain --out /tmp/plain   # ablation
+    nice -n 10 .venv/bin/python train/uk_ner.py --out /tmp/dev      # a dev run
+    nice -n 10 .venv/bin/python train/uk_ner.py --navec --full 9 --out /tmp/navec  # a member
+    .venv/bin/python train/uk_ner.py --ensemble /tmp/base /tmp/navec /tmp/all13 --test
 
 See ``train/README.md``.
 """
@@ -34,9 +36,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from storyline.evaluation.corpus import shared_dir  # noqa: E402
-from storyline.evaluation.ner_uk import evaluate, read_ner_uk  # noqa: E402
+from storyline.evaluation.ner_uk import TYPE_MAP, evaluate, read_ner_uk  # noqa: E402
 from storyline.nlp.ner import uk  # noqa: E402
 
+NAVEC = "navec_news_v1_1B_250K_300d_100q.tar"
+# NER-UK's other types, learned with --all-types (PERS→PER as in TYPE_MAP; the rest as is).
+OTHER_TYPES = ("ART", "DATE", "DOC", "JOB", "MISC", "MON", "PCT", "PERIOD", "QUANT", "TIME")
+ALL_TYPES = {**TYPE_MAP, **{name: name for name in OTHER_TYPES}}
 DEFAULT_CORPUS = shared_dir() / "corpora" / "ner-uk" / "v2.0" / "iob"
 
 FEATURE_SETS = {
@@ -71,6 +77,7 @@ def model_config(
     chars: int = 0,
     char_dim: int = 16,
     pieces: int = 3,
+    navec: str = "",
 ) -> dict:
     attrs, rows = FEATURE_SETS[features]
     embed = {
@@ -90,6 +97,14 @@ def model_config(
             "rows": rows,
             "nM": char_dim,
             "nC": chars,
+        }
+    if navec:  # hashed attributes + navec static vectors, see uk.register_architectures
+        embed = {
+            "@architectures": "storyline.NavecHashEmbed.v1",
+            "width": width,
+            "attrs": attrs,
+            "rows": rows,
+            "navec": navec,
         }
     return {
         "@architectures": "spacy.TransitionBasedParser.v2",
@@ -172,6 +187,53 @@ def report(name: str, scores) -> dict:
     return table
 
 
+def build_ensemble(members: list[Path], out: Path, corpus: Path, test: bool) -> None:
+    """One pipeline holding the NER components of ``members`` (``ner``, ``ner2``, …).
+
+    ``uk.tag_doc`` then keeps the spans a majority of them found. The members must share
+    the gazetteer (``uk_places``); each is loaded as trained, nothing is retrained.
+    """
+    import spacy
+
+    uk.register_architectures()
+    loaded = [spacy.load(path) for path in members]
+    places = {tuple(m.meta.get("uk_places", ())) for m in loaded}
+    assert len(places) == 1, "members differ in their gazetteer"
+    nlp = spacy.blank("uk")
+    nlp.meta["uk_places"] = list(places.pop())
+    for index, member in enumerate(loaded):
+        nlp.add_pipe("ner", name="ner" if index == 0 else f"ner{index + 1}", source=member)
+    if out.exists():
+        for child in out.iterdir():
+            if child.name != "MODEL.md":
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
+    nlp.to_disk(out)
+    nlp = uk.load_model(out)
+    texts = list(read_ner_uk(corpus / "train.iob"))
+    _train, dev_texts = split_dev(texts)
+    result: dict = {
+        "ensemble": [
+            json.loads((m / "scores.json").read_text()) if (m / "scores.json").exists() else {}
+            for m in members
+        ],
+        "vote": f"{len(members) // 2 + 1} of {len(members)}",
+        "dev": report("dev (seen)", evaluate(dev_texts, tagger_for(nlp, "morph"))),
+        "dev_rules": report(
+            "dev (seen) + rules", evaluate(dev_texts, tagger_for(nlp, "morph", rules=True))
+        ),
+    }
+    for member in result["ensemble"]:
+        member.pop("history", None)
+    if test:
+        test_texts = list(read_ner_uk(corpus / "test.iob"))
+        result["test"] = report("test", evaluate(test_texts, tagger_for(nlp, "morph")))
+        result["test_rules"] = report(
+            "test + rules", evaluate(test_texts, tagger_for(nlp, "morph", rules=True))
+        )
+    (out / "scores.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
+    print(f"wrote {out}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -190,11 +252,23 @@ def main() -> None:
     )
     parser.add_argument("--char-dim", type=int, default=16, help="dimensions per embedded byte")
     parser.add_argument("--pieces", type=int, default=3, help="maxout pieces of the CNN layers")
+    parser.add_argument(
+        "--navec",
+        nargs="?",
+        const=NAVEC,
+        default="",
+        help=f"add navec static vectors (file in natasha/data/emb; default {NAVEC})",
+    )
     parser.add_argument("--epochs", type=int, default=25)
     parser.add_argument("--patience", type=int, default=6)
     parser.add_argument("--dropout", type=float, default=0.15)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--no-gazetteer", action="store_true", help="no country/city flag")
+    parser.add_argument(
+        "--all-types",
+        action="store_true",
+        help="train on all 13 NER-UK types (DATE, JOB, ART, …), output PER/ORG/LOC only",
+    )
     parser.add_argument(
         "--full",
         type=int,
@@ -203,7 +277,17 @@ def main() -> None:
         "the final step, with the epoch count a dev run chose",
     )
     parser.add_argument("--test", action="store_true", help="score the chosen model on test")
+    parser.add_argument(
+        "--ensemble",
+        type=Path,
+        nargs="+",
+        metavar="MODEL",
+        help="no training: join these trained models into one voting pipeline at --out",
+    )
     args = parser.parse_args()
+    if args.ensemble:
+        build_ensemble(args.ensemble, args.out, args.corpus, args.test)
+        return
 
     import spacy
     from spacy.util import compounding, fix_random_seed, minibatch
@@ -216,6 +300,9 @@ def main() -> None:
 
     texts = list(read_ner_uk(args.corpus / "train.iob"))
     train_texts, dev_texts = split_dev(texts)
+    if args.all_types:  # learn the other ten types too; the tagger keeps PER/ORG/LOC only
+        texts = list(read_ner_uk(args.corpus / "train.iob", ALL_TYPES))
+        train_texts = split_dev(texts)[0]
     if args.full:
         train_texts, args.epochs, args.patience = texts, args.full, args.full
     print(f"{len(train_texts)} train blocks, {len(dev_texts)} dev blocks", flush=True)
@@ -236,6 +323,7 @@ def main() -> None:
                 args.chars,
                 args.char_dim,
                 args.pieces,
+                args.navec,
             )
         },
     )
@@ -289,9 +377,11 @@ def main() -> None:
         "chars": args.chars,
         "char_dim": args.char_dim,
         "pieces": args.pieces,
+        "navec": args.navec,
         "dropout": args.dropout,
         "seed": args.seed,
         "gazetteer": bool(nlp.meta.get("uk_places")),
+        "all_types": args.all_types,
         "best_epoch": best_epoch,
         "trained_on": "all of train.iob (dev scores are on seen data)"
         if args.full

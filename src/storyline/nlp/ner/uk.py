@@ -2,17 +2,20 @@
 
 No registry package ships a Ukrainian NER model, and the Russian one (slovnet)
 reads Ukrainian poorly, so we train our own (``train/uk_ner.py``; model card in
-``storyline/models/uk_ner/MODEL.md``). Ukrainian inflects names heavily
-(«Столтенберга», «Женеві»), which hash embeddings of surface forms handle badly,
-so every token also carries pymorphy3-uk signals: its lemma (as ``NORM``) and a
-compact morphological tag (as ``TAG``: part of speech, the Name/Surn/Patr/Abbr/
+``storyline/models/uk_ner/MODEL.md``): three models in one spaCy pipeline (components
+``ner``, ``ner2``, ``ner3``) that vote span by span (:func:`vote`), one of them also
+reading navec word vectors from the installed natasha package (:class:`NavecTable`).
+Ukrainian inflects names heavily («Столтенберга», «Женеві»), which hash embeddings of
+surface forms handle badly, so every token also carries pymorphy3-uk signals: its lemma
+(as ``NORM``) and a compact morphological tag (as ``TAG``: part of speech, the Name/Surn/Patr/Abbr/
 Fixd flags of any parse, animacy, case, whether the dictionary knows the word, and
 whether the lemma is a country or city name of the gazetteer stored in the model).
 
 :func:`tag_uk` takes raw text (an article body): it tokenizes with a regular
 expression (the same one the training script uses), runs the model and returns
-``(start, end, type)`` character spans with type PER, ORG or LOC. The model is
-loaded once per process, on first use.
+``(start, end, type)`` character spans with type PER, ORG or LOC, after the
+boundary rules of :func:`postprocess`. The model is loaded once per process, on first
+use.
 
 Licence: the code is MIT; the shipped model is trained on NER-UK (CC BY-NC-SA
 4.0) and so is non-commercial (see MODEL.md).
@@ -130,7 +133,15 @@ def register_architectures() -> None:
     from spacy.ml import _character_embed
     from spacy.ml.models.tok2vec import MultiHashEmbed
     from spacy.util import registry
-    from thinc.api import Maxout, chain, concatenate, list2ragged, ragged2list, with_array
+    from thinc.api import (
+        Linear,
+        Maxout,
+        chain,
+        concatenate,
+        list2ragged,
+        ragged2list,
+        with_array,
+    )
 
     @registry.architectures("storyline.HashCharEmbed.v1")
     def hash_char_embed(width: int, attrs: list[str], rows: list[int], nM: int, nC: int):
@@ -142,7 +153,105 @@ def register_architectures() -> None:
         mix = with_array(Maxout(width, nM * nC + width, nP=3, normalize=True, dropout=0.0))
         return chain(concatenate(chars, hashed), mix, ragged2list())
 
+    @registry.architectures("storyline.NavecHashEmbed.v1")
+    def navec_hash_embed(width: int, attrs: list[str], rows: list[int], navec: str):
+        hashed = chain(
+            MultiHashEmbed(width=width, attrs=attrs, rows=rows, include_static_vectors=False),
+            list2ragged(),
+        )
+        table = navec_table(navec)
+        vectors = chain(_navec_lookup(table), with_array(Linear(width, table.dim)))
+        mix = with_array(Maxout(width, 2 * width, nP=3, normalize=True, dropout=0.0))
+        return chain(concatenate(hashed, vectors), mix, ragged2list())
+
     _registered = True
+
+
+# Static word vectors: navec (Russian news GloVe, 250K words × 300 dims, product-quantized),
+# read from the copy inside the installed natasha package. Many Ukrainian names and words
+# share forms with Russian ones; a token is looked up by its lowercase form, then its
+# pymorphy3-uk lemma (``NORM``), then both spelled with Russian letters (``_UK_TO_RU``).
+_UK_TO_RU = str.maketrans(
+    {"и": "ы", "і": "и", "ї": "йи", "є": "е", "ґ": "г", "'": "ь", "’": "ь", "ʼ": "ь"}
+)
+
+
+def navec_path(name: str) -> Path:
+    """``natasha/data/emb/<name>`` of the installed natasha package (not imported)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("natasha")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("the natasha package (which ships the navec vectors) is missing")
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "emb" / name
+
+
+class NavecTable:
+    """Row lookup and dequantization of navec vectors for spaCy tokens."""
+
+    def __init__(self, path: Path) -> None:
+        import numpy
+        from navec import Navec
+
+        navec = Navec.load(str(path))
+        self.ids: dict[str, int] = navec.vocab.word_ids
+        self.indexes = navec.pq.indexes  # words × qdim (uint8 centroid numbers)
+        self.centroids = navec.pq.codes  # qdim × 256 × (dim / qdim)
+        self.qdims = numpy.arange(navec.pq.qdim)
+        self.dim = int(navec.pq.dim)
+        self.missing = len(self.ids)
+        self.rows: dict[tuple[str, str], int] = {}
+
+    def row(self, lower: str, lemma: str) -> int:
+        key = (lower, lemma)
+        row = self.rows.get(key)
+        if row is None:
+            ids = self.ids
+            for word in (lower, lemma, lower.translate(_UK_TO_RU), lemma.translate(_UK_TO_RU)):
+                if word in ids:
+                    row = ids[word]
+                    break
+            else:
+                row = self.missing
+            if len(self.rows) > 300_000:
+                self.rows.clear()
+            self.rows[key] = row
+        return row
+
+    def vectors(self, docs: list) -> Any:
+        import numpy
+
+        rows = numpy.array(
+            [self.row(t.lower_, t.norm_) for doc in docs for t in doc], dtype="int64"
+        )
+        found = rows < self.missing
+        out = numpy.zeros((len(rows), self.dim), dtype="float32")
+        if found.any():
+            parts = self.centroids[self.qdims, self.indexes[rows[found]]]
+            out[found] = parts.reshape(-1, self.dim)
+        return out
+
+
+_navec_tables: dict[str, NavecTable] = {}
+
+
+def navec_table(name: str) -> NavecTable:
+    if name not in _navec_tables:
+        _navec_tables[name] = NavecTable(navec_path(name))
+    return _navec_tables[name]
+
+
+def _navec_lookup(table: NavecTable) -> Any:
+    """A thinc layer: docs → Ragged of their tokens' navec vectors (fixed, no gradient)."""
+    from thinc.api import Model
+    from thinc.types import Ragged
+
+    def forward(model, docs, is_train):
+        data = model.ops.asarray2f(table.vectors(docs))
+        lengths = model.ops.asarray1i([len(doc) for doc in docs])
+        return Ragged(data, lengths), lambda d_ragged: []
+
+    return Model("navec_lookup", forward)
 
 
 _lock = threading.Lock()
@@ -197,9 +306,20 @@ _SETTLEMENT_NAME = re.compile(
 )
 
 
+_AND = re.compile(r"[ \t]+(?:і|й|та)[ \t]+")
+_WORD = re.compile(r"\w+")
+_TWO_WORDS = re.compile(r"\w+[ \t]+\w[\w'’ʼ-]*")
 _INITIAL = re.compile(r"[ \t]+[А-ЯҐЄІЇA-Z]\.")
 _ENDS_WITH_INITIAL = re.compile(r"(?<!\w)[А-ЯҐЄІЇA-Z]\.$")
 _ABBREVIATION_END = re.compile(r"(?<!\w)(?:лтд|Лтд|ЛТД|Інк|Inc|Ltd|LTD|Co|Corp|Корп|обл)$")
+
+
+_QUOTES = (("«", "»"), ("“", "”"), ("„", "“"))
+_OPENING = frozenset("«„")
+
+
+def _unbalanced(span: str, opening: str, closing: str) -> bool:
+    return span.count(opening) > span.count(closing)
 
 
 def postprocess(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -230,18 +350,56 @@ def postprocess(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int,
                 if gap and (gap.group(1) or _TERRITORY_END.search(text, start, end)):
                     fixed[-1] = (fixed[-1][0], end, "ORG")
                     continue
+        if (  # «Дмитро й Володимир Хом’яки»: first names joined before a shared surname
+            label == "PER"
+            and fixed
+            and fixed[-1][2] == "PER"
+            and _AND.fullmatch(text, fixed[-1][1], start)
+            and _WORD.fullmatch(text, fixed[-1][0], fixed[-1][1])
+            and _TWO_WORDS.fullmatch(text, start, end)
+            and "Name" in morph_features(text[fixed[-1][0] : fixed[-1][1]])[1].split("|")
+        ):
+            start = fixed.pop()[0]
         if label == "PER" and _ENDS_WITH_INITIAL.search(text, start, end):
             while initial := _INITIAL.match(text, end):  # «Прасола А.» + « Є.»
                 end = initial.end()
         if text[end : end + 1] == "." and _ABBREVIATION_END.search(text, start, end):
             end += 1  # «Редшир Солюшнз лтд.», «Київської обл.»
+        while text[start] in _OPENING and start + 1 < end:  # «Центру «Сонячне ремесло…
+            start += 1
+        while any(  # …» : a name's inner quotes close inside it («БК “Етерна”»)
+            text[end : end + 1] == closing and _unbalanced(text[start:end], opening, closing)
+            for opening, closing in _QUOTES
+        ):
+            end += 1
         fixed.append((start, end, label))
     return fixed
+
+
+def vote(runs: list[list[tuple[int, int, str]]], need: int) -> list[tuple[int, int, str]]:
+    """Spans found (same start, end and type) by at least ``need`` of the ``runs``, no overlaps."""
+    counts: dict[tuple[int, int, str], int] = {}
+    for run in runs:
+        for span in set(run):
+            counts[span] = counts.get(span, 0) + 1
+    kept: list[tuple[int, int, str]] = []
+    for span in sorted(s for s, n in counts.items() if n >= need):
+        if kept and span[0] < kept[-1][1]:
+            continue
+        kept.append(span)
+    return kept
+
+
+def ner_components(nlp: Language) -> list[Any]:
+    """The NER components of ``nlp``: one model, or an ensemble's (``ner``, ``ner2``, …)."""
+    return [component for name, component in nlp.pipeline if name.startswith("ner")]
 
 
 def tag_doc(nlp: Language, text: str, rules: bool = True) -> list[tuple[int, int, str]]:
     """Entities of ``text`` by ``nlp``, line by line: no entity crosses a line break.
 
+    A pipeline with several NER components is an ensemble: each tags the text on its own
+    and a span is kept when a majority of them found it exactly (same bounds and type).
     ``rules=False`` returns the model's own spans, without :func:`postprocess`.
     """
     lines: list[list[tuple[int, int]]] = []
@@ -253,14 +411,19 @@ def tag_doc(nlp: Language, text: str, rules: bool = True) -> list[tuple[int, int
     if not lines:
         return []
     docs = [make_doc(nlp, text, spans) for spans in lines]
-    for _name, component in nlp.pipeline:
-        docs = list(component.pipe(docs))
-    found = [
-        (spans[ent.start][0], spans[ent.end - 1][1], ent.label_)
-        for spans, doc in zip(lines, docs, strict=True)
-        for ent in doc.ents
-        if ent.label_ in TYPES
-    ]
+    components = ner_components(nlp)
+    runs = []
+    for index, component in enumerate(components):
+        fresh = docs if index + 1 == len(components) else [doc.copy() for doc in docs]
+        runs.append(
+            [
+                (spans[ent.start][0], spans[ent.end - 1][1], ent.label_)
+                for spans, doc in zip(lines, component.pipe(fresh), strict=True)
+                for ent in doc.ents
+                if ent.label_ in TYPES
+            ]
+        )
+    found = runs[0] if len(runs) == 1 else vote(runs, len(runs) // 2 + 1)
     return postprocess(text, found) if rules else found
 
 
