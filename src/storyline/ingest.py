@@ -42,7 +42,12 @@ from typing import Any, Protocol
 
 from storyline.assemble import story_codec
 from storyline.assemble.linking import CanonicalEntity, EntityLinker
-from storyline.assemble.stories import StoryClusterer, story_input
+from storyline.assemble.stories import (
+    StoryClusterer,
+    sentence_vector,
+    story_input,
+    vector_text,
+)
 from storyline.config import Settings
 from storyline.dedup import NearDuplicateIndex, minhash, to_bytes
 from storyline.document import Article, RawDocument
@@ -90,6 +95,9 @@ class Processed:
     """Search index terms (:func:`storyline.nlp.terms.article_terms`)."""
     signature: Any
     """MinHash of the text (:func:`storyline.dedup.minhash`); ``None`` if too short."""
+    vector: tuple[float, ...] | None = None
+    """Sentence vector of the title and opening, the stories' cross-lingual topic signal
+    (:func:`storyline.assemble.stories.sentence_vector`); ``None`` without annotation."""
 
 
 def process_one(
@@ -101,7 +109,8 @@ def process_one(
         article = extract_article(raw, languages=languages, stats=stats)
         stage = "annotation"
         notes = annotate_article(article) if annotate else None
-        return Processed(article, notes, article_terms(article), minhash(article.text))
+        vector = sentence_vector(vector_text(article)) if annotate else None
+        return Processed(article, notes, article_terms(article), minhash(article.text), vector)
     except InputError as error:
         return error
     except Exception as error:  # one odd page must not end a batch
@@ -293,7 +302,11 @@ class _Stories:
         return self.clusterer
 
     def place(
-        self, article: Article, annotations: Annotations, entity_ids: list[str]
+        self,
+        article: Article,
+        annotations: Annotations,
+        entity_ids: list[str],
+        vector: tuple[float, ...] | None = None,
     ) -> StoryPlacement:
         """The story the article joins (or founds); a duplicate follows its original."""
         clusterer = self._load()
@@ -303,7 +316,7 @@ class _Stories:
             if sid is not None:
                 clusterer.follow(article.id, sid)
                 return StoryPlacement(sid, None, "duplicate")
-        doc = story_input(article, annotations, entity_ids)
+        doc = story_input(article, annotations, entity_ids, vector=vector)
         return StoryPlacement(clusterer.add(doc), story_codec.to_json(doc))
 
     def complete_dates(self, story_ids: Iterable[str]) -> None:
@@ -432,7 +445,7 @@ class Assembler:
         article, signature = self.dedup.mark(result.article, result.signature)
         ids, touched = self.linker.link(article, annotations) if annotations else ([], [])
         placement = self.stories.place(
-            article, annotations or Annotations(article.id, article.lang), ids
+            article, annotations or Annotations(article.id, article.lang), ids, result.vector
         )
         item = NewArticle(raw, article, signature, annotations, ids, placement, result.terms)
         return item, touched
