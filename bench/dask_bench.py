@@ -124,7 +124,7 @@ def main() -> None:
         "dask",
         n,
         args.out,
-        note="2 cores shared with other jobs; the client (reader + assemble) runs on "
+        note="2 cores; the client (reader + assemble) runs on "
         "the same cores as the workers",
         runs=runs,
         assemble_only={
