@@ -12,11 +12,9 @@ the product shows. Results are cached per story membership.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from threading import Lock
 from typing import Any, Protocol
 
 from storyline.assemble.events import (
@@ -30,6 +28,7 @@ from storyline.assemble.linking import CanonicalEntity, EntityLinker
 from storyline.compare.conflicts import Conflict, find_conflicts
 from storyline.compare.coverage import Coverage, OutletGroups, coverage, load_groups
 from storyline.document import Article
+from storyline.memo import Memo
 from storyline.nlp.annotations import Annotations
 from storyline.nlp.pipeline import annotate
 
@@ -102,27 +101,19 @@ class AccountCache:
     rebuilt, one that did not is served from memory. Thread-safe, bounded."""
 
     def __init__(self, size: int = _CACHE_SIZE) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple[object, ...], StoryAccount] = OrderedDict()
-        self._lock = Lock()
+        self._memo: Memo[tuple[object, ...], StoryAccount] = Memo(size)
 
     def get(
         self, store: _StoryStore, story_id: str, groups_path: str | Path | None = None
     ) -> StoryAccount:
         members = tuple(store.story_article_ids(story_id))
-        key = (story_id, members, str(groups_path or ""))
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        articles = store.articles_by_id(members)
-        linker = EntityLinker(story_entities(store, members))
-        built = account(articles, linker, load_groups(groups_path), story_id)
-        with self._lock:
-            self._items[key] = built
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return built
+
+        def build() -> StoryAccount:
+            articles = store.articles_by_id(members)
+            linker = EntityLinker(story_entities(store, members))
+            return account(articles, linker, load_groups(groups_path), story_id)
+
+        return self._memo.get((story_id, members, str(groups_path or "")), build)
 
 
 _default_cache = AccountCache()

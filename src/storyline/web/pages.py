@@ -10,11 +10,9 @@ cookie); the story language filter is ``?language=``, so the two never clash.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from datetime import date
 from functools import cache
 from pathlib import Path
-from threading import Lock
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -28,6 +26,7 @@ from storyline.assemble.linking import EntityLinker
 from storyline.assemble.timeline import annotated_parts
 from storyline.compare.coverage import OutletGroups, load_groups
 from storyline.document import Article
+from storyline.memo import Memo
 from storyline.store import Store
 from storyline.web import i18n, views
 from storyline.web.api import LANG_PATTERN, StoreDep
@@ -164,9 +163,7 @@ def story_page(request: Request, story_id: str, store: StoreDep) -> Response:
     return render(request, "story.html", view=view, story=view.story)
 
 
-_CITED_CACHE = 512
-_cited_cache: OrderedDict[str, dict[str, list[tuple[int, int]]]] = OrderedDict()
-_cited_lock = Lock()
+_cited: Memo[str, dict[str, list[tuple[int, int]]]] = Memo(512)
 
 
 def _cited_sentences(article: Article) -> dict[str, list[tuple[int, int]]]:
@@ -176,20 +173,15 @@ def _cited_sentences(article: Article) -> dict[str, list[tuple[int, int]]]:
     Read off this article alone (its event mentions), not its story's account: the
     account annotates every member, which a cold article page must not pay for. An id
     names one content, so the answer is kept per id (a few hundred, least recent out)."""
-    with _cited_lock:
-        if article.id in _cited_cache:
-            _cited_cache.move_to_end(article.id)
-            return _cited_cache[article.id]
-    record = article_events(article, annotated_parts(article, EntityLinker()))
-    cited = {
-        part.name: [(m.sentence_start, m.sentence_end) for m in part.mentions]
-        for part in record.parts
-    }
-    with _cited_lock:
-        _cited_cache[article.id] = cited
-        while len(_cited_cache) > _CITED_CACHE:
-            _cited_cache.popitem(last=False)
-    return cited
+
+    def build() -> dict[str, list[tuple[int, int]]]:
+        record = article_events(article, annotated_parts(article, EntityLinker()))
+        return {
+            part.name: [(m.sentence_start, m.sentence_end) for m in part.mentions]
+            for part in record.parts
+        }
+
+    return _cited.get(article.id, build)
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
