@@ -13,7 +13,7 @@ from storyline.errors import ExtractionError
 from storyline.extract.decode import decode
 from storyline.extract.html import extract_html
 from storyline.extract.outlet import choose_outlet
-from storyline.extract.published import infer_published
+from storyline.extract.published import infer_published, published_from_url
 from storyline.extract.text import LineStats, extract_text
 from storyline.nlp.language import detect_language
 from storyline.sources.sniff import looks_like_html
@@ -46,6 +46,8 @@ def extract_article(
     if given.published is not None:
         published, precision = given.published, given.published_precision or "day"
     elif published is None:
+        published, precision = published_from_url(raw.url)
+    if published is None:
         published, precision = infer_published("\n\n".join(filter(None, (title, lead, body))))
         inferred = published is not None
 

@@ -9,6 +9,10 @@ Two kinds of evidence, strongest first:
   «Песков заявил журналистам 12 января») is on or before publication, and the
   latest such date is the best estimate of the publication day.
 
+A page's address often carries its date (``/2022/07/22/``, ``-2023-07-17-``);
+:func:`published_from_url` reads it, as htmldate and trafilatura do, and the extractor
+trusts it above anything inferred from the text.
+
 Years left out are resolved against the latest date the page writes with its
 year (or, when it writes none, against an ``anchor`` the caller knows, such as
 its story's dates); with no year to go by we do not guess.
@@ -106,3 +110,34 @@ def infer_published(
         return _midnight(max(resolve_year(m, reference) for m in reported)), "day"
     latest = max(resolve_year(m, reference) for m in mentions)
     return _midnight(date(latest.year, latest.month, 1)), "month"
+
+
+_URL_DAY = re.compile(
+    r"(?<![\d])(20\d\d)([/_.-]?)(0[1-9]|1[0-2]|[1-9])\2(0[1-9]|[12]\d|3[01]|[1-9])(?![\d])"
+)
+_URL_MONTH = re.compile(r"/(20\d\d)/(0[1-9]|1[0-2])/")
+
+
+def published_from_url(url: str | None) -> tuple[datetime | None, Precision | None]:
+    """The date a page's address carries, or ``(None, None)``: a day from ``/2022/07/22/``,
+    ``2022-07-22`` or ``20220722`` in the path, a month from ``/2022/07/``.
+
+    The path only (a query string's numbers are ids and timestamps); an eight-digit run
+    counts only when it is a whole path segment's leading or trailing number, never part of
+    a longer id."""
+    if not url:
+        return None, None
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    path = path.split("://", 1)[-1].partition("/")[2]
+    for m in _URL_DAY.finditer(path):
+        year, sep, month, day = m.groups()
+        if not sep and (len(month) != 2 or len(day) != 2):
+            continue  # "2022722": not a date anyone writes
+        try:
+            return _midnight(date(int(year), int(month), int(day))), "day"
+        except ValueError:
+            continue
+    m = _URL_MONTH.search("/" + path)
+    if m:
+        return _midnight(date(int(m.group(1)), int(m.group(2)), 1)), "month"
+    return None, None
