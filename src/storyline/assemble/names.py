@@ -360,3 +360,43 @@ _PARTICLES = frozenset(
         "бен",
     ]
 )
+
+
+# --- name keys in running text -------------------------------------------------------
+
+_CAPITALISED = re.compile(r"(?<![\w'’ʼ-])([^\W\d_])([^\W\d_]{3,})")
+_SENTENCE_END = frozenset(".!?…\n")
+NAME_KEY_CHARS = 5
+"""A text name key is the first this many characters of the word's stemmed key: long enough
+to keep names apart, short enough to absorb case endings and spelling habits the key does
+not fold («Пригожина», "Prigozhin", «Prigożyn» → ``prigo``)."""
+
+
+def text_name_keys(text: str) -> list[str]:
+    """Name keys of the capitalised words of ``text`` that do not open a sentence, in any
+    language and script, without NER: what a page in a language storyline has no model for
+    shares with pages in the languages it has (the names of people and places survive
+    translation; a transliteration key makes their spellings meet)."""
+    keys = []
+    for match in _CAPITALISED.finditer(text):
+        first, rest = match.groups()
+        if not first.isupper() or not rest.islower():
+            continue
+        before = text[max(0, match.start() - 8) : match.start()].rstrip(" \t«\"'“„(")
+        if not before or before[-1] in _SENTENCE_END:
+            continue
+        key = stem(word_key(match.group()))
+        if len(key) >= 4:
+            keys.append(key[:NAME_KEY_CHARS])
+    return keys
+
+
+_LONG_WORD = re.compile(r"[^\W\d_]{5,}")
+
+
+def text_root_keys(text: str) -> list[str]:
+    """Name-key prefixes (as :func:`text_name_keys`) of every word of five letters or more:
+    Russian, Ukrainian and Bulgarian share most roots («зерновой» / «зернової» → ``zerno``),
+    so these compare the wording of pages across the Cyrillic languages (and catch the
+    names a lower-case language writes)."""
+    return [stem(word_key(w))[:NAME_KEY_CHARS] for w in _LONG_WORD.findall(text)]
