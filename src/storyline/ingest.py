@@ -12,9 +12,10 @@ Three steps, each with one owner:
   in the order they were read, whatever order they finished in;
 * **assemble** (:class:`Assembler`, this process alone): each window is
   deduplicated, linked to canonical entities, placed into stories and written
-  in one transaction (:meth:`Store.add_articles`), then the dates and surfaces
-  of the stories it touched are refreshed. A killed batch leaves only whole
-  windows, and a re-run skips what is already stored.
+  in one transaction (:meth:`Store.add_articles`), then the stories the
+  clusterer merged meanwhile are merged in the store (:meth:`Store.merge_stories`)
+  and the dates and surfaces of the stories it touched are refreshed. A killed
+  batch leaves only whole windows, and a re-run skips what is already stored.
 
 Whichever runner processes them, the same inputs give the same store: the
 windows, the line statistics sent with them and the order of assembly are the
@@ -298,6 +299,9 @@ class _Stories:
                     clusterer.follow(article_id, sid)
                     continue
                 clusterer.place(story_codec.from_json(article_id, features), sid)
+            # Replay places, it never merges: the stored stories already are the merged
+            # ones. Cleared all the same, so only merges made by new articles reach the store.
+            clusterer.merges.clear()
             self.clusterer = clusterer
         return self.clusterer
 
@@ -314,10 +318,36 @@ class _Stories:
             # the replayed clusterer knows every stored article's story
             sid = clusterer.assignment.get(article.duplicate_of)
             if sid is not None:
+                sid = clusterer.resolve(sid)  # its original's story may have been merged since
                 clusterer.follow(article.id, sid)
                 return StoryPlacement(sid, None, "duplicate")
         doc = story_input(article, annotations, entity_ids, vector=vector)
         return StoryPlacement(clusterer.add(doc), story_codec.to_json(doc))
+
+    def apply_merges(self) -> set[str]:
+        """Apply the clusterer's automatic merges to the store, in the order it made them,
+        and return the ids of the stories that absorbed others.
+
+        Called after the window is stored, since a merge may fold a story founded in that
+        very window. Each side is resolved through the store first: a pair whose story the
+        store no longer has (or no longer has apart, after a merge by hand) is skipped, as
+        the clusterer's view of it is then moot, and one stale pair must not fail the
+        batch. The list is drained so no merge is applied twice. A merge is its own
+        transaction: a batch killed between the window and its merges leaves the stories
+        apart, which the replayed clusterer then agrees with (it only sees stored rows).
+        """
+        if self.clusterer is None:
+            return set()
+        merges = list(self.clusterer.merges)
+        self.clusterer.merges.clear()
+        targets: set[str] = set()
+        for target, source in merges:
+            live_target = self.store.resolve_story(target)
+            live_source = self.store.resolve_story(source)
+            if live_target is None or live_source is None or live_target == live_source:
+                continue
+            targets.add(self.store.merge_stories(live_target, live_source, automatic=True))
+        return targets
 
     def complete_dates(self, story_ids: Iterable[str]) -> None:
         """Resolve the yearless dates of undated pages in ``story_ids`` from their story."""
@@ -415,7 +445,8 @@ class Assembler:
         self.stories = _Stories(store)
 
     def write(self, window: Window, results: Results) -> None:
-        """Assemble and store one window, then refresh the stories it touched."""
+        """Assemble and store one window, apply the story merges it caused, then refresh
+        the stories it touched."""
         done: list[tuple[RawDocument, Processed]] = []
         for raw, result in zip(window.documents, results, strict=True):
             if isinstance(result, InputError):
@@ -433,11 +464,15 @@ class Assembler:
             for entity in touched:  # the latest state of each, in first-touch order
                 entities[entity.id] = entity
         stored = self.store.add_articles(items, entities=list(entities.values()))
-        touched_stories: set[str] = set()
+        placed: set[str] = set()
         for item, ok in zip(items, stored, strict=True):
             self._count(item, ok)
             if ok and item.story is not None:
-                touched_stories.add(item.story.story_id)
+                placed.add(item.story.story_id)
+        placed |= self.stories.apply_merges()
+        # By the store's ids: a story merged away in this window lives on as its target,
+        # and only live stories have members to date and a surface to refresh.
+        touched_stories = {live for sid in placed if (live := self.store.resolve_story(sid))}
         self.stories.complete_dates(touched_stories)
         self.store.refresh_stories(touched_stories)
 
