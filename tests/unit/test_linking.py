@@ -353,16 +353,27 @@ def test_thousands_of_mentions_per_second() -> None:
 
 def test_text_name_keys_meet_across_languages_and_scripts() -> None:
     # the same people and places as Polish, Russian, Ukrainian and English pages write them
-    polish = names.text_name_keys("Dokument podpisali Siergiej Szojgu, Hulusi Akar i Antonio Guterres.")
-    russian = names.text_name_keys("Документ подписали Сергей Шойгу, Хулуси Акар и Антониу Гутерриш.")
+    polish = names.text_name_keys(
+        "Dokument podpisali Siergiej Szojgu, Hulusi Akar i Antonio Guterres."
+    )
+    russian = names.text_name_keys(
+        "Документ подписали Сергей Шойгу, Хулуси Акар и Антониу Гутерриш."
+    )
     assert {"guter", "akar"} <= set(polish) & set(russian)
-    assert names.text_name_keys("Удар по Пригожину.") == names.text_name_keys("A blow to Prigozhin.")
+    assert names.text_name_keys("Удар по Пригожину.") == names.text_name_keys(
+        "A blow to Prigozhin."
+    )
     assert names.text_name_keys("Atak Prigożyna.")[0] == names.text_name_keys("Атака Пригожина.")[0]
 
 
 def test_text_name_keys_skip_sentence_openings_and_shouting() -> None:
-    keys = names.text_name_keys("Вчера Путин говорил. Затем NATO ответило. «Сегодня» — сказал Байден.")
-    assert keys == [names.stem(names.word_key("Путин"))[:5], names.stem(names.word_key("Байден"))[:5]]
+    keys = names.text_name_keys(
+        "Вчера Путин говорил. Затем NATO ответило. «Сегодня» — сказал Байден."
+    )
+    assert keys == [
+        names.stem(names.word_key("Путин"))[:5],
+        names.stem(names.word_key("Байден"))[:5],
+    ]
 
 
 def test_text_root_keys_compare_russian_and_ukrainian_wording() -> None:
