@@ -43,6 +43,7 @@ import os
 import platform
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -196,6 +197,17 @@ class Feed:
                 entities=tuple(sorted(counts.items())),
                 tokens=tuple(tokens),
                 vector=self._vector(subject, direction) if direction is not None else None,
+                # name keys: the entities' names plus capitalised common words; root keys:
+                # the words (as many keys per article as a real page has)
+                names=tuple(
+                    sorted(
+                        {
+                            **{f"n{e}": float(c) for e, c in counts.items()},
+                            **{f"n{words[t]}": 1.0 for t in general[:8]},
+                        }.items()
+                    )
+                ),
+                roots=tuple(sorted(Counter(tokens).items())),
             )
 
 

