@@ -550,8 +550,9 @@ class StoryClusterer:
             doc, best if best is not None and best_p >= self.weights.threshold else None
         )
         if self.weights.merge_threshold is not None:
-            # only stories the article could have joined as well: it belongs to both
-            threshold = self.weights.threshold
+            # only stories the article could have joined as well (or is as close to as a
+            # merge asks of two stories): it belongs to both
+            threshold = min(self.weights.threshold, self.weights.merge_threshold)
             bridged = [
                 c
                 for c, f in candidates.items()
