@@ -373,9 +373,3 @@ def test_merges_never_fuse_the_close_pairs(dev) -> None:  # type: ignore[no-unty
             if s == b:
                 c.add(inputs[i])
         assert all(t != "s_" + a and s != "s_" + a for t, s in c.merges), (a, b, c.merges)
-
-
-def test_stories_look_for_merges_at_geometric_sizes() -> None:
-    from storyline.assemble.stories import _checkpoint
-
-    assert [n for n in range(1, 50) if _checkpoint(n)] == [2, 3, 4, 6, 8, 12, 16, 24, 32, 48]

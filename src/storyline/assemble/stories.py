@@ -527,8 +527,9 @@ class StoryClusterer:
         self._vector_index: dict[int, dict[str, None]] = defaultdict(dict)
         """Band and LSH key (see ``_BANDS``) → the stories whose profile vector has it."""
         self._planes: Any = None
-        self._scored: tuple[StoryInput, dict[str, float]] | None = None
-        """The last article :meth:`candidates` weighed, and its token TF-IDF vector."""
+        self._scored: tuple[StoryInput, dict[str, float], dict[str, float]] | None = None
+        """The last article :meth:`candidates` weighed, its token TF-IDF vector and its unit
+        root-key vector (folded into the story it joins without being computed again)."""
         self._merged_into: dict[str, str] = {}
         self.merges: list[tuple[str, str]] = []
         """(target, source) of every automatic merge, in order: the ingest applies them to
@@ -584,13 +585,14 @@ class StoryClusterer:
         if not chosen:
             return {}
         doc_tokens = self._tfidf(Counter(doc.tokens), doc.lang)
-        self._scored = (doc, doc_tokens)
+        roots = self._roots(doc)
+        self._scored = (doc, doc_tokens, roots)
         day = doc.day
         scored = _Doc(
             doc=doc,
             entities=entities,
             names=names,
-            roots=self._roots(doc),
+            roots=roots,
             tokens=doc_tokens,
             token_keys=tuple(doc_tokens),
             token_values=tuple(doc_tokens.values()),
@@ -780,11 +782,12 @@ class StoryClusterer:
         story.names = _blend(story.names, unit_names, decay, _PROFILE_ENTITIES)
         presence = dict.fromkeys((k for k, _ in doc.names), 1.0)
         story.name_support = _blend(story.name_support, presence, decay, _PROFILE_ENTITIES)
-        story.roots = _blend(story.roots, self._roots(doc), decay, _PROFILE_TERMS)
         if self._scored is not None and self._scored[0] is doc:  # weighed as a candidate saw it
-            unit_tokens = _unit(self._scored[1])
+            unit_tokens, roots = _unit(self._scored[1]), self._scored[2]
         else:
             unit_tokens = _unit(self._tfidf(token_counts, doc.lang)) if doc.lang else {}
+            roots = self._roots(doc)
+        story.roots = _blend(story.roots, roots, decay, _PROFILE_TERMS)
         self._scored = None
         tokens = story.tokens
         for lang in list(tokens):

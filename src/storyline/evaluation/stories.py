@@ -53,12 +53,14 @@ class GoldItem:
     id: str
     lang: str
     story: str
+    url: str | None = None
+    """The page's address, as a feed or a crawl gives it (it may date the page)."""
 
 
 def read_gold(manifest: Path) -> list[GoldItem]:
     with manifest.open(encoding="utf-8") as f:
         rows = [json.loads(line) for line in f if line.strip()]
-    return [GoldItem(str(r["id"]), str(r["lang"]), str(r["story"])) for r in rows]
+    return [GoldItem(str(r["id"]), str(r["lang"]), str(r["story"]), r.get("url")) for r in rows]
 
 
 Annotated = tuple[Article, Annotations, list[str]]
@@ -76,9 +78,7 @@ def prepare_annotated(manifest: Path, ids: Sequence[str] | None = None) -> dict[
 
     languages = Settings().languages
     folder = manifest.parent / "articles"
-    with manifest.open(encoding="utf-8") as f:
-        rows = [json.loads(line) for line in f if line.strip()]
-    urls = {str(r["id"]): r.get("url") for r in rows}
+    urls = {g.id: g.url for g in read_gold(manifest)}
     wanted = list(urls) if ids is None else list(ids)
     linker = EntityLinker()
     result: dict[str, Annotated] = {}

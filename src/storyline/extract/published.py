@@ -122,9 +122,9 @@ def published_from_url(url: str | None) -> tuple[datetime | None, Precision | No
     """The date a page's address carries, or ``(None, None)``: a day from ``/2022/07/22/``,
     ``2022-07-22`` or ``20220722`` in the path, a month from ``/2022/07/``.
 
-    The path only (a query string's numbers are ids and timestamps); an eight-digit run
-    counts only when it is a whole path segment's leading or trailing number, never part of
-    a longer id."""
+    The path only (a query string's numbers are ids and timestamps), and only a digit run
+    that is the date itself: ``2207238339`` (an id) and ``1689614765`` (a timestamp) are
+    not dates."""
     if not url:
         return None, None
     path = url.split("?", 1)[0].split("#", 1)[0]
