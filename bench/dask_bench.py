@@ -124,8 +124,7 @@ def main() -> None:
         "dask",
         n,
         args.out,
-        note="2 cores; the client (reader + assemble) runs on "
-        "the same cores as the workers",
+        note="2 cores; the client (reader + assemble) runs on the same cores as the workers",
         runs=runs,
         assemble_only={
             "articles": stored,

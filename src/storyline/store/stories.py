@@ -14,7 +14,6 @@ helpers), kept apart because stories have their own life cycle:
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -23,6 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from storyline.assemble.stories import split_id
 from storyline.assemble.surface import MAX_CENTRALITY_MEMBERS, Member, Surface, surface
 from storyline.errors import StoreError
 from storyline.store.models import (
@@ -146,12 +146,6 @@ def _to_summary(row: Any) -> StorySummary:
     )
 
 
-def split_id(story_id: str, article_ids: Sequence[str]) -> str:
-    """A new story id for articles split off ``story_id`` (stable for the same request)."""
-    key = story_id + "|" + "|".join(sorted(article_ids))
-    return "s_" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
-
-
 class StoryMethods:
     """Story queries and changes; mixed into :class:`storyline.store.Store`."""
 
@@ -167,6 +161,18 @@ class StoryMethods:
         with self._errors("read"), self._connect() as conn:
             result = conn.execution_options(stream_results=True, yield_per=1000).execute(stmt)
             yield from ((row.article_id, row.story_id, row.features) for row in result)
+
+    def story_features(self, article_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Article id → the clusterer's input as stored (``story_codec`` JSON), for those
+        of ``article_ids`` that have one (a duplicate has none)."""
+        found: dict[str, dict[str, Any]] = {}
+        with self._errors("read"), self._connect() as conn:
+            for chunk in chunked(article_ids):
+                stmt = sa.select(_SA.article_id, _SA.features).where(
+                    _SA.article_id.in_(chunk), _SA.features.is_not(None)
+                )
+                found.update((a, f) for a, f in conn.execute(stmt))
+        return found
 
     def story_of(self, article_id: str) -> str | None:
         stmt = sa.select(_SA.story_id).where(_SA.article_id == article_id)
@@ -374,9 +380,15 @@ class StoryMethods:
         return target_id
 
     def split_story(
-        self, story_id: str, article_ids: Sequence[str], *, automatic: bool = False
+        self,
+        story_id: str,
+        article_ids: Sequence[str],
+        *,
+        automatic: bool = False,
+        new_id: str | None = None,
     ) -> str:
-        """Move ``article_ids`` (members of ``story_id``) into a new story; returns its id."""
+        """Move ``article_ids`` (members of ``story_id``) into a new story; returns its id
+        (``new_id`` when given, as the clusterer named it, else :func:`split_id`)."""
         live = self.live_story(story_id)
         members = set(self.story_article_ids(live))
         wanted = list(dict.fromkeys(article_ids))
@@ -385,12 +397,15 @@ class StoryMethods:
             raise StoreError(f"{live}: not a member of this story: {', '.join(strangers)}")
         if not wanted or len(wanted) == len(members):
             raise StoreError(f"{live}: a split must leave at least one article on each side")
-        new_id = split_id(live, wanted)
+        new_id = new_id or split_id(live, wanted)
         now = datetime.now(UTC)
         with self._errors("split a story in"), self._connect(write=True) as conn, conn.begin():
-            if conn.execute(sa.select(_S.id).where(_S.id == new_id)).first() is not None:
+            if conn.execute(sa.select(_S.id).where(_S.id == new_id)).first() is None:
+                conn.execute(story_table.insert().values(_new_story(conn, new_id, now)))
+            elif not automatic:
                 raise StoreError(f"{live}: these articles were split off before, as {new_id}")
-            conn.execute(story_table.insert().values(_new_story(conn, new_id, now)))
+            # else the clusterer split the story while storing a window, and the window's
+            # later pages already joined the new story: the split only moves the rest
             for chunk in chunked(wanted):
                 conn.execute(
                     story_article_table.update()

@@ -1,4 +1,4 @@
-"""Automatic story merges, as ingest applies them to the store, on real pages.
+"""Automatic story merges and splits, as ingest applies them to the store, on real pages.
 
 The clusterer may fold one story into another while it places an article
 (``Weights.merge_threshold``); ingest then merges the two in the store, with a history
@@ -8,11 +8,19 @@ threshold: the five seeds (one story) and six dev pages of another (D10, Nord St
 in three languages) then come together mostly by merging. They are ingested in two
 batches, so the second batch runs on a clusterer rebuilt from the store by replay, as
 after a restart, and merges stories the first batch stored.
+
+A split (``StoryClusterer.split_drifted``) needs a story whose stated days fall into two
+groups more than a window apart. Dev stories D02 (the grain deal signed, July 2022) and
+D03 (Russia leaves it, July 2023) are ingested first with no window and a join threshold
+of nearly zero, so they become one story; the next page, ingested with the real 30-day
+window, brings it to a checkpoint size and the story splits, in the store as in the
+clusterer. The pages go in as JSONL with their addresses, which date them.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +29,7 @@ import pytest
 import storyline.ingest as ingest_module
 from paths import DEV, SEEDS
 from storyline.assemble import stories as stories_module
-from storyline.assemble.stories import Weights, story_id
+from storyline.assemble.stories import Merge, Weights, story_id
 from storyline.config import Settings
 from storyline.ingest import Assembler, IngestReport, Progress, ingest
 from storyline.store import Store, StoryChange
@@ -35,7 +43,9 @@ _DEFAULT_WEIGHTS = stories_module.default_weights  # the real one, before any pa
 
 def _weights(merge_threshold: float | None) -> Weights:
     """The real weights, with joining all but impossible and merging at ``merge_threshold``."""
-    return dataclasses.replace(_DEFAULT_WEIGHTS(), threshold=0.99, merge_threshold=merge_threshold)
+    return dataclasses.replace(
+        _DEFAULT_WEIGHTS(), threshold=0.99, merge_threshold=merge_threshold, bridge_threshold=None
+    )
 
 
 class _Run:
@@ -140,14 +150,14 @@ def test_store_agrees_with_the_clusterer_and_its_replay(merged: _Run) -> None:
     assert len(merged.assemblers) == 2
     for assembler in merged.assemblers:
         clusterer = assembler.stories.clusterer
-        assert clusterer is not None and clusterer.merges == []  # drained into the store
+        assert clusterer is not None and clusterer.changes == []  # drained into the store
     last = merged.assemblers[-1].stories.clusterer
     assert last is not None
     in_memory = {a: last.resolve(s) for a, s in last.assignment.items()}
     with Store.open(merged.url) as store:
         assert _membership(store) == in_memory
         replayed = ingest_module._Stories(store)._load()
-        assert replayed.merges == []
+        assert replayed.changes == []
         assert {a: replayed.resolve(s) for a, s in replayed.assignment.items()} == in_memory
 
 
@@ -191,9 +201,106 @@ def test_merges_the_store_no_longer_has_apart_are_skipped(
         before = _membership(store), _history(store), _live(store)
         stories = ingest_module._Stories(store)
         clusterer = stories._load()
-        clusterer.merges.extend(
-            [(done.story_id, done.other_story_id), ("s_nowhere", done.story_id)]
+        clusterer.changes.extend(
+            [Merge(done.story_id, done.other_story_id), Merge("s_nowhere", done.story_id)]
         )
-        assert stories.apply_merges() == set()
-        assert clusterer.merges == []
+        assert stories.apply_changes() == set()
+        assert clusterer.changes == []
+        assert (_membership(store), _history(store), _live(store)) == before
+
+
+# --- splits -----------------------------------------------------------------------------------
+
+GRAIN_FIRST = ("025", "032", "128", "015", "055", "092", "130")
+"""D02 and D03 pages: three dated 22 July 2022, one dated 17 July 2023, three undated."""
+GRAIN_LATER = ("044",)
+"""Another D03 page dated 17 July 2023: the second stated day after the gap."""
+
+
+def _jsonl(folder: Path, ids: tuple[str, ...]) -> Path:
+    """The dev pages ``ids`` as JSONL lines with their manifest address."""
+    urls = {r["id"]: r["url"] for r in map(json.loads, (DEV / "manifest.jsonl").open())}
+    path = folder / f"{ids[0]}-{len(ids)}.jsonl"
+    with path.open("w", encoding="utf-8") as f:
+        for i in ids:
+            text = (DEV / "articles" / f"{i}.txt").read_text(encoding="utf-8")
+            f.write(json.dumps({"id": i, "url": urls[i], "text": text}, ensure_ascii=False) + "\n")
+    return path
+
+
+def _gathering(window: int | None) -> Weights:
+    """The real weights, joining any candidate, never merging, with ``window``."""
+    return dataclasses.replace(
+        _DEFAULT_WEIGHTS(),
+        threshold=1e-9,
+        day_veto=False,
+        window=window,
+        merge_threshold=None,
+        bridge_threshold=None,
+    )
+
+
+@pytest.fixture(scope="module")
+def drifted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[_Run, _Run]]:
+    folder = tmp_path_factory.mktemp("splits")
+    url = f"sqlite:///{folder / 'splits.db'}"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        first = _Run(monkeypatch, _gathering(None), url)
+        first.ingest([_jsonl(folder, GRAIN_FIRST)])
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        second = _Run(monkeypatch, _gathering(30), url)
+        second.ingest([_jsonl(folder, GRAIN_LATER)])
+        yield first, second
+
+
+def _years(store: Store) -> dict[str, set[int]]:
+    """Story id → the years of its members' stated publication days."""
+    years: dict[str, set[int]] = {}
+    for article in store.articles(limit=100):
+        sid = store.story_of(article.id)
+        assert sid is not None
+        if article.published is not None and not article.published_inferred:
+            years.setdefault(sid, set()).add(article.published.year)
+    return years
+
+
+def test_a_story_gathered_over_a_year_splits_in_the_store(drifted: tuple[_Run, _Run]) -> None:
+    first, second = drifted
+    assert first.histories == [[]]  # one story, no window: nothing to split yet
+    (split,) = second.histories[-1]
+    assert split.action == "split" and split.automatic and split.other_story_id
+    with Store.open(second.url) as store:
+        membership = _membership(store)
+        assert len(membership) == len(GRAIN_FIRST) + len(GRAIN_LATER)
+        assert set(membership.values()) == {split.story_id, split.other_story_id}
+        assert sorted(map(sorted, _years(store).values())) == [[2022], [2023]]  # one year each
+        moved = {a for a, s in membership.items() if s == split.other_story_id}
+        assert set(split.article_ids) <= moved  # and the window's later pages, if any
+        assert {s.id for s in store.stories()} == set(membership.values())
+        assert store.stale_stories() == []
+
+
+def test_store_agrees_with_the_splitting_clusterer_and_its_replay(
+    drifted: tuple[_Run, _Run],
+) -> None:
+    _, second = drifted
+    clusterer = second.assemblers[-1].stories.clusterer
+    assert clusterer is not None and clusterer.changes == []  # drained into the store
+    in_memory = {a: clusterer.resolve(s) for a, s in clusterer.assignment.items()}
+    with Store.open(second.url) as store:
+        assert _membership(store) == in_memory
+        replayed = ingest_module._Stories(store)._load()
+        assert {a: replayed.resolve(s) for a, s in replayed.assignment.items()} == in_memory
+
+
+def test_reingest_after_a_split_changes_nothing(
+    drifted: tuple[_Run, _Run], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _, second = drifted
+    with Store.open(second.url) as store:
+        before = _membership(store), _history(store), _live(store)
+    run = _Run(monkeypatch, _gathering(30), second.url)
+    report = run.ingest([_jsonl(tmp_path, GRAIN_FIRST), _jsonl(tmp_path, GRAIN_LATER)])
+    assert report.ingested == 0
+    with Store.open(second.url) as store:
         assert (_membership(store), _history(store), _live(store)) == before
