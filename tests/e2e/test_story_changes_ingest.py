@@ -240,17 +240,21 @@ def _gathering(window: int | None) -> Weights:
     )
 
 
+def _drift(url: str, folder: Path) -> tuple[_Run, _Run]:
+    """The two batches (see the module doc): gathered with no window, then split."""
+    runs = []
+    for window, pages in ((None, GRAIN_FIRST), (30, GRAIN_LATER)):
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            run = _Run(monkeypatch, _gathering(window), url)
+            run.ingest([_jsonl(folder, pages)])
+            runs.append(run)
+    return runs[0], runs[1]
+
+
 @pytest.fixture(scope="module")
-def drifted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[_Run, _Run]]:
+def drifted(tmp_path_factory: pytest.TempPathFactory) -> tuple[_Run, _Run]:
     folder = tmp_path_factory.mktemp("splits")
-    url = f"sqlite:///{folder / 'splits.db'}"
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        first = _Run(monkeypatch, _gathering(None), url)
-        first.ingest([_jsonl(folder, GRAIN_FIRST)])
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        second = _Run(monkeypatch, _gathering(30), url)
-        second.ingest([_jsonl(folder, GRAIN_LATER)])
-        yield first, second
+    return _drift(f"sqlite:///{folder / 'splits.db'}", folder)
 
 
 def _years(store: Store) -> dict[str, set[int]]:
@@ -280,10 +284,7 @@ def test_a_story_gathered_over_a_year_splits_in_the_store(drifted: tuple[_Run, _
         assert store.stale_stories() == []
 
 
-def test_store_agrees_with_the_splitting_clusterer_and_its_replay(
-    drifted: tuple[_Run, _Run],
-) -> None:
-    _, second = drifted
+def _agrees_with_the_clusterer(second: _Run) -> None:
     clusterer = second.assemblers[-1].stories.clusterer
     assert clusterer is not None and clusterer.changes == []  # drained into the store
     in_memory = {a: clusterer.resolve(s) for a, s in clusterer.assignment.items()}
@@ -291,6 +292,20 @@ def test_store_agrees_with_the_splitting_clusterer_and_its_replay(
         assert _membership(store) == in_memory
         replayed = ingest_module._Stories(store)._load()
         assert {a: replayed.resolve(s) for a, s in replayed.assignment.items()} == in_memory
+
+
+def test_store_agrees_with_the_splitting_clusterer_and_its_replay(
+    drifted: tuple[_Run, _Run],
+) -> None:
+    _agrees_with_the_clusterer(drifted[1])
+
+
+@pytest.mark.postgres
+def test_a_split_in_postgres(pg_url: str, tmp_path: Path) -> None:
+    _, second = _drift(pg_url, tmp_path)
+    (split,) = second.histories[-1]
+    assert split.action == "split" and split.automatic
+    _agrees_with_the_clusterer(second)
 
 
 def test_reingest_after_a_split_changes_nothing(

@@ -168,10 +168,8 @@ class StoryMethods:
         found: dict[str, dict[str, Any]] = {}
         with self._errors("read"), self._connect() as conn:
             for chunk in chunked(article_ids):
-                stmt = sa.select(_SA.article_id, _SA.features).where(
-                    _SA.article_id.in_(chunk), _SA.features.is_not(None)
-                )
-                found.update((a, f) for a, f in conn.execute(stmt))
+                stmt = sa.select(_SA.article_id, _SA.features).where(_SA.article_id.in_(chunk))
+                found.update((a, f) for a, f in conn.execute(stmt) if f is not None)
         return found
 
     def story_of(self, article_id: str) -> str | None:
