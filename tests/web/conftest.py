@@ -7,7 +7,9 @@ read; tests that write (POST ingest) get a fresh store of their own.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -78,3 +80,46 @@ def writable_client(url: str, **overrides: object) -> TestClient:
 @pytest.fixture
 def fresh_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'fresh.db'}"
+
+
+@dataclass(frozen=True)
+class Changed:
+    """A copy of the demo store where stories were split and merged."""
+
+    url: str
+    big: str
+    """The five-seed story: a split by hand, then an automatic merge."""
+    split_off: str
+    """Two of its articles, split off by hand."""
+    split_articles: list[str]
+    harvest: str
+    """The one-article harvest story, merged into ``big`` automatically (now retired)."""
+
+
+@pytest.fixture(scope="session")
+def changed(demo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Changed:
+    """The demo store copied (the shared one stays untouched), with a split and a merge."""
+    path = tmp_path_factory.mktemp("changed") / "changed.db"
+    source = sqlite3.connect(demo_url.removeprefix("sqlite:///"))
+    target = sqlite3.connect(path)
+    with source, target:
+        source.backup(target)
+    source.close()
+    target.close()
+    url = f"sqlite:///{path}"
+    with Store.open(url) as store:
+        (harvest,) = store.stories(outlet="evil.example")
+        (big,) = store.stories(lang="uk")
+        members = store.story_article_ids(big.id)
+        assert len(members) == 5
+        moved = members[-2:]
+        split_off = store.split_story(big.id, moved)
+        assert store.merge_stories(big.id, harvest.id, automatic=True) == big.id
+    return Changed(url, big.id, split_off, moved, harvest.id)
+
+
+@pytest.fixture(scope="session")
+def changed_client(changed: Changed) -> Iterator[TestClient]:
+    """A read-only app over the store with history."""
+    with TestClient(create_app(settings_for(changed.url))) as test_client:
+        yield test_client

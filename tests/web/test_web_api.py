@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import TOKEN, writable_client
+from conftest import TOKEN, Changed, writable_client
 from paths import seed
 
 
@@ -24,6 +25,40 @@ def test_stories_list_paginates_and_gets_one(client: TestClient) -> None:
     assert uk["total"] == 1 and uk["items"][0]["id"] == first["id"]
     late = client.get("/api/v1/stories", params={"since": "2023-01-01"}).json()
     assert late == {"items": [], "total": 0}
+
+
+def test_story_history_is_empty_and_other_fields_unchanged(client: TestClient) -> None:
+    listed = client.get("/api/v1/stories").json()["items"][0]
+    one = client.get(f"/api/v1/stories/{listed['id']}").json()
+    assert one.pop("history") == [] and one == listed
+
+
+def test_story_lists_its_merges_and_splits(changed: Changed, changed_client: TestClient) -> None:
+    big = changed_client.get(f"/api/v1/stories/{changed.big}").json()
+    split, merge = big["history"]
+    assert {k: v for k, v in split.items() if k != "at"} == {
+        "action": "split",
+        "story_id": changed.big,
+        "other_story_id": changed.split_off,
+        "article_ids": changed.split_articles,
+        "automatic": False,
+    }
+    assert {k: v for k, v in merge.items() if k not in ("at", "article_ids")} == {
+        "action": "merge",
+        "story_id": changed.big,
+        "other_story_id": changed.harvest,
+        "automatic": True,
+    }
+    (moved,) = merge["article_ids"]
+    assert moved in big["articles"] and moved not in changed.split_articles
+    assert set(big["articles"]).isdisjoint(changed.split_articles) and big["size"] == 4
+    assert datetime.fromisoformat(split["at"]) <= datetime.fromisoformat(merge["at"])
+    assert changed_client.get(f"/api/v1/stories/{changed.harvest}").json() == big
+    split_off = changed_client.get(f"/api/v1/stories/{changed.split_off}").json()
+    assert split_off["articles"] == changed.split_articles and split_off["history"] == [split]
+    assert {k: v for k, v in big.items() if k != "history"} in (
+        changed_client.get("/api/v1/stories").json()["items"]
+    )
 
 
 def test_articles_list_and_one_with_annotations(client: TestClient) -> None:

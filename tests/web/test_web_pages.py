@@ -9,7 +9,16 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import EXAMPLES, IMG, SCRIPT, TOKEN, settings_for, writable_client, xss_page
+from conftest import (
+    EXAMPLES,
+    IMG,
+    SCRIPT,
+    TOKEN,
+    Changed,
+    settings_for,
+    writable_client,
+    xss_page,
+)
 from storyline.assemble.timeline import story_account
 from storyline.compare.coverage import load_groups
 from storyline.ingest import ingest
@@ -62,6 +71,64 @@ def test_story_page_shows_timeline_quotes_coverage_and_conflicts(client: TestCli
     russian = client.get(f"/stories/{story['id']}", params={"lang": "ru"}).text
     client.cookies.clear()  # the switch is remembered; later tests read English
     assert "Женева" in russian
+
+
+def _history(html: str) -> list[tuple[str, str]]:
+    """The story page's history lines: (action class, inner HTML)."""
+    if 'id="history"' not in html:
+        return []
+    start = html.index('id="history"')
+    section = html[start : html.index("</section>", start)]
+    return re.findall(r'<li class="change (merge|split)">(.*?)</li>', section, re.DOTALL)
+
+
+def test_story_page_shows_merge_and_split_history(
+    changed: Changed, changed_client: TestClient
+) -> None:
+    with Store.open(changed.url) as store:
+        split_at, merge_at = (c.at for c in store.story_history(changed.big))
+    html = changed_client.get(f"/stories/{changed.big}").text
+    assert html.index('id="articles"') < html.index('id="history"')
+    assert _history(html) == [
+        (
+            "split",
+            f'<time datetime="{split_at.isoformat()}">{split_at.date().isoformat()}</time>'
+            f' · split off <a href="/stories/{changed.split_off}">{changed.split_off}</a>'
+            " (2 articles) · by hand",
+        ),
+        (
+            "merge",
+            f'<time datetime="{merge_at.isoformat()}">{merge_at.date().isoformat()}</time>'
+            f' · merged with <a href="/stories/{changed.harvest}">{changed.harvest}</a>'
+            " (1 article) · automatic",
+        ),
+    ]
+    retired = changed_client.get(f"/stories/{changed.harvest}", follow_redirects=False)
+    assert retired.status_code == 301 and retired.headers["location"] == f"/stories/{changed.big}"
+    split_off = changed_client.get(f"/stories/{changed.split_off}").text
+    ((action, line),) = _history(split_off)
+    assert action == "split" and line.endswith(
+        f'split off from <a href="/stories/{changed.big}">{changed.big}</a> (2 articles) · by hand'
+    )
+    assert all(f'href="/articles/{a}"' in split_off for a in changed.split_articles)
+    russian = changed_client.get(f"/stories/{changed.big}", params={"lang": "ru"}).text
+    ukrainian = changed_client.get(f"/stories/{changed.big}", params={"lang": "uk"}).text
+    changed_client.cookies.clear()
+    assert "<h2>История</h2>" in russian and "<h2>Історія</h2>" in ukrainian
+    (_, ru_split), (_, ru_merge) = _history(russian)
+    assert "отделён <a" in ru_split and ru_split.endswith("· вручную")
+    assert "объединён с <a" in ru_merge and ru_merge.endswith("· автоматически")
+    (_, uk_split), (_, uk_merge) = _history(ukrainian)
+    assert "відокремлено <a" in uk_split and uk_split.endswith("· вручну")
+    assert "об’єднано з <a" in uk_merge and uk_merge.endswith("· автоматично")
+
+
+def test_story_without_history_shows_no_history_section(client: TestClient) -> None:
+    story = _first_story(client)
+    assert client.get(f"/api/v1/stories/{story['id']}").json()["history"] == []
+    html = client.get(f"/stories/{story['id']}").text
+    assert 'id="articles"' in html
+    assert 'id="history"' not in html and "history-list" not in html and _history(html) == []
 
 
 def test_article_page_highlights_linked_entities_and_dates(client: TestClient) -> None:

@@ -31,7 +31,7 @@ from storyline.export import (
     story_record,
 )
 from storyline.ingest import IngestReport, ingest
-from storyline.store import QuoteRecord, Store, StorySummary
+from storyline.store import QuoteRecord, Store, StoryChange, StorySummary
 from storyline.store.stories import StoryNotFound
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -78,9 +78,26 @@ def _story_item(story: StorySummary, article_ids: list[str]) -> dict[str, Any]:
     return {**story_record(story, article_ids), "titles": dict(story.titles), "size": story.size}
 
 
+def _change_item(change: StoryChange) -> dict[str, Any]:
+    """One merge or split: ``story_id`` changed; ``other_story_id`` was merged into it
+    (``merge``) or split off from it (``split``), taking ``article_ids`` along."""
+    return {
+        "action": change.action,
+        "story_id": change.story_id,
+        "other_story_id": change.other_story_id,
+        "article_ids": list(change.article_ids),
+        "automatic": change.automatic,
+        "at": change.at.isoformat(),
+    }
+
+
 def _story_json(store: Store, story_id: str) -> dict[str, Any] | None:
+    """One story with its merge/split ``history`` (either side, oldest first)."""
     story = store.story(story_id)
-    return _story_item(story, store.story_article_ids(story.id)) if story else None
+    if story is None:
+        return None
+    history = [_change_item(c) for c in store.story_history(story.id)]
+    return {**_story_item(story, store.story_article_ids(story.id)), "history": history}
 
 
 @router.get("/stories", summary="Stories, most important first")

@@ -68,6 +68,7 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> Re
     base = {
         "ui": ui,
         "t": t,
+        "n": i18n.counter(ui),
         "ui_langs": i18n.UI_LANGS,
         "url_with": lambda **kw: _url_with(request, **kw),
         "name_in": lambda names, fallback: i18n.name_in(names, fallback, ui),

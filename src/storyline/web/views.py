@@ -15,7 +15,7 @@ from storyline.assemble.linking import CanonicalEntity
 from storyline.assemble.speakers import by_speaker as _by_speaker
 from storyline.assemble.timeline import story_account
 from storyline.document import Article
-from storyline.store import ArticleAnnotations, EntityDetail, Store, StorySummary
+from storyline.store import ArticleAnnotations, EntityDetail, Store, StoryChange, StorySummary
 
 MAX_STORY_ARTICLES = 500
 """A story page lists at most this many articles (the biggest stories are clusters gone wrong)."""
@@ -32,6 +32,36 @@ class StoryView:
     entities: list[CanonicalEntity]
     sections: dict[str, Any] = field(default_factory=dict)
     """Timeline, quotes, coverage, conflicts: filled by later layers; empty means not shown."""
+    history: list[HistoryLine] = field(default_factory=list)
+    """Merges and splits that touched the story, oldest first; empty means not shown."""
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One merge or split as seen from the story on the page."""
+
+    change: StoryChange
+    phrase: str
+    """The interface string saying what happened: ``history_merged_with`` (another story
+    was merged into this one), ``history_split_off`` (articles left this one as another
+    story), ``history_split_from`` (this story was split off another), or
+    ``history_merged_into`` (this one went into another)."""
+    other_id: str | None
+    """The story on the other side of the change."""
+
+
+def story_history(store: Store, story_id: str) -> list[HistoryLine]:
+    """The merges and splits of ``story_id`` (a live id), each worded from its side."""
+    lines = []
+    for change in store.story_history(story_id):
+        if change.story_id == story_id:
+            phrase = "history_merged_with" if change.action == "merge" else "history_split_off"
+            other = change.other_story_id
+        else:
+            phrase = "history_merged_into" if change.action == "merge" else "history_split_from"
+            other = change.story_id
+        lines.append(HistoryLine(change, phrase, other))
+    return lines
 
 
 def _newest_first(articles: list[Article]) -> list[Article]:
@@ -64,6 +94,7 @@ def story_view(store: Store, story_id: str) -> StoryView | None:
         by_language=by_language,
         entities=[entities[i] for i in story.top_entities if i in entities],
         sections=account_sections(store, story.id),
+        history=story_history(store, story.id),
     )
 
 
