@@ -625,6 +625,7 @@ class StoryClusterer:
         :attr:`Weights.threshold` when the article is very close to both:
         :attr:`Weights.bridge_threshold`) the smaller is merged into the larger
         (:attr:`merges` records it)."""
+        changed = len(self.changes)
         candidates = self.candidates(doc)
         best, best_p = self.weights.best(candidates)
         sid = self.place(
@@ -638,6 +639,8 @@ class StoryClusterer:
         if _checkpoint(len(self.stories[sid].members)):
             if merge is not None:
                 sid = self._merge_close(sid, dict.fromkeys(self._neighbours(sid), merge))
+            self.split_drifted(sid)
+        elif len(self.changes) > changed:  # a merge can leap over the checkpoint sizes
             self.split_drifted(sid)
         return self.assignment[doc.article_id]
 
