@@ -27,9 +27,13 @@ One run feeds all articles to one :class:`StoryClusterer` and reports at each
 checkpoint: mean/p50/p95/p99 time per ``add`` over the last ``--window`` adds (flat cost
 shows as flat numbers across checkpoints), total clustering time so far, current and
 peak RSS (from /proc/self/status), the number of stories, the largest, the mean number
-of candidate stories scored per article, and B-cubed precision/recall/F1 of the
-clusters against the synthetic stories. Only ``add`` is timed, not the generator. The
-machine is shared (2 cores), so times carry noise from other jobs.
+of candidate stories scored per article, the automatic merges and splits so far (and how
+often a split check read members back), and B-cubed precision/recall/F1 of the clusters
+against the synthetic stories. Members' inputs for splits are read back from an SQLite
+file (:class:`MemberFile`), as the ingest reads them from its store, so they cost disk
+and the split's time, not the clusterer's memory. Only ``add`` is timed, not the
+generator nor the member file's writes. The machine is shared (2 cores), so times carry
+noise from other jobs.
 Run: ``make bench`` (or ``python bench/stories_bench.py --articles 100000``; ``--stop
 10000`` ends a run early on the full feed's first articles).
 """
