@@ -797,9 +797,9 @@ class StoryClusterer:
             before, after = (self.weights.probability(self._features(scored, s)) for s in sides)
             if after > before:
                 later.add(doc.article_id)
-        dated_later = set(sides[1].members)
-        early = [d.article_id for d in docs if d.article_id not in later | dated_later]
-        late = [d.article_id for d in docs if d.article_id in later | dated_later]
+        later.update(sides[1].members)
+        early = [d.article_id for d in docs if d.article_id not in later]
+        late = [d.article_id for d in docs if d.article_id in later]
         return early, late
 
     def _unindex(self, story: Story) -> None:
