@@ -363,6 +363,17 @@ def test_stories_of_one_event_merge_and_look_alikes_do_not(dev) -> None:  # type
     assert c.resolve("s_ru") != c.resolve("s_rest") and not c.merges
 
 
+def test_an_article_close_to_both_stories_bridges_them(dev) -> None:  # type: ignore[no-untyped-def]
+    # With merges out of reach (0.999), the held-back D10 pages still fuse the two halves
+    # when an article is at least bridge_threshold likely to belong to each; at 0.99 none is.
+    for bridge, stories in ((0.5, 1), (0.99, 2)):
+        c, inputs, held = _d10_split(dev)
+        c.weights = dataclasses.replace(c.weights, merge_threshold=0.999, bridge_threshold=bridge)
+        for i in held:
+            c.add(inputs[i])
+        assert len({c.resolve(s) for s in ("s_ru", "s_rest")}) == stories, bridge
+
+
 def test_merges_never_fuse_the_close_pairs(dev) -> None:  # type: ignore[no-untyped-def]
     # D04/D05 (the bridge, a year apart) and D07/D08 (Prigozhin's mutiny and his death):
     # each placed by hand as its gold stories, then every page of the other added.

