@@ -38,7 +38,13 @@ router = APIRouter(prefix="/api/v1", tags=["api"])
 
 LANG_PATTERN = r"^[a-z]{2,3}$"
 Limit = Annotated[int, Query(ge=1, le=100, description="Page size (1–100).")]
-Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+MAX_OFFSET = 1_000_000_000
+"""The largest ``offset`` a list takes: far past any store, yet ``offset + limit`` stays
+well inside the 64-bit integer SQLite and PostgreSQL bind, so a huge value is a 422 (or
+a 400 page) instead of an ``OverflowError`` deep in the driver."""
+Offset = Annotated[
+    int, Query(ge=0, le=MAX_OFFSET, description=f"Items to skip (0–{MAX_OFFSET:,}).")
+]
 Lang = Annotated[str | None, Query(pattern=LANG_PATTERN, description="ISO 639-1 code.")]
 Outlet = Annotated[str | None, Query(max_length=200)]
 Since = Annotated[date | None, Query(description="Published on or after (YYYY-MM-DD).")]

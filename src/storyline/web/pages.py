@@ -29,7 +29,7 @@ from storyline.document import Article
 from storyline.memo import Memo
 from storyline.store import Store
 from storyline.web import i18n, views
-from storyline.web.api import LANG_PATTERN, StoreDep
+from storyline.web.api import LANG_PATTERN, MAX_OFFSET, StoreDep
 from storyline.web.chart import bar_chart, buckets
 from storyline.web.highlight import highlight, sentence_anchor
 
@@ -45,7 +45,7 @@ _env = Environment(
 templates = Jinja2Templates(env=_env)
 
 Language = Annotated[str | None, Query(pattern=LANG_PATTERN)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 Day = Annotated[date | None, Query()]
 Outlet = Annotated[str | None, Query(max_length=200)]
 Group = Annotated[str | None, Query(max_length=200)]
