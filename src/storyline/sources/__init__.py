@@ -10,6 +10,10 @@ its name.
 A bad input is *yielded* as an :class:`~storyline.errors.InputError` (never
 raised), one per bad unit, so a batch always runs to the end and can report
 ``source: reason`` for each failure.
+
+A source is named as :func:`~storyline.errors.one_line` shows it: a file name of any
+bytes (not UTF-8, or with a newline) is opened as it is but named with escapes, so the
+name prints on one line and stores in a UTF-8 column.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from storyline.errors import (
     EmptyInputError,
     FetchError,
     InputError,
+    one_line,
 )
 from storyline.sources.feeds import iter_feed
 from storyline.sources.files import (
@@ -116,10 +121,11 @@ def read_bytes(
         )
 
 
-def _from_file(path: str, max_bytes: int) -> Iterator[RawDocument | InputError]:
+def _from_file(path: str, source: str, max_bytes: int) -> Iterator[RawDocument | InputError]:
+    """The documents of the file at ``path``, named ``source`` (the path as shown)."""
     size = file_size(path)
     if size <= max_bytes:
-        yield from read_bytes(read_file(path, max_bytes), path, max_bytes=max_bytes, name=path)
+        yield from read_bytes(read_file(path, max_bytes), source, max_bytes=max_bytes, name=path)
         return
     # Too big to be one page; a WARC or JSONL container is streamed instead,
     # with the limit applied to each record or line.
@@ -127,19 +133,19 @@ def _from_file(path: str, max_bytes: int) -> Iterator[RawDocument | InputError]:
     kind = sniff(head, path, complete=False)
     if kind == "warc" or (kind == "gzip" and _gzip_holds_warc(head)):
         with open(path, "rb") as handle:
-            yield from iter_warc(handle, path, max_bytes)
+            yield from iter_warc(handle, source, max_bytes)
     elif kind == "jsonl":
         with open(path, "rb") as handle:
-            yield from iter_jsonl_stream(handle, path, max_bytes)
+            yield from iter_jsonl_stream(handle, source, max_bytes)
     else:
-        yield too_large(path, size, max_bytes)
+        yield too_large(source, size, max_bytes)
 
 
 def _from_url(url: str, max_bytes: int, timeout: float) -> Iterator[RawDocument | InputError]:
     fetched = fetch(url, max_bytes=max_bytes, timeout=timeout)
     yield from read_bytes(
         fetched.data,
-        url,
+        one_line(url),
         max_bytes=max_bytes,
         name=fetched.url,
         url=fetched.url,
@@ -194,7 +200,8 @@ def iter_documents(
                 if isinstance(path, InputError):
                     yield path
                 else:
-                    yield from _guarded(path, _from_file(path, max_bytes))
+                    source = one_line(path)
+                    yield from _guarded(source, _from_file(path, source, max_bytes))
 
 
 def _from_stdin(stream: BinaryIO, max_bytes: int) -> Iterator[RawDocument | InputError]:
