@@ -6,6 +6,16 @@ an HTML one (when both are given, ``text`` wins: whoever produced the dump has
 already done the extraction). A line that is not a usable record becomes an
 :class:`InputError` naming ``path:LINE``; the other lines go on.
 
+Field types are checked, because a value of the wrong type is a dump whose schema is
+not the one read here, and a guess would be stored as fact (``"lang": 5`` became the
+language "5"): every field is a string, except ``id`` (a string or an integer) and
+``author`` (a string or a list of strings); ``lang`` is a language tag (``uk``,
+``en-GB`` → ``en``). A field of another type, or a ``lang`` that is no tag, makes the
+line an error naming the field. ``null`` is the same as a missing field, and a
+``published`` string that is no date is dropped (a wrong date must not cost the
+article). Over-long title, author and outlet are capped (:mod:`.given`). Lone
+surrogates (``"\\ud800"`` is valid JSON, invalid UTF-8) become U+FFFD.
+
 A file holding one JSON object or an array of objects is read the same way;
 array items are named ``path#N``, counting from 1.
 """
@@ -18,8 +28,9 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, BinaryIO
 
-from storyline.document import GivenMetadata, Precision, RawDocument
+from storyline.document import ContentKind, GivenMetadata, Precision, RawDocument
 from storyline.errors import EmptyInputError, InputError, TooLargeError
+from storyline.sources.given import capped
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -51,22 +62,70 @@ def parse_published(value: Any) -> tuple[datetime | None, Precision | None]:
     return parsed, "minute"
 
 
-def _string(value: Any) -> str | None:
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_LANG_TAG = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]{1,8})*$")
+
+
+class _FieldError(ValueError):
+    """A field whose value is of the wrong type or form; the message names the field."""
+
+
+def _kind(value: Any) -> str:
+    """The JSON name of a value's type, for messages."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, list):
+        return "an array"
+    return "an object" if isinstance(value, dict) else type(value).__name__
+
+
+def _utf8(text: str) -> str:
+    """``text`` with lone surrogates replaced, so that it encodes (and stores) as UTF-8."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _string(record: dict[str, Any], name: str) -> str | None:
+    """The string field ``name``, stripped; None when missing, null or blank."""
+    value = record.get(name)
     if value is None:
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if not isinstance(value, str):
+        raise _FieldError(f"field '{name}' must be a string, got {_kind(value)}")
+    return _utf8(value.strip()) or None
+
+
+def _external_id(record: dict[str, Any]) -> str | None:
+    """``id``: a string, or an integer (ids are often numbers in dumps)."""
+    value = record.get("id")
+    if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return None
+    return _string(record, "id")
 
 
-def _author(value: Any) -> str | None:
-    if isinstance(value, list):
-        names = [name for name in (_string(v) for v in value) if name]
-        return ", ".join(names) or None
-    return _string(value)
+def _author(record: dict[str, Any]) -> str | None:
+    value = record.get("author")
+    if not isinstance(value, list):
+        return _string(record, "author")
+    names = []
+    for item in value:
+        if not isinstance(item, str):
+            raise _FieldError(f"field 'author' must list strings, got {_kind(item)} in it")
+        if item.strip():
+            names.append(_utf8(item.strip()))
+    return ", ".join(names) or None
+
+
+def _lang(record: dict[str, Any]) -> str | None:
+    """``lang`` as the primary subtag of a language tag: ``" UK "`` → ``uk``."""
+    value = _string(record, "lang")
+    if value is None:
+        return None
+    match = _LANG_TAG.match(value.lower())
+    if match is None:
+        raise _FieldError(f"field 'lang' is not a language code: {value[:20]!r}")
+    return match[1]
 
 
 def record_to_document(record: Any, where: str) -> RawDocument | InputError:
@@ -80,26 +139,32 @@ def record_to_document(record: Any, where: str) -> RawDocument | InputError:
         if "text" in record or "html" in record:
             return InputError(where, "the 'text'/'html' field is not a string")
         return InputError(where, "no 'text' or 'html' field")
-    body: str = record[body_field]
+    body = _utf8(record[body_field])
     if not body.strip():
         return EmptyInputError(where, f"empty '{body_field}' field")
-    published, precision = parse_published(record.get("published"))
-    given = GivenMetadata(
-        external_id=_string(record.get("id")),
-        title=_string(record.get("title")),
-        published=published,
-        published_precision=precision,
-        outlet=_string(record.get("outlet")),
-        author=_author(record.get("author")),
-        lang=(_string(record.get("lang")) or "").lower() or None,
-    )
+    kind: ContentKind = "html" if body_field == "html" else "text"
+    try:
+        published, precision = parse_published(_string(record, "published"))
+        given = GivenMetadata(
+            external_id=_external_id(record),
+            title=_string(record, "title"),
+            published=published,
+            published_precision=precision,
+            outlet=_string(record, "outlet"),
+            author=_author(record),
+            lang=_lang(record),
+        )
+        url = _string(record, "url")
+    except _FieldError as exc:
+        return InputError(where, str(exc))
+    given, body = capped(given, body, kind)
     return RawDocument(
         source=where,
         data=body.encode("utf-8"),
-        url=_string(record.get("url")),
-        content_type="text/html" if body_field == "html" else "text/plain",
+        url=url,
+        content_type="text/html" if kind == "html" else "text/plain",
         charset="utf-8",
-        kind="html" if body_field == "html" else "text",
+        kind=kind,
         given=given,
     )
 

@@ -65,8 +65,13 @@ _HTML_TAG = re.compile(
     re.I,
 )
 _XML_PROLOGUE = re.compile(
-    rb"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*|<\?[^>]*\?>\s*)*", re.S
+    rb"^\s*(?:<\?xml[^>]*\?>\s*)?"
+    rb"(?:<!--.*?-->\s*|<!DOCTYPE[^>\[]*(?:\[(?:[^\]\"']|\"[^\"]*\"|'[^']*')*\])?\s*>\s*|<\?[^>]*\?>\s*)*",
+    re.S,
 )
+"""The XML declaration, comments, processing instructions and a DOCTYPE before the root
+element — the DOCTYPE with its internal subset (``[<!ENTITY …>]``), whose ``>``s would
+end a plain ``<!DOCTYPE[^>]*>`` early and hide the feed behind it."""
 _FEED_ROOT = re.compile(rb"<(?:rss[\s>]|feed[\s>]|rdf:RDF[\s>]|(?:\w+:)?RDF[\s>])", re.I)
 
 _WHITESPACE = b" \t\r\n\f\v"
@@ -189,6 +194,18 @@ def looks_like_html(content: str | bytes) -> bool:
     if _FEED_ROOT.match(body[_XML_PROLOGUE.match(body).end() :]) and not _HTML_START.match(body):
         return False
     return _html_markup(body)
+
+
+def feed_root(data: bytes) -> int | None:
+    """Where the root element of a feed (``<rss``, ``<feed``, ``<rdf:RDF``) starts in
+    ASCII-compatible bytes: right after the prologue, or else (a prologue this module
+    cannot parse) the first such tag in the first :data:`HEAD_SIZE` bytes."""
+    after = _XML_PROLOGUE.match(data)
+    start = after.end() if after else 0
+    if _FEED_ROOT.match(data, start):
+        return start
+    found = _FEED_ROOT.search(data, 0, HEAD_SIZE)
+    return found.start() if found else None
 
 
 def sniff(data: bytes, name: str = "", *, complete: bool = True) -> Kind:
