@@ -8,6 +8,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SEEDS = SHARED / "seeds"
 DEV = SHARED / "corpus" / "dev"
+TRAIN = SHARED / "corpus" / "train"
 DATA = REPO / "tests" / "data"
 
 

@@ -85,6 +85,9 @@ class Article:
     published: datetime | None = None
     published_precision: Precision | None = None
     published_inferred: bool = False
+    published_evidence: str | None = None
+    """Which evidence dated the page: ``given``, ``page``, ``label``, ``url``,
+    ``reporting``, ``crawler``, ``mentions`` or ``storyline`` (see :mod:`storyline.extract.published`)."""
     content_hash: str = ""
     """Hash of the normalized body text: equal hashes are exact duplicates."""
     duplicate_of: str | None = None

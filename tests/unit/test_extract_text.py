@@ -387,12 +387,13 @@ def test_sentence_with_a_date_is_not_a_timestamp_line() -> None:
     )
 
 
-def test_header_date_disagreeing_with_crawler_date_leaves_the_crawler_date() -> None:
-    page = " date 2023-07-17 Заголовок новости о событиях дня\n01.02.2020 10:00\n\n" + (
+def test_header_date_disagreeing_with_crawler_date_wins_over_it() -> None:
+    # a crawler's token is the crawl's date as often as the page's: what the page prints wins
+    page = " date 2025-03 Заголовок новости о событиях дня\n21.01.2022 10:00\n\n" + (
         "Первый абзац статьи, достаточно длинный, чтобы быть текстом новости."
     )
     result = extract_text(page)
-    assert (result.published, result.published_precision) == (datetime(2023, 7, 17), "day")
+    assert (result.published, result.published_precision) == (datetime(2022, 1, 21, 10), "minute")
 
 
 def test_month_only_crawler_date_has_month_precision() -> None:
@@ -472,7 +473,7 @@ def test_normalize_folds_case_yo_and_separators() -> None:
 @pytest.mark.parametrize("text", ["", "   \n\n\t", "\n"])
 def test_empty_input_gives_empty_result(text: str) -> None:
     result = extract_text(text)
-    assert result == TextExtraction(None, None, (), None, None, None, ())
+    assert result == TextExtraction(None, None, (), None, (), ())
     assert result.text == ""
 
 

@@ -1,9 +1,18 @@
 """Publication dates inferred from the text when the page prints none."""
 
 from datetime import date, datetime
+from pathlib import Path
 
-from paths import DEV, seed
-from storyline.extract.published import infer_published
+from paths import DEV, TRAIN, seed
+from storyline.document import RawDocument
+from storyline.evaluation.provenance import judge_date
+from storyline.extract.article import extract_article
+from storyline.extract.published import (
+    DateEvidence,
+    choose_published,
+    infer_published,
+    without_boilerplate_dates,
+)
 
 
 def test_reporting_clause_dates_the_page() -> None:
@@ -25,9 +34,11 @@ def test_no_year_anywhere_means_no_guess() -> None:
     assert infer_published(text) == (None, None)
 
 
-def test_without_a_reporting_clause_only_the_month_is_claimed() -> None:
+def test_the_latest_month_mentioned_alone_does_not_date_a_page() -> None:
+    # a page recalls the past as readily as it reports today: the month of its latest date
+    # is a lower bound, never stored as the publication date on its own
     text = "В декабре 2021 года Россия направила проекты. 12 января документы обсудили в Брюсселе."
-    assert infer_published(text) == (datetime(2022, 1, 1), "month")
+    assert infer_published(text) == (None, None)
 
 
 def test_a_publication_label_dates_the_page() -> None:
@@ -82,14 +93,14 @@ def test_dev_addresses_agree_with_the_dates_their_pages_show() -> None:
             continue
         found += 1
         text = when.date().isoformat()[: 10 if precision == "day" else 7]
-        agree += text == row["published"]
+        # consistent at the coarser precision: dev 118's slug names the crash day
+        # (…-23-08-2023/) where its page shows only the month
+        agree += judge_date(row["published"], text) in ("exact", "consistent")
     assert found >= 30  # a third of the corpus carries its date in the address
     assert agree == found
 
 
 def test_extraction_reads_the_address_when_the_page_has_no_date() -> None:
-    from storyline.document import RawDocument
-    from storyline.extract.article import extract_article
 
     path = DEV / "articles" / "015.txt"  # euromaidanpress, no date of its own on the page
     url = "https://euromaidanpress.com/2023/07/17/russia-suspends-black-sea-grain-deal"
@@ -99,3 +110,98 @@ def test_extraction_reads_the_address_when_the_page_has_no_date() -> None:
     assert not article.published_inferred
     bare = extract_article(RawDocument(str(path), path.read_bytes()), languages=("ru", "uk", "en"))
     assert bare.published is None  # the page alone does not say
+
+
+def test_more_address_forms_carry_dates() -> None:
+    from storyline.extract.published import published_from_url
+
+    # train A001, A018, D050, B037, A002: a glued clock time, day-first paths, a month folder
+    assert published_from_url("https://public.tvzvezda.ru/news/201803161850-swl2.htm") == (
+        datetime(2018, 3, 16),
+        "day",
+    )
+    assert published_from_url("https://rbc.ru/politics/18/02/2015/54e4fbf29a79") == (
+        datetime(2015, 2, 18),
+        "day",
+    )
+    assert published_from_url("https://sq.com.ua/ukr/news/politika/03.01.2012/x") == (
+        datetime(2012, 1, 3),
+        "day",
+    )
+    assert published_from_url("https://dsnews.ua/ukr/politics/x-13042021-421981") == (
+        datetime(2021, 4, 13),
+        "day",
+    )
+    assert published_from_url("https://ostannipodii.com/a/201905/rada-100018100") == (
+        datetime(2019, 5, 1),
+        "month",
+    )
+    # an unpadded day and time (2021-8-26 23:35 or 2021-8-2 62:…?) is not read
+    assert published_from_url("https://tvzvezda.ru/news/20218262335-rtGth.html") == (None, None)
+
+
+def _extract(path: Path, url: str | None = None):
+
+    return extract_article(
+        RawDocument(str(path), path.read_bytes(), url=url), languages=("ru", "uk", "en")
+    )
+
+
+def test_a_site_clock_beside_a_currency_widget_is_not_the_page_date() -> None:
+    # train B012: «Воскресенье, 1 марта 2026» over «$77.27 €91.3» on a page of August 2020
+    # that says «сегодня, 22 августа»
+    article = _extract(TRAIN / "articles" / "B012.txt")
+    assert article.published is None or article.published.year == 2020
+
+
+def test_a_date_line_after_the_title_or_the_lead_dates_the_page() -> None:
+    # train E046: "24.01.2018" alone above the title (a digits-only line, yet a date);
+    # train E034: «Субота, 23 липня 2022, 07:14» under the first paragraph
+    e046 = _extract(TRAIN / "articles" / "E046.txt")
+    assert (e046.published.date(), e046.published_evidence) == (date(2018, 1, 24), "page")
+    e034 = _extract(TRAIN / "articles" / "E034.txt")
+    assert e034.published == datetime(2022, 7, 23, 7, 14)
+
+
+def test_today_and_datelines_date_the_page() -> None:
+    # train E015 «сьогодні, 11 листопада 2022 року»; B035 «Багдад, 17 ноября, 2021, 22:21 —»
+    e015 = _extract(TRAIN / "articles" / "E015.txt")
+    assert (e015.published.date(), e015.published_evidence) == (date(2022, 11, 11), "today")
+    b035 = _extract(TRAIN / "articles" / "B035.txt")
+    assert b035.published.date() == date(2021, 11, 17)
+    assert b035.published_evidence in ("page", "dateline")
+
+
+def test_a_crawler_token_far_after_everything_the_page_names_is_the_crawl_date() -> None:
+    # the content as the extractor passes it: title, lead, body (the token line is gone)
+    page = "Переговоры в Женеве\n\n" + (
+        "Переговоры Лаврова и Блинкена прошли 21 января 2022 года в Женеве и длились полтора часа."
+    )
+    assert choose_published([DateEvidence(datetime(2025, 3, 1), "month", "crawler")], page) is None
+    # the same token on a page that names a date of that month stands
+    recent = page.replace("21 января 2022 года", "3 марта 2025 года")
+    chosen = choose_published([DateEvidence(datetime(2025, 3, 1), "month", "crawler")], recent)
+    assert chosen is not None and chosen.source == "crawler" and chosen.inferred
+
+
+def test_the_address_beats_the_crawler_and_the_page_beats_both() -> None:
+    crawler = DateEvidence(datetime(2025, 3, 1), "month", "crawler")
+    url = DateEvidence(datetime(2022, 1, 21), "day", "url")
+    page = DateEvidence(datetime(2022, 1, 21, 14, 5), "minute", "page")
+    assert choose_published([crawler, url]) == url
+    assert choose_published([crawler, url, page]) == page
+    # a weaker but finer date inside the stronger one's month refines it
+    month = DateEvidence(datetime(2019, 5, 1), "month", "url")
+    day = DateEvidence(datetime(2019, 5, 16), "day", "reporting")
+    chosen = choose_published([month, day])
+    assert chosen is not None and chosen.value == datetime(2019, 5, 16)
+    assert chosen.source == "url+reporting" and chosen.inferred
+
+
+def test_boilerplate_lines_are_never_evidence() -> None:
+    text = (
+        "Гороскоп на лютий 2026: 27 січня 2026 року зорі радять.\n"
+        "Про це 12 лютого 2022 року заявив Кулеба."
+    )
+    cleaned = without_boilerplate_dates(text)
+    assert len(cleaned) == len(text) and "2026" not in cleaned and "12 лютого 2022" in cleaned

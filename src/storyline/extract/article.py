@@ -13,7 +13,12 @@ from storyline.errors import ExtractionError
 from storyline.extract.decode import decode
 from storyline.extract.html import extract_html
 from storyline.extract.outlet import choose_outlet
-from storyline.extract.published import infer_published, published_from_url
+from storyline.extract.published import (
+    DateEvidence,
+    choose_published,
+    published_from_url,
+    text_evidence,
+)
 from storyline.extract.text import LineStats, extract_text
 from storyline.nlp.language import detect_language
 from storyline.sources.sniff import looks_like_html
@@ -26,15 +31,19 @@ def extract_article(
     text = decode(raw)
     is_html = raw.kind == "html" or (raw.kind is None and looks_like_html(text))
     sitename = None
+    evidence: list[DateEvidence] = []
     if is_html:
         page = extract_html(text, raw.url)
         sitename = page.sitename
         title, lead, paragraphs = page.title, page.lead, page.paragraphs
-        author, published, precision = page.author, page.published, page.published_precision
+        author = page.author
+        if page.published is not None and page.published_precision is not None:
+            evidence.append(DateEvidence(page.published, page.published_precision, "page"))
     else:
         plain = extract_text(text, stats)
         title, lead, paragraphs = plain.title, plain.lead, plain.paragraphs
-        author, published, precision = plain.author, plain.published, plain.published_precision
+        author = plain.author
+        evidence.extend(plain.dates)
     body = "\n\n".join(p for p in paragraphs if p)
     if not body.strip():
         raise ExtractionError(raw.source)
@@ -42,14 +51,14 @@ def extract_article(
     given = raw.given
     title = given.title or title
     author = given.author or author
-    inferred = False
     if given.published is not None:
-        published, precision = given.published, given.published_precision or "day"
-    elif published is None:
-        published, precision = published_from_url(raw.url)
-    if published is None:
-        published, precision = infer_published("\n\n".join(filter(None, (title, lead, body))))
-        inferred = published is not None
+        evidence.append(DateEvidence(given.published, given.published_precision or "day", "given"))
+    url_value, url_precision = published_from_url(raw.url)
+    if url_value is not None and url_precision is not None:
+        evidence.append(DateEvidence(url_value, url_precision, "url"))
+    content = "\n\n".join(filter(None, (title, lead, body)))
+    evidence.extend(text_evidence(content))
+    chosen = choose_published(evidence, content)
 
     if given.lang:
         lang, confidence = given.lang, 1.0
@@ -69,9 +78,10 @@ def extract_article(
         author=author,
         lang=lang,
         lang_confidence=confidence,
-        published=published,
-        published_precision=precision,
-        published_inferred=inferred,
+        published=chosen.value if chosen else None,
+        published_precision=chosen.precision if chosen else None,
+        published_inferred=chosen.inferred if chosen else False,
+        published_evidence=chosen.source if chosen else None,
         content_hash=content_hash(body),
         doc_sha256=raw.sha256,
     )

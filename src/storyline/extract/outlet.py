@@ -71,3 +71,9 @@ def choose_outlet(
         if candidate and candidate.strip():
             return candidate.strip()
     return outlet_from_text(text) if text else None
+
+
+def same_outlet(a: str, b: str) -> bool:
+    """Two outlet names denote one publisher: equal hosts, or one a subdomain of the other."""
+    x, y = a.casefold().strip(), b.casefold().strip()
+    return x == y or x.endswith("." + y) or y.endswith("." + x)

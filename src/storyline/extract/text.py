@@ -45,6 +45,7 @@ from storyline.extract.lines import (
     tables,
     words,
 )
+from storyline.extract.published import DateEvidence, choose_published, has_publication_label
 
 REPEAT_MIN_PAGES = 3
 """A line on this many pages of one outlet is the outlet's furniture, not one story's text."""
@@ -171,8 +172,8 @@ class TextExtraction:
     lead: str | None
     paragraphs: tuple[str, ...]
     author: str | None
-    published: datetime | None
-    published_precision: str | None
+    dates: tuple[DateEvidence, ...]
+    """What the page prints of its own date: the header's date line, a crawler's token."""
     removed: tuple[tuple[str, str], ...]
 
     @property
@@ -180,8 +181,18 @@ class TextExtraction:
         """The body as one string, paragraphs separated by a blank line."""
         return "\n\n".join(self.paragraphs)
 
+    @property
+    def published(self) -> datetime | None:
+        chosen = choose_published(self.dates, self.text)
+        return chosen.value if chosen else None
 
-_EMPTY = TextExtraction(None, None, (), None, None, None, ())
+    @property
+    def published_precision(self) -> str | None:
+        chosen = choose_published(self.dates, self.text)
+        return chosen.precision if chosen else None
+
+
+_EMPTY = TextExtraction(None, None, (), None, (), ())
 
 
 class _Page:
@@ -256,7 +267,7 @@ def _apply_line_rules(page: _Page, stats: LineStats | None) -> None:
     for i in page.content:
         line = page.lines[i]
         reason = phrase_reason(line, page.t)
-        if reason is None:
+        if reason in (None, "counter"):  # "24.01.2018" alone is all digits, yet a date
             stamp = find_stamp(line)
             if stamp is not None:
                 page.stamps[i] = stamp
@@ -601,30 +612,48 @@ def _is_stub(line: str) -> bool:
     )
 
 
-def _published(page: _Page, zone_end: int) -> tuple[datetime | None, str | None]:
-    """The date printed in the header; the crawler's date unless the header agrees and adds time.
-
-    Only header dates count: dates inside the body and in the tail feed are other
-    events' dates. A modification time is used only when no publication time is printed.
-    """
-    header = [(i, s) for i, s in sorted(page.stamps.items()) if i < zone_end and s.value]
-    chosen = next((s for _, s in header if not s.is_update), None) or next(
-        (s for _, s in header), None
+def _beside_widget(page: _Page, i: int) -> bool:
+    """A date printed next to a currency or weather widget is the site's clock
+    ("Воскресенье, 1 марта 2026" over "$77.27 €91.3"), shown whenever the page was
+    saved, not when the article was published."""
+    return any(
+        j is not None and page.label[j] == "widget"
+        for j in (page.prev_content(i), page.next_content(i))
     )
+
+
+EARLY_STAMP_LINES = 3
+"""A date line standing alone among the first lines of the body is the page's own
+(sites print "Субота, 23 липня 2022, 07:14" under the standfirst as often as above it)."""
+
+
+def _date_evidence(page: _Page, zone_end: int) -> tuple[DateEvidence, ...]:
+    """The date the page prints of itself, and the crawler's token, as separate evidence.
+
+    Header dates count, and a date line among the first lines of the body or one
+    behind a publication label ("Published July 22,2022"); other dates inside the
+    body and in the tail feed are other events' dates. A modification time is used
+    only when no publication time is printed. The crawler's token is kept apart
+    because it is often the crawl's date, not the page's
+    (:func:`storyline.extract.published.choose_published`).
+    """
+    early = set(i for i in page.content if i >= zone_end)
+    early = set(sorted(early)[:EARLY_STAMP_LINES])
+    printed = [
+        s
+        for i, s in sorted(page.stamps.items())
+        if s.value
+        and (i < zone_end or i in early or has_publication_label(page.lines[i]))
+        and not _beside_widget(page, i)
+    ]
+    chosen = next((s for s in printed if not s.is_update), None) or next(iter(printed), None)
+    found: list[DateEvidence] = []
+    if chosen is not None and chosen.value is not None and chosen.precision is not None:
+        found.append(DateEvidence(chosen.value, chosen.precision, "page"))  # type: ignore[arg-type]
     if page.crawler is not None:
         value, precision = page.crawler
-        if chosen is not None and chosen.value is not None:
-            same = (
-                chosen.value.date() == value.date()
-                if precision == "day"
-                else ((chosen.value.year, chosen.value.month) == (value.year, value.month))
-            )
-            if same:
-                return chosen.value, chosen.precision
-        return value, precision
-    if chosen is None:
-        return None, None
-    return chosen.value, chosen.precision
+        found.append(DateEvidence(value, precision, "crawler"))  # type: ignore[arg-type]
+    return tuple(found)
 
 
 def _assemble(page: _Page, zone_end: int) -> TextExtraction:
@@ -636,14 +665,12 @@ def _assemble(page: _Page, zone_end: int) -> TextExtraction:
             paragraphs.append(clean(page.lines[i]))
         elif label not in CONTENT:
             removed.append((page.lines[i], label))
-    published, precision = _published(page, zone_end)
     title = clean(page.lines[page.title_idx]) if page.title_idx is not None else None
     return TextExtraction(
         title=title,
         lead=page.lead_text,
         paragraphs=tuple(paragraphs),
         author=page.author,
-        published=published,
-        published_precision=precision,
+        dates=_date_evidence(page, zone_end),
         removed=tuple(removed),
     )
