@@ -311,15 +311,24 @@ def write_report(report: QuoteReport, out: Path) -> None:
 
 
 def quotes_command(
-    corpus: str = typer.Argument("dev", help="dev (shared/corpus/dev) or seeds (eval/gold)"),
+    corpus: str = typer.Argument(
+        "dev",
+        help="dev (shared/corpus/dev), seeds (eval/gold), polnear (English attribution, "
+        "external/polnear) or adaq (Russian, external/adaq-quotes-ru-cs)",
+    ),
+    split: str = typer.Option("test", help="polnear only: train, dev or test"),
+    limit: int | None = typer.Option(None, help="polnear only: score the first N texts"),
     out: Path | None = None,
 ) -> None:
     """Direct quotes found with the right speaker: precision, recall, F1, and the misses.
 
     ``--out FILE`` also writes the full report (misses and false hits included) as JSON.
     """
+    if corpus in ("polnear", "adaq"):
+        _external_command(corpus, split, limit, out)
+        return
     if corpus not in ("dev", "seeds"):
-        raise typer.BadParameter("choose dev or seeds")
+        raise typer.BadParameter("choose dev, seeds, polnear or adaq")
     report = evaluate_quotes(default_gold(corpus), default_pages(corpus))
     console = Console()
     table = Table(title=f"quotes — {corpus} ({report.articles} articles)")
@@ -343,3 +352,43 @@ def quotes_command(
                 console.print("  " + escape(json.dumps(row, ensure_ascii=False)))
     if out is not None:
         write_report(report, out)
+
+
+def _external_command(corpus: str, split: str, limit: int | None, out: Path | None) -> None:
+    """``eval quotes polnear|adaq``: see :mod:`storyline.evaluation.quotes_external`."""
+    from storyline.evaluation import quotes_external as ext
+
+    console = Console()
+    table = Table()
+    for column in ("measure", "precision", "recall", "F1", "tp", "fp", "fn"):
+        table.add_column(column, justify="left" if column == "measure" else "right")
+    result: Any
+    if corpus == "polnear":
+        result = ext.evaluate_polnear(split, limit=limit)
+        table.title = f"PolNeAR {split}: direct quotes ({result.documents} texts)"
+        rows = (
+            ("source exact", result.exact),
+            ("source overlap", result.overlap),
+            ("quote found", result.content),
+        )
+    else:
+        result = ext.evaluate_adaq("ru")
+        table.title = f"ADAQ ru ({result.sentences} sentences)"
+        rows = (
+            ("source tokens", result.source),
+            ("content tokens", result.content),
+            ("sentence has a quote", result.has_quote),
+        )
+    for label, s in rows:
+        table.add_row(
+            label,
+            f"{s.precision:.3f}",
+            f"{s.recall:.3f}",
+            f"{s.f1:.3f}",
+            str(s.tp),
+            str(s.fp),
+            str(s.fn),
+        )
+    console.print(table)
+    if out is not None:
+        out.write_text(json.dumps(result.as_dict(), ensure_ascii=False, indent=2), encoding="utf-8")

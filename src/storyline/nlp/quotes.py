@@ -54,10 +54,12 @@ _ANTECEDENT_WINDOW = 1500
 _LAST_SPEAKER_WINDOW = 1500
 _DASH = "—–-"
 _OPENERS = '«„“‘"'
+_CLOSERS = '»“”’"'
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
 _CLAUSE_END = re.compile(r"[.!?;\n]")
 _GENDER = {"masc": "m", "femn": "f"}
 _CLAUSE_COMMA = re.compile(r"[,.!?;\n]")
+_SENTENCE_STOP = re.compile(r"[.!?](?=\s)")
 _CATAPHORA = 300
 """A role nobody holds may name the person in the next sentence or two."""
 _APPOSITION_WORDS = 12
@@ -98,6 +100,12 @@ class _Language:
     """At most this many words between a subject and its verb (None: anywhere in the clause)."""
     subject_after: int | None
     """At most this many words between a verb and a subject after it."""
+    abbreviations: frozenset[str]
+    """Words whose full stop ends no clause ("Sen.", "Dr.")."""
+    object_verbs: frozenset[str]
+    """Verbs whose following noun is never their subject ("told CNN")."""
+    speaker_nouns: dict[str, str]
+    """Head noun of a common-noun subject ("the newspaper") → the entity type it stands for."""
 
 
 @cache
@@ -147,6 +155,9 @@ def _language(lang: str) -> _Language | None:
         possessive_re=words(list(possessives)),
         subject_gap=table.get("subject_gap"),
         subject_after=table.get("subject_after"),
+        abbreviations=frozenset(w.casefold() for w in table.get("abbreviations", ())),
+        object_verbs=frozenset(w.casefold() for w in table.get("object_verbs", ())),
+        speaker_nouns={k.casefold(): v for k, v in table.get("speaker_nouns", {}).items()},
     )
 
 
@@ -524,11 +535,11 @@ class _Reader:
             and c.end <= pos
             and pos - c.start <= _ANTECEDENT_WINDOW
             and self.entities[c.entity].type in types
-            and (gender == "n" or self.gender(c.entity) in (None, gender))
+            and (gender in ("n", "x") or self.gender(c.entity) in (None, gender))
         ]
         last = self.last_speaker(pos)
         if last is not None and gender != "n":
-            fits = self.person_like(last) and self.gender(last) in (None, gender)
+            fits = self.person_like(last) and (gender == "x" or self.gender(last) in (None, gender))
             where = max(w for w, i in self.history if i == last and w < pos)
             latest = self.sentence_index(pool[-1].start) if pool else -1
             if fits and self.sentence_index(where) >= latest - 1:
@@ -626,8 +637,26 @@ class _Reader:
                 and self.nominative(c)
                 and self._close_to_verb(c, cue.start)
             ]
+            bare = self._bare_subject(clause_start, cue, common_only=bool(before))
             if before:
-                return self._from(min(before, key=self._subject_rank), cue.start)
+                chosen = min(before, key=self._subject_rank)
+                if (
+                    bare is not None
+                    and bare.start is not None
+                    and bare.end is not None
+                    and bare.start <= chosen.start
+                ):
+                    if chosen.end < bare.end:
+                        return bare  # "the influential US daily wrote": the noun, not "US"
+                    # "the former president said": the role's holder when the text names
+                    # one, else the person the phrase refers back to
+                    index = self.resolve(chosen, cue.start)
+                    if index == chosen.entity and bare.index is not None:
+                        index = bare.index
+                    return _Speaker(bare.text, bare.start, bare.end, index)
+                return self._from(chosen, cue.start)
+            if bare is not None:
+                return bare
             if cue.gender == "p":  # «сообщили в Минобороны», «В МИД РФ заявили»
                 after = self._after(cue, stop_at_comma=True, impersonal=True)
                 if after.index is not None:
@@ -635,6 +664,106 @@ class _Reader:
                 phrase = self._impersonal(clause_start, cue.start)
                 return phrase if phrase is not None else after
         return self._after(cue, impersonal=cue.gender == "p")
+
+    def _clause_stop(self, pattern: re.Pattern[str], start: int, window: int) -> int:
+        """Where the clause from ``start`` ends: the first stop of ``pattern`` that is not
+        the full stop of an abbreviation or an initial ("Sen.", "J.")."""
+        for m in pattern.finditer(self.text, start, window):
+            if m.group() == ".":
+                word = re.search(
+                    r"([^\W\d_][\w.]*)$", self.text[max(0, m.start() - 12) : m.start()]
+                )
+                if word and (
+                    word.group(1).casefold() in self.language.abbreviations
+                    or (len(word.group(1)) == 1 and word.group(1).isupper())
+                ):
+                    continue
+            return m.start()
+        return window
+
+    def _bare_subject(
+        self, clause_start: int, cue: _Cue, common_only: bool = False
+    ) -> _Speaker | None:
+        """A subject right before the verb that no mention covers (languages with a
+        ``subject_gap``): a capitalised name the tagger missed ('," Tester told'), resolved
+        to a mention with the same last word; or a common noun ("the newspaper wrote",
+        "a senior official said"), resolved through ``speaker_nouns`` when definite."""
+        if self.language.subject_gap is None or cue.kind != "verb":
+            return None
+        text = self.text
+        before = text[clause_start : cue.start]
+        name = (
+            None
+            if common_only
+            else re.search(
+                r"(?:^|[^\w.'’\-])((?:[A-Z][\w'’\-]*\.?[^\S\n]+){0,3}[A-Z][\w'’\-]*)[^\S\n]+$",
+                before,
+            )
+        )
+        if name is not None:
+            words = name.group(1).split()
+            if words[0].casefold() in ("the", "a", "an") and len(words) > 1:
+                words = words[1:]
+            if words[0].casefold() in self.language.pronouns:
+                return None
+            start = clause_start + name.start(1)
+            start = text.find(words[0], start)
+            end = clause_start + name.end(1)
+            return _Speaker(text[start:end], start, end, self._same_name(words[-1], cue.start))
+        noun = re.search(
+            r"(?:^|[^\w'’\-])((the|a|an)[^\S\n]+(?:[\w'’\-]+[^\S\n]+){0,3}?([a-z][\w'’\-]*))"
+            r"[^\S\n]+$",
+            before,
+            re.IGNORECASE,
+        )
+        if noun is None:
+            return None
+        start, end = clause_start + noun.start(1), clause_start + noun.end(1)
+        kind = self.language.speaker_nouns.get(noun.group(3).casefold())
+        index = None
+        if kind is not None and noun.group(2).casefold() == "the":
+            index = self.antecedent("n" if kind == "ORG" else "x", start)
+        return _Speaker(text[start:end], start, end, index)
+
+    def _common_noun_after(self, start: int, limit: int) -> _Speaker | None:
+        """ "said the 46-year-old", "said a spokesman for the campaign": a determiner and
+        up to four words after the verb, resolved as :meth:`_bare_subject` does."""
+        m = re.match(
+            r"[^\S\n]*((the|a|an)[^\S\n]+(?:[\w'’\-]+[^\S\n]+){0,3}?([\w'’\-]+))"
+            r"(?=[^\S\n]*(?:[,.;:!?(]|$|[^\S\n](?:of|in|at|from|for|who|and|on|with)\b))",
+            self.text[start:limit],
+            re.IGNORECASE,
+        )
+        if m is None:
+            return None
+        begin, end = start + m.start(1), start + m.end(1)
+        kind = self.language.speaker_nouns.get(m.group(3).casefold())
+        index = None
+        if kind is not None and m.group(2).casefold() == "the":
+            index = self.antecedent("n" if kind == "ORG" else "x", begin)
+        return _Speaker(self.text[begin:end], begin, end, index)
+
+    def _same_name(self, word: str, pos: int) -> int | None:
+        """The mention whose last word is ``word`` (a surname alone: "Tester"), people first,
+        the nearest before ``pos``, else the first after it."""
+        key = word.casefold()
+        found = [
+            i
+            for i, e in enumerate(self.entities)
+            if e.type in _SPEAKER_TYPES
+            and not is_role_reference(e)
+            and (_WORD.findall(e.text) or [""])[-1].casefold() == key
+        ]
+        if not found:
+            return None
+        found.sort(
+            key=lambda i: (
+                self.entities[i].type != "PER",
+                self.entities[i].start > pos,
+                abs(self.entities[i].start - pos),
+            )
+        )
+        return found[0]
 
     def _impersonal(self, start: int, verb: int) -> _Speaker | None:
         """«В МИД заявили», «у російському міністерстві оборони стверджують»: the place."""
@@ -674,11 +803,15 @@ class _Reader:
         """The speaker written after the cue: «— сказал Мединский», "said Peskov"."""
         text = self.text
         window = min(len(text), cue.end + _AFTER_WINDOW)
-        stop = (_CLAUSE_COMMA if stop_at_comma else _CLAUSE_END).search(text, cue.end, window)
-        limit = stop.start() if stop else window
+        limit = self._clause_stop(_CLAUSE_COMMA if stop_at_comma else _CLAUSE_END, cue.end, window)
         opener = next((i for i in range(cue.end, limit) if text[i] in _OPENERS), limit)
         limit = min(limit, opener)
         max_words = self.language.subject_after
+        if (
+            cue.kind == "verb"
+            and text[cue.start : cue.end].casefold() in self.language.object_verbs
+        ):
+            return _NOBODY  # "told CNN": what follows is the addressee
 
         def near(c: _Candidate) -> bool:
             return max_words is None or len(_WORD.findall(text[cue.end : c.start])) <= max_words
@@ -716,12 +849,19 @@ class _Reader:
         words = phrase.group(1).split() if phrase else []
         if impersonal and words and words[0].casefold() in self.language.prepositions:
             words = words[1:]
+        if words and self.language.subject_gap is not None and not words[0][:1].isupper():
+            common = self._common_noun_after(cue.end, limit)
+            if common is not None:
+                return common
         if not words or (self.language.subject_gap is not None and not words[0][:1].isupper()):
             return _NOBODY if impersonal or cue.gender is None else self._last(cue.start)
         if words[0][:1].islower():
             last = self._last(cue.start)
             if last.index is not None:
                 return last  # «речника», «представитель»: someone already named
+            complementizer = self.language.complementizer
+            if complementizer is not None and complementizer.fullmatch(words[0]):
+                return _NOBODY  # «заявил, что …»: the speaker is not «что»
         surface = " ".join(words[:4]) if impersonal else words[0]
         start = text.find(words[0], cue.end)
         end = (
@@ -837,12 +977,36 @@ def _attached_cue(reader: _Reader, part: _Part) -> _Cue | None:
                 for m in re.finditer(r"[.!?]", between)
                 for c in reader.candidates
             )
-            if not inside_mention:
+            base = mark.close + 1
+            abbreviated = reader._clause_stop(_SENTENCE_STOP, base, cue.start) >= cue.start
+            if not inside_mention and not abbreviated:
                 return None
         if len(_WORD.findall(between)) > 8:
             return None
+        if re.match(r"[^\S\n]*:", text[cue.end : cue.end + 3]):
+            return None  # 'Lavrov said: "…"' opens the next quote, it does not close this one
         return cue
     return None
+
+
+def _dash_verb(reader: _Reader, mark: _Marked) -> _Cue | None:
+    """«…», — возразил госсекретарь: a verb the table lacks, in the place of one (after a
+    comma and a dash that follow the closing mark, with a verb ending of the language)."""
+    if mark.close is None:
+        return None
+    m = re.match(
+        rf"[,.!?…]?[^\S\n]*[{_DASH}]{{1,2}}[^\S\n]*([^\W\d_]{{4,}})\b",
+        reader.text[mark.close + 1 :],
+    )
+    if m is None or not m.group(1).islower():
+        return None
+    word = m.group(1).casefold()
+    endings = [e for e, _ in reader.language.gender_endings if e and word.endswith(e)]
+    if not endings:
+        return None
+    start = mark.close + 1 + m.start(1)
+    end = mark.close + 1 + m.end(1)
+    return _Cue(start, end, "verb", _gender_of_verb(reader.language, word))
 
 
 def _opens_sentence(reader: _Reader, mark: _Marked) -> bool:
@@ -872,6 +1036,9 @@ def _cue_for(reader: _Reader, part: _Part) -> tuple[_Cue | None, str]:
         return preceding[-1], "before"
     if attached is not None:
         return attached, "attached"
+    unknown = _dash_verb(reader, mark)
+    if unknown is not None:
+        return unknown, "attached"
     if mark.close is not None:
         close_sentence = reader.sentence_of(mark.close)
         end = min(close_sentence.end, line_end)
@@ -924,7 +1091,7 @@ def _direct(reader: _Reader) -> list[QuoteMention]:
                 continue
             if recent:
                 speaker = reader.speaker_of(recent[-1])
-            if speaker.index is None:
+            if speaker.index is None and speaker.text is None:
                 continue
             cue_text = ""
         elif how == "continuation":
@@ -934,7 +1101,7 @@ def _direct(reader: _Reader) -> list[QuoteMention]:
             if not recent:
                 continue
             speaker = reader.speaker_of(recent[-1])
-            if speaker.index is None:
+            if speaker.index is None and speaker.text is None:
                 continue
             cue_text = ""
         else:
@@ -952,10 +1119,63 @@ def _direct(reader: _Reader) -> list[QuoteMention]:
                 speaker=speaker.index,
             )
         )
+        if speaker.text is not None:
+            last_quote = (part.start, speaker)  # a name the tagger missed speaks on too
         if speaker.index is not None:
-            last_quote = (part.start, speaker)
             reader.history.append((part.start, speaker.index))
             reader.history.sort()
+    return found
+
+
+_LABEL = re.compile(r"^[^\S\n]*([^:\n]{2,60}?)[^\S\n]*:[^\S\n]+(\S[^\n]*)$", re.MULTILINE)
+_LABEL_MIN_WORDS = 4
+
+
+def _labelled(reader: _Reader, taken: Sequence[QuoteMention]) -> list[QuoteMention]:
+    """Transcript and headline layouts: a line that opens with a speaker and a colon
+    ("Sergey Lavrov: State Secretary, colleagues, …", «Генсек НАТО: …», «Сенцов: Очень
+    рады…»). The label must be one person or organisation mention (a role used alone
+    included), nothing else; what follows it on the line (without its quotation marks)
+    is the quote, unless a quote found otherwise already covers it."""
+    text = reader.text
+    found: list[QuoteMention] = []
+    for m in _LABEL.finditer(text):
+        label_start, label_end = m.span(1)
+        mentions = [
+            c
+            for c in reader.candidates
+            if c.entity is not None
+            and reader.entities[c.entity].type in ("PER", "ORG")
+            and c.start == label_start
+            and c.end == label_end
+        ]
+        if not mentions:
+            continue
+        start, end = _trim(text, m.start(2), m.end(2))
+        while end > start and text[end - 1] in _CLOSERS:
+            end -= 1
+        while start < end and text[start] in _OPENERS:
+            start += 1
+        if len(_WORD.findall(text[start:end])) < _LABEL_MIN_WORDS:
+            continue
+        if any(q.start < end and start < q.end for q in taken):
+            continue
+        if any(start <= c.start < end and c.kind != "gerund" for c in reader.cues):
+            continue  # "Annie Ernaux: the Swedish Academy … said …" is a caption, not her words
+        speaker = reader._from(mentions[0], label_start)
+        found.append(
+            QuoteMention(
+                start=start,
+                end=end,
+                text=text[start:end],
+                kind="direct",
+                cue=":",
+                speaker_text=speaker.text,
+                speaker_start=speaker.start,
+                speaker_end=speaker.end,
+                speaker=speaker.index,
+            )
+        )
     return found
 
 
@@ -1022,5 +1242,6 @@ def find_quotes(
     for cue in reader.cues:  # speakers in text order: pronouns resolve against earlier ones
         reader.speaker_of(cue)
     direct = _direct(reader)
+    direct += _labelled(reader, direct)
     indirect = _indirect(reader)
     return tuple(sorted((*direct, *indirect), key=lambda q: (q.start, q.end, q.kind)))

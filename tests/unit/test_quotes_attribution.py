@@ -1,0 +1,129 @@
+"""Speaker attribution around the quote (storyline.nlp.quotes) on real news paragraphs.
+
+English paragraphs are read from PolNeAR's train texts (``shared/external/polnear``,
+not copied into the repository), Russian and Ukrainian ones from the train corpus;
+each runs through the whole annotate stage, as in production.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from paths import SHARED, TRAIN
+from storyline.document import Article
+from storyline.nlp.annotations import Annotations
+from storyline.nlp.pipeline import annotate
+
+POLNEAR = SHARED / "external" / "polnear" / "train" / "text"
+
+pytestmark = pytest.mark.skipif(
+    not (POLNEAR.exists() and TRAIN.exists()), reason="shared corpora not available"
+)
+
+
+def paragraph(folder: Path, name: str, snippet: str) -> str:
+    """The first paragraph (line) of ``folder/name`` that holds ``snippet``."""
+    text = (folder / name).read_text(encoding="utf-8")
+    return next(x for x in text.splitlines() if snippet in x)
+
+
+def notes(text: str, lang: str) -> Annotations:
+    return annotate(Article(id="t", source="t", text=text, lang=lang))
+
+
+def speakers(text: str, lang: str) -> list[tuple[str, str | None, str | None]]:
+    """(first words of the quote, speaker as written, the entity it resolves to)."""
+    a = notes(text, lang)
+    return [
+        (
+            " ".join(q.text.split()[:3]),
+            q.speaker_text,
+            a.entities[q.speaker].text if q.speaker is not None else None,
+        )
+        for q in a.quotes
+        if q.kind == "direct"
+    ]
+
+
+def polnear(name: str, snippet: str) -> str:
+    return paragraph(POLNEAR, name, snippet)
+
+
+def test_a_name_the_tagger_missed_before_the_verb_is_the_speaker() -> None:
+    # '…," Tester told Capital Download': what follows "told" is the addressee
+    text = polnear(
+        "usa-today_2016-06-10_dems-hope-trump-s-behavior-will-.txt", "Tester told Capital"
+    )
+    found = speakers(text, "en")
+    assert found[0][1] == "Tester"
+    assert all(who != "Capital Download" for _, _, who in found)
+
+
+def test_the_full_stop_of_a_title_does_not_end_the_clause() -> None:
+    text = polnear(
+        "wash-post_2016-09-04_growing-up-american-only-to-lear.txt", "said Sen. Amy Klobuchar"
+    )
+    assert speakers(text, "en")[0][1:] == ("Amy Klobuchar", "Amy Klobuchar")
+
+
+def test_a_definite_common_noun_speaks_for_the_person_before_it() -> None:
+    # '“…,” the former president said': Bill Clinton, named in the sentence before
+    text = polnear(
+        "politico_2016-04-11_clinton-and-sanders-trade-low-bl.txt", "the former president said"
+    )
+    first = speakers(text, "en")[0]
+    assert first[1] == "the former president"
+    assert first[2] == "Bill Clinton"
+
+
+def test_a_common_noun_after_the_verb_is_the_speaker() -> None:
+    text = polnear(
+        "breitbart_2016-07-19_republicans-begin-roll-call-vote.txt", "said the 46-year-old"
+    )
+    assert speakers(text, "en")[0][1] == "the 46-year-old"
+
+
+def test_speech_verbs_beyond_said() -> None:
+    text = polnear("breitbart_2016-04-12_mexican-anchor-crosses-swords-wi.txt", "Trump barked")
+    assert speakers(text, "en")[0][1] == "Trump"
+
+
+def test_a_verb_that_opens_the_next_quote_does_not_close_this_one() -> None:
+    # alternating speakers (typed, after a press-conference layout): 'Lavrov said: "…"'
+    # introduces the second quote; the first is Blinken's
+    text = (
+        'Blinken added: "We will respond to any aggression with massive consequences." '
+        'Lavrov said: "Nobody is threatening anyone with anything at all here."'
+    )
+    assert [who for _, who, _ in speakers(text, "en")] == ["Blinken", "Lavrov"]
+
+
+def test_an_unlisted_verb_after_a_dash_takes_its_own_subject() -> None:
+    # «…», — уверил он: not the previous quote's speaker by continuation, the pronoun's
+    text = paragraph(TRAIN / "articles", "B070.txt", "уверил он")
+    a = notes(text, "ru")
+    (quote,) = [q for q in a.quotes if q.text.startswith("Подавляющее количество")]
+    assert (quote.cue, quote.speaker_text) == ("уверил", "он")
+    # and «заявил, что …» before it has no speaker «что»
+    assert all(q.speaker_text != "что" for q in a.quotes)
+
+
+def test_an_unlisted_verb_with_the_name_after_it() -> None:
+    text = paragraph(TRAIN / "articles", "B019.txt", "приказал Шойгу")
+    assert speakers(text, "ru")[0][1:] == ("Шойгу", "Шойгу")
+
+
+def test_a_line_that_opens_with_a_speaker_and_a_colon() -> None:
+    text = paragraph(TRAIN / "articles", "A045.txt", "Сенцов: Очень рады")
+    assert speakers(text, "ru") == [("Очень рады оказаться", "Сенцов", "Сенцов")]
+
+
+def test_a_caption_with_a_colon_is_not_a_quote() -> None:
+    from paths import DEV
+
+    (page,) = (DEV / "articles").glob("060*.txt")
+    line = page.read_text(encoding="utf-8").splitlines()[0]
+    caption = line[line.index("Annie Ernaux:") :]
+    assert [q for q in notes(caption, "en").quotes if q.cue == ":"] == []
