@@ -79,6 +79,10 @@ class Article:
     url: str | None = None
     external_id: str | None = None
     outlet: str | None = None
+    """The publisher: a registry id (its main domain) or the page's host; ``None`` when
+    nothing says who published the page (never a guess)."""
+    cites: tuple[str, ...] = ()
+    """Outlets the page cites as sources of what it reports («пишет ТАСС»), not its publisher."""
     author: str | None = None
     lang: str | None = None
     lang_confidence: float | None = None

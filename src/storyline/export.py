@@ -17,6 +17,7 @@ from typing import IO, Any, Literal
 from storyline.assemble.events import Event
 from storyline.compare.conflicts import Conflict
 from storyline.document import Article
+from storyline.outlets import registry
 from storyline.store import ArticleAnnotations, EntitySummary, QuoteRecord, Store, StorySummary
 
 SCHEMA = 1
@@ -24,6 +25,11 @@ KINDS = ("articles", "entities", "stories", "events", "quotes")
 PLURAL = dict(zip(("article", "entity", "story", "event", "quote"), KINDS, strict=True))
 """Record ``kind`` → its group in ``--format json`` and its file name in ``--format csv``."""
 What = Literal["all", "articles", "stories", "events", "entities", "quotes"]
+
+
+def outlet_name(outlet: str | None) -> str | None:
+    """The publisher's name as the registry writes it in English ("Censor.NET")."""
+    return registry().display_name(outlet, "en")
 
 
 def format_published(article: Article) -> str | None:
@@ -60,6 +66,9 @@ def article_record(
         "published": format_published(article),
         "published_precision": article.published_precision,
         "published_inferred": article.published_inferred,
+        "published_evidence": article.published_evidence,
+        "outlet_name": outlet_name(article.outlet),
+        "cites": list(article.cites),
         "duplicate_of": article.duplicate_of,
         "story_id": story_id,
         "entities": list(annotations.entities) if annotations is not None else [],

@@ -16,7 +16,7 @@ from paths import SEEDS
 from storyline.config import Settings
 from storyline.ingest import ingest
 from storyline.store import Store
-from storyline.store.db import WRITE, alembic_config, migrate
+from storyline.store.db import WRITE, alembic_config
 from storyline.store.models import Base
 
 NEW_INDEXES = {
@@ -27,14 +27,32 @@ NEW_INDEXES = {
 
 
 def _rows(store: Store) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every modelled table, in primary-key order: what "intact" means."""
+    """Every row of every table, columns as the database has them now, in primary-key
+    order: what "intact" means at any revision."""
     with store.engine.connect() as conn:
+        tables = sa.MetaData()
+        tables.reflect(conn, only=[t.name for t in Base.metadata.sorted_tables])
         return {
             table.name: [
                 tuple(row) for row in conn.execute(sa.select(table).order_by(*table.primary_key))
             ]
-            for table in Base.metadata.sorted_tables
+            for table in tables.sorted_tables
         }
+
+
+def _provenance(store: Store) -> list[tuple[Any, ...]]:
+    with store.engine.connect() as conn:
+        query = sa.text("SELECT id, published_evidence, cites FROM article ORDER BY id")
+        return [tuple(row) for row in conn.execute(query)]
+
+
+def _downgrade(store: Store, revision: str) -> None:
+    with store.engine.connect() as conn:
+        conn.execution_options(**{WRITE: True})
+        with conn.begin():
+            cfg = alembic_config()
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, revision)
 
 
 def _reads(store: Store) -> tuple[Any, ...]:
@@ -58,29 +76,33 @@ def _has_new_indexes(store: Store) -> dict[str, bool]:
     return {table: name in found[table] for table, name in NEW_INDEXES.items()}
 
 
-def test_upgrade_from_0005_keeps_the_data_and_adds_the_indexes(db_url: str) -> None:
-    with Store(db_url) as store:
-        migrate(store.engine, "0005")
+def test_upgrade_from_0005_keeps_the_data_and_adds_indexes_and_provenance(db_url: str) -> None:
+    # the seeds ingested the normal way, then the store taken back to 0005 (the code
+    # writes today's columns, so an older store is made by downgrading a populated one)
+    with Store.open(db_url) as store:
         report = ingest([str(SEEDS)], store, Settings.from_env(db_url=db_url))
         assert report.ok and report.ingested == 5, report
+        reads = _reads(store)
+        evidence = _provenance(store)
+        assert any(e for _, e, _ in evidence)  # the seeds are dated by some evidence
+        _downgrade(store, "0005")
+    with Store(db_url) as store:
         assert store.schema_revision() == "0005"
         assert not any(_has_new_indexes(store).values())
-        rows, reads = _rows(store), _reads(store)
+        columns = {c["name"] for c in sa.inspect(store.engine).get_columns("article")}
+        assert not {"published_evidence", "cites"} & columns
+        rows = _rows(store)
         assert rows["article"] and rows["mention"] and rows["story_article"]
 
     with Store.open(db_url) as store:
         assert store.schema_revision() == Store.head_revision()
         assert all(_has_new_indexes(store).values())
-        assert _rows(store) == rows
+        upgraded = _rows(store)
+        # every old column of every row as it was; the new ones empty for old rows
+        width = len(rows["article"][0])
+        assert [r[:width] for r in upgraded["article"]] == rows["article"]
+        assert {k: v for k, v in upgraded.items() if k != "article"} == {
+            k: v for k, v in rows.items() if k != "article"
+        }
+        assert all(e is None and c is None for _, e, c in _provenance(store))
         assert _reads(store) == reads
-
-    with Store(db_url) as store, store.engine.connect() as conn:
-        conn.execution_options(**{WRITE: True})
-        with conn.begin():
-            cfg = alembic_config()
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0005")
-    with Store(db_url) as store:
-        assert store.schema_revision() == "0005"
-        assert not any(_has_new_indexes(store).values())
-        assert _rows(store) == rows

@@ -18,7 +18,9 @@ Each page with a gold value is scored:
   from text alone, the latter cannot be known.
 * **outlet** — right (the same outlet as the gold domain, through the outlet
   registry), wrong, or missing (an unknown publisher stays unknown: that is not
-  an error, a wrong one is).
+  an error, a wrong one is). A page hosted on a platform (the registry's kind
+  ``aggregator``: dzen.ru) that names its real publisher is counted apart as
+  ``platform``, neither right nor wrong.
 * **title** — exact (as the page prints it, spaces folded), where the gold has one;
   a title we find on a page whose gold has none is counted as *spurious*.
 """
@@ -44,6 +46,7 @@ from storyline.evaluation.corpus import shared_dir
 from storyline.extract.article import extract_article
 from storyline.extract.outlet import same_outlet
 from storyline.nlp.dates import find_written_dates
+from storyline.outlets import registry
 
 MODES = ("text", "urls")
 
@@ -130,6 +133,11 @@ def text_shows(text: str, gold: str, notes: str | None = None) -> bool:
 _FROM_TEXT = re.compile(r"\bfrom\b[^.;]{0,20}\btext\b", re.IGNORECASE)
 
 
+def _is_platform(outlet: str) -> bool:
+    known = registry().by_host(outlet)
+    return known is not None and known.kind == "aggregator"
+
+
 def _fold(text: str | None) -> str:
     return " ".join((text or "").split())
 
@@ -211,6 +219,9 @@ def evaluate(
                 result.outlets["missing"] += 1
             elif same_outlet(article.outlet, page.outlet):
                 result.outlets["right"] += 1
+            elif _is_platform(page.outlet):
+                # a page on a platform (dzen.ru) names its real publisher in its text
+                result.outlets["platform"] += 1
             else:
                 result.outlets["wrong"] += 1
                 result.errors.append(

@@ -12,7 +12,7 @@ from storyline.document import Article, RawDocument
 from storyline.errors import ExtractionError
 from storyline.extract.decode import decode
 from storyline.extract.html import extract_html
-from storyline.extract.outlet import choose_outlet
+from storyline.extract.outlet import choose_outlet, cited_outlets
 from storyline.extract.published import (
     DateEvidence,
     choose_published,
@@ -59,6 +59,7 @@ def extract_article(
     content = "\n\n".join(filter(None, (title, lead, body)))
     evidence.extend(text_evidence(content))
     chosen = choose_published(evidence, content)
+    outlet = choose_outlet(given.outlet, raw.url, sitename, body if is_html else text)
 
     if given.lang:
         lang, confidence = given.lang, 1.0
@@ -74,7 +75,8 @@ def extract_article(
         lead=lead,
         url=raw.url,
         external_id=given.external_id,
-        outlet=choose_outlet(given.outlet, raw.url, sitename, body if is_html else text),
+        outlet=outlet,
+        cites=cited_outlets(content, outlet),
         author=author,
         lang=lang,
         lang_confidence=confidence,

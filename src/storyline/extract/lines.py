@@ -101,6 +101,34 @@ def is_headline_shaped(line: str) -> bool:
     return letters >= 0.6 * len(text.replace(" ", ""))
 
 
+_NUMBERED = re.compile(r"^\d{1,2}[.)]\s")
+_TAG_PUNCTUATION = re.compile(r"[^\w\s'’-]")
+_CYRILLIC = re.compile(r"[а-яёіїєґ]", re.IGNORECASE)
+
+
+def is_tag_list(line: str) -> bool:
+    """A run of capitalised names with nothing between them («Сергей Лавров Энтони Блинкен
+    Москва Россия США Женева Переговоры»): a page's tags, not a headline.
+
+    Russian and Ukrainian headlines are written in sentence case, so five capitalised
+    words in a row without a lower-case word or a mark are tags; English headlines may
+    be Title Case, so there it takes more words than a headline has ("Satellite Images
+    Show Military Buildup In Russia, Ukraine" has a comma anyway)."""
+    tokens = line.split()
+    if len(tokens) < 5 or _TAG_PUNCTUATION.search(line):
+        return False
+    if not all(t[:1].isupper() or t[:1].isdigit() for t in tokens):
+        return False
+    return bool(_CYRILLIC.search(line)) or len(tokens) >= 9
+
+
+def is_menu_item(line: str) -> bool:
+    """A numbered navigation entry ("2. Skip to main menu", «1) Новини») or a hashtag
+    line ("#Open journalism"): never a headline."""
+    text = line.strip()
+    return bool(_NUMBERED.match(text)) or text.startswith("#")
+
+
 def is_name_like(text: str) -> bool:
     """Two or three capitalized words and nothing else: a person's name (byline or caption)."""
     tokens = text.strip().split()
@@ -142,6 +170,8 @@ class Tables:
     job_titles: frozenset[str]
     timestamp_labels: frozenset[str]
     update_labels: frozenset[str]
+    title_prefixes: tuple[str, ...]
+    section_labels: tuple[str, ...]
     months: Mapping[str, int]
 
 
@@ -164,6 +194,8 @@ def tables() -> Tables:
             "job_titles",
             "timestamp_labels",
             "update_labels",
+            "title_prefixes",
+            "section_labels",
         )
     }
     for table in data.values():
@@ -192,6 +224,8 @@ def tables() -> Tables:
         job_titles=frozenset(sets["job_titles"]),
         timestamp_labels=frozenset(sets["timestamp_labels"]),
         update_labels=frozenset(sets["update_labels"]),
+        title_prefixes=tuple(sorted(sets["title_prefixes"], key=len, reverse=True)),
+        section_labels=tuple(sorted(sets["section_labels"], key=len, reverse=True)),
         months=MappingProxyType(resources.month_numbers()),
     )
 

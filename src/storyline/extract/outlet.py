@@ -1,10 +1,21 @@
-"""Which outlet published a page: from its URL, its declared site name, or a clear
-self-reference in its text — and ``None`` otherwise, never a guess.
+"""Which outlet published a page, and which outlets it cites — never a guess.
 
-A page names itself by its domain («Про це повідомляє Depo.ua», «Більше новин …
-на Depo.ua»); a plain agency name after a reporting verb («Об этом пишет ТАСС»)
-is usually a citation of someone else, so only domain-shaped names count as
-self-references.
+The publisher, most trusted first: what the container names (a JSONL field, a
+sidecar), the page's address (a host of the outlet registry, or the host itself),
+the HTML's declared site name, and then what the page's own text says clearly:
+
+* a **copyright line** naming a known outlet or a domain («© 2022 РБК-Україна»,
+  "Copyright © The Moscow Times"), not a photo credit («Фото: © РИА Новости»);
+* a **self-reference** by domain («Про це повідомляє Depo.ua», «Більше новин на
+  Depo.ua»): a plain agency name after a reporting verb («Об этом пишет ТАСС») is
+  usually a citation of someone else, so only domain-shaped names count here;
+* a **site-name line** in the page header: a short line that is exactly a known
+  outlet's name («Цензор.НЕТ», "The Moscow Times").
+
+Two different outlets claiming the page mean we do not know.
+
+A cited outlet («пишет ТАСС», «з посиланням на Reuters», "according to Reuters") is
+the source of a claim, not the publisher: :func:`cited_outlets` lists them.
 """
 
 from __future__ import annotations
@@ -12,55 +23,181 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import cache
-from urllib.parse import urlsplit
 
 from storyline import resources
+from storyline.outlets import host_of, name_pattern, registry
 
-_HOST_PREFIXES = ("www.", "amp.", "m.", "mobile.")
 _DOMAIN = re.compile(
-    r"(?<![\w@/.-])((?:[a-zа-яіїєґ0-9-]+\.)+(?:ua|ru|com|net|org|info|by|md|kz|uk|eu|de|fr|pl|news|tv|fm|media|online|today|rf|рф|укр))(?![\w-])(?!\.\w)",
+    r"(?<![\w@/.-])((?:[a-zа-яіїєґ0-9-]+\.)+(?:ua|ru|com|net|org|info|by|md|kz|uk|eu|de|fr|pl|news|tv|fm|media|online|today|rf|рф|укр|io|lv|lt|ee|ge|am|az|press))(?![\w-])(?!\.\w)",
     re.IGNORECASE,
 )
+HEADER_LINES = 5
+"""How many non-empty lines from the top may hold the site's name."""
+SITE_NAME_MAX_WORDS = 5
+CITE_REACH = 40
+"""How far before an outlet's name a citing phrase may end («пишет агентство Reuters»)."""
 
 
 def outlet_from_url(url: str | None) -> str | None:
-    """The URL's host without ``www.``/``amp.``/``m.``: how the field names outlets."""
+    """The outlet behind an address: the registry's id for a known host, else the
+    host without ``www.``/``amp.``/``m.`` (how the field names outlets)."""
     if not url:
         return None
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
-    for prefix in _HOST_PREFIXES:
-        if host.startswith(prefix) and host.count(".") > 1:
-            host = host[len(prefix) :]
-    return host or None
+    host = host_of(url)
+    return registry().canonical(host) if host else None
 
 
 @cache
 def _phrases(kind: str) -> tuple[str, ...]:
-    table = resources.load("outlets")[kind]
+    table = resources.load("outlet_phrases")[kind]
     return tuple(sorted({p for phrases in table.values() for p in phrases}, key=len, reverse=True))
+
+
+@cache
+def _known_names() -> tuple[re.Pattern[str], dict[str, str], re.Pattern[str], dict[str, str]]:
+    """(pattern, name → id) for the names running text may use, and the same for every
+    name, ambiguous ones included (for header and copyright lines only)."""
+    plain: dict[str, str] = {}
+    every: dict[str, str] = {}
+    for outlet in registry().outlets.values():
+        for name in outlet.all_names():
+            if len(name) >= 2:
+                plain.setdefault(name.casefold(), outlet.id)
+                every.setdefault(name.casefold(), outlet.id)
+        for name in outlet.ambiguous_names:
+            every.setdefault(name.casefold(), outlet.id)
+    never = re.compile(r"(?!)")
+    return (
+        name_pattern(list(plain)) if plain else never,
+        plain,
+        name_pattern(list(every)) if every else never,
+        every,
+    )
 
 
 def _context_before(text: str, start: int, width: int = 60) -> str:
     return " ".join(text[max(0, start - width) : start].lower().split())
 
 
-def outlet_from_text(text: str) -> str | None:
-    """A domain the page uses to name itself, if it does so clearly.
-
-    Counted: a domain right after a self-reference phrase; anything after a
-    citing phrase («із посиланням на», «сообщает издание», "citing") is someone
-    else. Two different domains claiming the page mean we do not know.
-    """
+def _self_claims(text: str) -> Counter[str]:
+    """Outlets the page names as itself: a domain or a known name after a phrase only
+    the publisher uses («Більше новин на Depo.ua», "Читать на tass.ru"), or a domain
+    after a reporting verb when the page goes on to say whom it cites («Про це
+    повідомляє Depo.ua із посиланням на…»). Alone, «…, пишет nv.ua.» cites another
+    site, and «сообщает РИА Новости со ссылкой на…» is as often another outlet's
+    report as the page's own: sites sign themselves by their domain."""
+    pattern, plain, _, _ = _known_names()
+    found = [
+        (m.start(), m.end(), registry().canonical(m.group(1)) or "", True)
+        for m in _DOMAIN.finditer(text)
+    ]
+    found += [
+        (m.start(), m.end(), plain[m.group(0).casefold()], False) for m in pattern.finditer(text)
+    ]
     claimed: Counter[str] = Counter()
-    for m in _DOMAIN.finditer(text):
-        before = _context_before(text, m.start()).rstrip(" \"«“'")
-        if any(before.endswith(p) for p in _phrases("citing")):
+    for start, end, outlet, domain_shaped in found:
+        before = _context_before(text, start).rstrip(" \"«“'")
+        if not outlet or any(before.endswith(p) for p in _phrases("citing")):
             continue
         if any(before.endswith(p) for p in _phrases("self_reference")):
-            claimed[m.group(1).lower()] += 1
-    if len(claimed) != 1:  # none, or two domains each claiming the page: not clear
+            claimed[outlet] += 1
+            continue
+        after = " ".join(text[end : end + 30].lower().split()).lstrip(" \"»”',")
+        if (
+            domain_shaped
+            and any(before.endswith(p) for p in _phrases("self_reporting"))
+            and any(after.startswith(p) for p in _phrases("citing"))
+        ):
+            claimed[outlet] += 1
+    return claimed
+
+
+def _is_credit(line: str) -> bool:
+    low = line.casefold()
+    return any(word in low for word in _phrases("credit"))
+
+
+_DATED_MARK = re.compile(
+    r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:19|20)\d\d|(?:19|20)\d\d\s*©", re.IGNORECASE
+)
+"""A copyright mark with its year beside it: «© 2022», "Copyright © 2023", «2005–2023 ©»."""
+
+
+def _copyright_claims(lines: list[str]) -> Counter[str]:
+    """Outlets named in copyright lines («© 2022 РБК-Україна. Всі права захищені»): a
+    copyright mark with a year or a rights phrase, not a photo credit («Фото: © РИА
+    Новости», «© kremlin.ru» over a caption)."""
+    _, _, every_pattern, every = _known_names()
+    rights = [p for p in _phrases("copyright") if len(p) > 3]
+    claimed: Counter[str] = Counter()
+    for line in lines:
+        low = line.casefold()
+        if not any(mark in low for mark in _phrases("copyright")) or _is_credit(line):
+            continue
+        if not (_DATED_MARK.search(line) or any(p in low for p in rights)):
+            continue
+        for m in every_pattern.finditer(line):
+            claimed[every[m.group(0).casefold()]] += 1
+        for m in _DOMAIN.finditer(line):
+            claimed[registry().canonical(m.group(1)) or m.group(1).lower()] += 1
+    return claimed
+
+
+def _site_name_claims(lines: list[str]) -> Counter[str]:
+    """A line at the top of the page that is a known outlet's distinctive name and
+    nothing else («Цензор.НЕТ», "The Moscow Times"). Single plain words («Громадське»,
+    «Коментарі») are menu items as often as names, and a bare agency name is a credit."""
+    _, plain, _, _ = _known_names()
+    known = registry().outlets
+    claimed: Counter[str] = Counter()
+    for line in lines[:HEADER_LINES]:
+        key = line.strip(' \t|•·—–-«»"“”').casefold()
+        outlet = plain.get(key)
+        if outlet is None or known[outlet].kind == "agency":
+            continue
+        if "." in key or len(key.split()) >= 2:
+            claimed[outlet] += 1
+    return claimed
+
+
+def outlet_from_text(text: str) -> str | None:
+    """The outlet a page names as its own, if it does so clearly (see the module)."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    claimed = _self_claims(text) + _copyright_claims(lines) + _site_name_claims(lines)
+    if len(claimed) != 1:  # none, or two outlets each claiming the page: not clear
         return None
-    return outlet_from_url("http://" + next(iter(claimed)))
+    return next(iter(claimed))
+
+
+def cited_outlets(text: str, publisher: str | None = None) -> tuple[str, ...]:
+    """Known outlets the page cites as the source of what it reports, in order of first
+    citation: a registry name or domain right after a citing phrase («пишет ТАСС»,
+    «з посиланням на Reuters», "according to Reuters"). The publisher is not its own
+    source."""
+    pattern, plain, _, _ = _known_names()
+    cites = _phrases("cites")
+    found: list[str] = []
+    own = registry().canonical(publisher) if publisher else None
+    for m in pattern.finditer(text):
+        before = _context_before(text, m.start(), CITE_REACH).rstrip(" \"«“'")
+        if not any(p in before for p in cites):
+            continue
+        outlet = plain[m.group(0).casefold()]
+        if outlet != own and outlet not in found:
+            found.append(outlet)
+    return tuple(found)
+
+
+def canonical_outlet(name: str) -> str:
+    """A given outlet as the registry knows it: «Цензор.НЕТ» and ``www.censor.net`` are
+    ``censor.net``; an unknown name stays as given, an unknown host loses its ``www.``."""
+    name = name.strip()
+    by_name = _known_names()[3].get(name.casefold())
+    if by_name:
+        return by_name
+    if "." in name and " " not in name:
+        return registry().canonical(name) or name
+    return name
 
 
 def choose_outlet(
@@ -69,11 +206,13 @@ def choose_outlet(
     """The first reliable source of the outlet's name, in order of trust."""
     for candidate in (given, outlet_from_url(url), sitename):
         if candidate and candidate.strip():
-            return candidate.strip()
+            return canonical_outlet(candidate)
     return outlet_from_text(text) if text else None
 
 
 def same_outlet(a: str, b: str) -> bool:
-    """Two outlet names denote one publisher: equal hosts, or one a subdomain of the other."""
-    x, y = a.casefold().strip(), b.casefold().strip()
+    """Two outlet names denote one publisher: the same registry outlet, equal hosts,
+    or one host a subdomain of the other."""
+    known = registry()
+    x, y = known.canonical(a) or "", known.canonical(b) or ""
     return x == y or x.endswith("." + y) or y.endswith("." + x)

@@ -22,6 +22,7 @@ Everything is a pure function of the text (and the optional stats): no I/O.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -36,8 +37,10 @@ from storyline.extract.lines import (
     find_stamp,
     has_sentence_break,
     is_headline_shaped,
+    is_menu_item,
     is_name_like,
     is_prose,
+    is_tag_list,
     normalize,
     overlap,
     phrase_reason,
@@ -352,6 +355,40 @@ def _starts_new_sentence(line: str, title: str) -> bool:
     return bool(rest) and (rest[0].isupper() or rest[0].isdigit() or rest[0] in "«\"“'(")
 
 
+def _starts_with_label(low: str, label: str) -> bool:
+    return low.startswith(label) and (len(low) == len(label) or not low[len(label)].isalnum())
+
+
+def _strip_title_prefix(page: _Page, i: int) -> None:
+    """ "You're reading: Standoff remains…" and a rubric glued on («ПолитикаБританский
+    премьер…»): the label goes, the headline stays."""
+    line = page.lines[i]
+    low = line.casefold()
+    for prefix in page.t.title_prefixes:
+        if _starts_with_label(low, prefix):
+            page.extra_removed.append((line[: len(prefix)], "nav"))
+            page.lines[i] = line[len(prefix) :].lstrip(" :—–-\t")
+            return
+    glued = _GLUED_RUBRIC.match(line)
+    if glued and normalize(glued.group(1)) in page.t.rubrics:
+        page.extra_removed.append((glued.group(1), "rubric"))
+        page.lines[i] = line[glued.end(1) :]
+
+
+_GLUED_RUBRIC = re.compile(r"^([A-ZА-ЯЁІЇЄҐ][a-zа-яёіїєґ'’]+)(?=[A-ZА-ЯЁІЇЄҐ][a-zа-яёіїєґ])")
+
+
+def _is_label_line(line: str, t: Tables) -> bool:
+    """Lines a headline never is: a section label («Спецтема: Війна Росії проти України»),
+    a numbered menu entry, a hashtag line, a list of tags."""
+    low = line.casefold()
+    return (
+        any(_starts_with_label(low, label) and ":" in line for label in t.section_labels)
+        or is_menu_item(line)
+        or is_tag_list(line)
+    )
+
+
 def _find_title(page: _Page) -> None:
     """The title is the first headline-shaped line of the header, preferring one the page repeats.
 
@@ -365,14 +402,16 @@ def _find_title(page: _Page) -> None:
     for n, i in enumerate(page.content):
         if n >= HEAD_SCAN_LINES:
             break
-        line = page.lines[i]
         if page.label[i] is not None:
             continue
+        _strip_title_prefix(page, i)
+        line = page.lines[i]
         first_word = next(iter(words(line)), "").casefold()
         shaped = (
             is_headline_shaped(line)
             and not is_name_like(line)
             and first_word not in page.t.author_labels
+            and not _is_label_line(line, page.t)
         )
         if is_prose(line) and not (shaped and line.endswith(("?", "!"))):
             break

@@ -125,6 +125,8 @@ class ArticleRow(Base):
     published_utcoffset: Mapped[int | None] = mapped_column(Integer)
     published_precision: Mapped[str | None] = mapped_column(String(8))
     published_inferred: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    published_evidence: Mapped[str | None] = mapped_column(String(32))
+    cites: Mapped[list[str] | None] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(128), server_default="")
     duplicate_of: Mapped[str | None] = mapped_column(
         String(40), ForeignKey("article.id", ondelete="SET NULL")

@@ -57,6 +57,9 @@ def to_article(row: Any) -> Article:
         published=published,
         published_precision=row.published_precision,
         published_inferred=bool(row.published_inferred),
+        # columns of migration 0007: absent while an older migration reads the rows
+        published_evidence=getattr(row, "published_evidence", None),
+        cites=tuple(getattr(row, "cites", None) or ()),
         content_hash=row.content_hash,
         duplicate_of=row.duplicate_of,
         doc_sha256=row.doc_sha256,

@@ -177,7 +177,10 @@ def index_entities(conn: Connection, entity_ids: Sequence[str]) -> None:
 def rebuild(conn: Connection) -> int:
     """Index every stored article and entity (for a store migrated from before 0004)."""
     count = 0
-    for row in conn.execute(sa.select(*ARTICLE_COLUMNS)).all():
+    # a migration rebuilds from the table as it is then, before later columns exist
+    present = {c["name"] for c in sa.inspect(conn).get_columns("article")}
+    columns = [c for c in ARTICLE_COLUMNS if c.name in present]
+    for row in conn.execute(sa.select(*columns)).all():
         index_article(conn, row.id, article_terms(to_article(row)))
         count += 1
     index_entities(conn, list(conn.scalars(sa.select(entity_table.c.id))))
