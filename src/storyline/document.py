@@ -14,6 +14,10 @@ from datetime import datetime
 from typing import Literal
 
 Precision = Literal["minute", "hour", "day", "month", "year"]
+
+STORYLINE = "storyline"
+"""The ``published_evidence`` of a date inferred from the page's storyline: re-resolved
+whenever the storyline's dates change, and never itself a date the storyline goes by."""
 ContentKind = Literal["html", "text"]
 
 

@@ -41,7 +41,7 @@ EXPECTED = [
     ({"talks", "meeting"}, "Brussels", {"2022-01-12"}, {"NATO–Russia Council"}),
     ({"talks", "meeting"}, "Vienna", {"2022-01-13"}, {"OSCE"}),
     # 004 never states the day (21 Jan): its undated report is dated by its publication
-    # month, which extraction infers as January 2022.
+    # month, which its storyline gives as January 2022.
     ({"talks", "meeting"}, "Geneva", {"2022-01"}, {"Sergey Lavrov", "Antony Blinken"}),
     ({"delivery"}, None, {"2022-01-26"}, {"NATO"}),
 ]

@@ -58,7 +58,7 @@ class DateEvidence:
         return self.source.split("+")[-1] not in STATED
 
 
-_CLAUSE_END = re.compile(r"(?<=[.!?…])\s+|\n+|[,;:()«»\"“”]|\s[–—]\s")
+_CLAUSE_END = re.compile(r"(?<=[.!?…])\s+|\n+|[,;:()]|\s[–—]\s")
 """Clause boundaries: a date tied to a reporting verb sits in the verb's own clause
 («29 декабря в Госдепартаменте сообщили, что … 12 января проходит встреча» dates
 the statement to 29 December, not to the 12 January meeting it announces)."""
@@ -236,6 +236,33 @@ def infer_published(
     the strongest of :func:`text_evidence` that the page's content does not contradict."""
     chosen = choose_published(text_evidence(text, anchor), text)
     return (chosen.value, chosen.precision) if chosen else (None, None)
+
+
+STORYLINE_REACH_DAYS = 60
+"""How far from its storyline's median day a date the storyline gives a page may lie."""
+
+
+def published_from_storyline(text: str, anchor: date) -> DateEvidence | None:
+    """A date for a page that states none, from its own words read in its storyline's
+    time: «Столтенберг передав … відповідь 26 січня» on a page of a January 2022
+    storyline is 26 January 2022. The latest reporting clause gives the day; else the
+    latest date the page mentions gives the month. Nothing when that lands far from
+    the storyline (a page recalling another year is not dated by it)."""
+    evidence = text_evidence(text, anchor)
+    reported = [e for e in evidence if e.source == "reporting"]
+    if not reported:
+        mentions = find_written_dates(without_boilerplate_dates(text))
+        if not mentions:
+            return None
+        latest = max(resolve_year(m, anchor) for m in mentions)
+        reported = [
+            DateEvidence(_midnight(date(latest.year, latest.month, 1)), "month", "mentions")
+        ]
+    chosen = reported[0]
+    start, end = _period(chosen)
+    if (start - anchor).days > STORYLINE_REACH_DAYS or (anchor - end).days > STORYLINE_REACH_DAYS:
+        return None
+    return DateEvidence(chosen.value, chosen.precision, "storyline")
 
 
 # --------------------------------------------------------------------------- choosing

@@ -45,6 +45,8 @@ from storyline.sources.files import (
     too_large,
 )
 from storyline.sources.jsonl import iter_json_document, iter_jsonl_bytes, iter_jsonl_stream
+from storyline.sources.sidecar import Entry, NotASidecar, Sidecars
+from storyline.sources.sidecar import apply as apply_metadata
 from storyline.sources.sniff import HTML_TYPES, binary_reason, sniff
 from storyline.sources.warc import iter_warc
 from storyline.sources.web import fetch, is_url
@@ -179,12 +181,21 @@ def iter_documents(
     max_bytes: int,
     fetch_timeout: float,
     stdin: BinaryIO | None = None,
+    meta: str | None = None,
 ) -> Iterator[RawDocument | InputError]:
     """One RawDocument per article-bearing unit, or one InputError per bad unit.
 
     Each input is a file, a directory, ``-`` (standard input, named
-    ``<stdin>``) or an http(s) URL.
+    ``<stdin>``) or an http(s) URL. A page file's row in a metadata table
+    (``meta``, else a ``manifest.jsonl``/``.csv`` beside the pages: see
+    :mod:`storyline.sources.sidecar`) gives its address, outlet, date and title.
     """
+    try:
+        sidecars = Sidecars(meta)
+    except (InputError, NotASidecar) as exc:
+        error = exc if isinstance(exc, InputError) else InputError(meta or "", "holds articles")
+        yield InputError(error.source, f"cannot use as --meta: {error.detail}")
+        return
     for raw in inputs:
         item = os.fspath(raw)
         if item == "-":
@@ -199,9 +210,25 @@ def iter_documents(
             for path in expand(item):
                 if isinstance(path, InputError):
                     yield path
+                elif meta is None and sidecars.is_table(path):
+                    continue  # a folder's metadata table, read for its pages
                 else:
                     source = one_line(path)
-                    yield from _guarded(source, _from_file(path, source, max_bytes))
+                    documents = _guarded(source, _from_file(path, source, max_bytes))
+                    yield from _with_metadata(documents, source, sidecars.for_page(path, item))
+            yield from sidecars.errors()
+
+
+def _with_metadata(
+    documents: Iterator[RawDocument | InputError], source: str, entry: Entry | None
+) -> Iterator[RawDocument | InputError]:
+    """A page file's document with its metadata row applied; a container's records
+    (JSONL lines ``path:N``, feed entries, WARC records) carry their own."""
+    for doc in documents:
+        if entry is not None and isinstance(doc, RawDocument) and doc.source == source:
+            yield apply_metadata(doc, entry)
+        else:
+            yield doc
 
 
 def _from_stdin(stream: BinaryIO, max_bytes: int) -> Iterator[RawDocument | InputError]:

@@ -128,6 +128,23 @@ def _lang(record: dict[str, Any]) -> str | None:
     return match[1]
 
 
+def given_metadata(record: dict[str, Any]) -> tuple[GivenMetadata, str | None]:
+    """What a record states about its page (and the page's address); ``ValueError``
+    naming the field when one has the wrong type. JSONL lines and sidecar manifests
+    (:mod:`storyline.sources.sidecar`) share it."""
+    published, precision = parse_published(_string(record, "published"))
+    given = GivenMetadata(
+        external_id=_external_id(record),
+        title=_string(record, "title"),
+        published=published,
+        published_precision=precision,
+        outlet=_string(record, "outlet"),
+        author=_author(record),
+        lang=_lang(record),
+    )
+    return given, _string(record, "url")
+
+
 def record_to_document(record: Any, where: str) -> RawDocument | InputError:
     """One parsed JSON value → a document, or the reason it cannot be one."""
     if not isinstance(record, dict):
@@ -144,18 +161,8 @@ def record_to_document(record: Any, where: str) -> RawDocument | InputError:
         return EmptyInputError(where, f"empty '{body_field}' field")
     kind: ContentKind = "html" if body_field == "html" else "text"
     try:
-        published, precision = parse_published(_string(record, "published"))
-        given = GivenMetadata(
-            external_id=_external_id(record),
-            title=_string(record, "title"),
-            published=published,
-            published_precision=precision,
-            outlet=_string(record, "outlet"),
-            author=_author(record),
-            lang=_lang(record),
-        )
-        url = _string(record, "url")
-    except _FieldError as exc:
+        given, url = given_metadata(record)
+    except ValueError as exc:
         return InputError(where, str(exc))
     given, body = capped(given, body, kind)
     return RawDocument(
