@@ -14,6 +14,7 @@ from storyline.evaluation.dates import dates_command
 from storyline.evaluation.entities import entities_command
 from storyline.evaluation.events import events_command
 from storyline.evaluation.language import language_command
+from storyline.evaluation.lemmas import lemmas_command
 from storyline.evaluation.ner import ner_command
 from storyline.evaluation.provenance import provenance_command
 from storyline.evaluation.quotes import quotes_command
@@ -41,6 +42,7 @@ eval_app.command("stories")(stories_command)
 eval_app.command("quotes")(quotes_command)
 eval_app.command("events")(events_command)
 eval_app.command("language")(language_command)
+eval_app.command("lemmas")(lemmas_command)
 eval_app.command("provenance")(provenance_command)
 app.add_typer(eval_app, name="eval")
 

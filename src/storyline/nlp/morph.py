@@ -39,6 +39,7 @@ _SPACE = re.compile(r"\s+")
 _ADJ = frozenset({"ADJF", "PRTF"})
 _FUNCTION = frozenset({"PREP", "CONJ", "PRCL", "NPRO", "INTJ"})
 """A capitalised «В», «И», «Он» opens a sentence; it is not the initial of a name."""
+_GENDERS = frozenset({"masc", "femn", "neut"})
 _NOMN_BONUS = 0.1
 _SING_BONUS = 0.2
 """Larger than the nominative bonus: uk «Міністерства» is singular genitive, not plural."""
@@ -253,7 +254,31 @@ def _person(words: list[re.Match[str]], lang: str, an: Any) -> dict[int, str]:
         form = _inflect(chosen[0], {"nomn"})
         if form is not None:
             result[i] = form
+    if gender == "masc" and best_case is not None:
+        endings = table.get("surname_endings", {}).get(lang, {}).get(best_case, {})
+        for i, m in enumerate(words):
+            if not endings:
+                break
+            form = _unknown_surname(m.group(), endings, an)
+            if form is not None:
+                result[i] = form
     return result
+
+
+def _unknown_surname(word: str, endings: dict[str, str], an: Any) -> str | None:
+    """A man's name word the dictionary does not know, taken back to the nominative by its
+    case ending («Рааба» → «Рааб», «Скрипалем» → «Скрипаль», «Курцем» → «Курц»); None
+    when it does not fit."""
+    if not word[:1].isupper() or is_acronym(word) or an.word_is_known(word.lower()):
+        return None
+    for ending in sorted(endings, key=len, reverse=True):
+        if word.lower().endswith(ending):
+            stem = word[: len(word) - len(ending)]
+            last = stem.split("-")[-1]
+            if len(last) >= 3 and last[-1].lower() not in "аеёиоуыэюяіїєь":
+                soft = endings[ending] if last[-1].lower() not in "цжшщчй" else ""
+                return (stem + soft).lower()
+    return None
 
 
 def _prior(parse: Any, gender: str | None) -> float:
@@ -279,7 +304,8 @@ def _phrase(words: list[re.Match[str]], type_: str, an: Any) -> dict[int, str]:
     if not _analysable(words[head].group(), parses[head]):
         if head == 0 or not is_acronym(words[head].group()):
             return {}
-        return _before_acronym(parses[:head])  # «Каховской ГЭС» → «Каховская ГЭС»
+        # «Каховской ГЭС» → «Каховская ГЭС», «британского МИД» → «британский МИД»
+        return _before_acronym(parses[:head], parses[head])
     heads = [p for p in parses[head] if p.tag.POS == "NOUN"] or parses[head]
     best: tuple[float, Any, list[Any]] | None = None
     for h in heads:
@@ -322,12 +348,21 @@ def _phrase(words: list[re.Match[str]], type_: str, an: Any) -> dict[int, str]:
     return result
 
 
-def _before_acronym(parses: list[list[Any]]) -> dict[int, str]:
-    """Adjectives before an indeclinable acronym head: nominative, keeping their own gender."""
+def _before_acronym(parses: list[list[Any]], head: list[Any]) -> dict[int, str]:
+    """Adjectives before an indeclinable acronym head: nominative, in the acronym's gender
+    when the dictionary knows it as an abbreviation, else keeping their own."""
+    known = [p for p in head if "Abbr" in p.tag.grammemes and p.tag.gender in _GENDERS]
+    gender = (
+        known[0].tag.gender
+        if known and not any(p.tag.gender != known[0].tag.gender for p in known)
+        else None
+    )
     result: dict[int, str] = {}
     for i, options in enumerate(parses):
         adjs = [p for p in options if p.tag.POS in _ADJ]
-        adjs.sort(key=lambda p: (p.tag.number != "plur", p.score), reverse=True)
+        adjs.sort(
+            key=lambda p: (p.tag.gender == gender, p.tag.number != "plur", p.score), reverse=True
+        )
         wanted = {"nomn"} | ({adjs[0].tag.number} if adjs[0].tag.number else set())
         if adjs[0].tag.gender and adjs[0].tag.number != "plur":
             wanted.add(adjs[0].tag.gender)
@@ -336,6 +371,17 @@ def _before_acronym(parses: list[list[Any]]) -> dict[int, str]:
             return {}
         result[i] = form
     return result
+
+
+def _shouted(word: str, an: Any) -> bool:
+    """An ordinary word written in capitals («МОСКВА»), not an acronym: four letters or
+    more, known to the dictionary, and never read as an abbreviation."""
+    if len(word) < 4 or not is_acronym(word) or "-" in word:
+        return False
+    lower = word.lower()
+    if not an.word_is_known(lower):
+        return False
+    return not any("Abbr" in p.tag.grammemes for p in an.parse(lower))
 
 
 def _strip_possessive(text: str, lang: str | None) -> str:
@@ -355,6 +401,8 @@ def normalize(text: str, type: str, lang: str | None) -> str:
     words = list(_WORD.finditer(text))
     if not words:
         return text
+    if len(words) == 1 and _shouted(words[0].group(), an):
+        return normalize(text.capitalize(), type, lang)  # a dateline's «КИЇВ», «МОСКВА»
     forms = _person(words, lang or "", an) if type == "PER" else _phrase(words, type, an)
     if not forms:
         return text
