@@ -476,6 +476,12 @@ class EntityLinker:
                 p.phase = 7
             return p
         p.entry, p.institution, p.country = _resolve(g, list(dict.fromkeys([form, text])))
+        if p.entry is None and p.institution is None and g.region(p.keys) is None:
+            person = _mistyped_person(form)
+            if person is not None:  # "Olaf Scholz" tagged ORG: a person by its name's shape
+                p.person = person
+                p.phase = 2
+                return p
         if p.entry is not None:
             p.phase = 0
         elif p.institution is not None:
@@ -508,6 +514,11 @@ class EntityLinker:
         elif p.institution is not None:
             entity = self._institution(g, article, p)
         else:
+            person = self._person_by_surname(article, p)
+            if person is not None:  # «Зеленский» tagged ORG: the person of that surname
+                article.people.setdefault(person.id, []).append(m.start)
+                self._update(person, p)
+                return person.id
             entity = self._other(article, p)
         self._update(entity, p)
         if p.person is None:
@@ -644,6 +655,21 @@ class EntityLinker:
         self._index_person(entity)
         return entity
 
+    def _person_by_surname(self, article: _Article, p: _Prepared) -> _Entity | None:
+        """The person a one-word non-person mention names: one of this article's people with
+        that surname, else the only person of the store with it and a given name."""
+        if p.acronym or p.region is not None or len(p.keys) != 1:
+            return None
+        ws = nm.words(p.form)
+        if len(ws) != 1 or not ws[0][:1].isupper():
+            return None
+        surname = nm.stem(p.keys[0])
+        here = [eid for eid in article.full_people if surname in self._entities[eid].surnames]
+        if here:
+            return self._entities[_nearest_before(here, article.full_people, p.mention.start)]
+        named = [e for e in self._by_surname(surname, fuzzy=False) if e.given]
+        return named[0] if len(named) == 1 else None
+
     def _full_person(self, article: _Article, surname: str, given: tuple[str, ...]) -> _Entity:
         people = self._by_surname(surname, fuzzy=True)
         matching = [e for e in people if e.given and nm.given_compatible(e.given, given)]
@@ -732,6 +758,20 @@ class EntityLinker:
             if keys:
                 self._generic.setdefault(" ".join(keys), known.id)
                 self._generic_stem.setdefault(" ".join(nm.stem(k) for k in keys), known.id)
+
+
+def _mistyped_person(form: str) -> nm.PersonName | None:
+    """A person's name under another type: two or three capitalised words, the first ones
+    given names of the ``given_names`` table ("Olaf Scholz", «Володимир Зеленський»)."""
+    ws = nm.words(form)
+    if not 2 <= len(ws) <= 3 or not all(w[:1].isupper() and not w.isupper() for w in ws):
+        return None
+    person = nm.parse_person(form)
+    if not person.given or not person.surname or person.patronymic:
+        return None
+    if not all(nm.is_given_name(g) for g in person.given):
+        return None
+    return person
 
 
 def _near_keys(surname: str) -> tuple[str, ...]:
