@@ -502,14 +502,49 @@ def _shift_month(reference: date, months: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+@cache
+def _eve_words(lang: str) -> tuple[frozenset[str], frozenset[str]]:
+    table = resources.load("relative_dates")[lang]
+    return frozenset(table.get("eve", ())), frozenset(table.get("adverb_before", ()))
+
+
+_PREVIOUS_WORD = re.compile(r"([^\W\d_][\w'’-]*)[ \t]+$")
+_PAST_TENSE = ("л", "ла", "ло", "ли", "лся", "лась", "лось", "лись", "в", "вся")
+
+
+def _in_a_name(text: str, start: int) -> bool:
+    """A capitalised relative word right after a capitalised word is part of a name:
+    "Russia Today", "USA Today" quote, they are not dates."""
+    if not text[start : start + 1].isupper():
+        return False
+    previous = _PREVIOUS_WORD.search(text[max(0, start - 40) : start])
+    return previous is not None and previous.group(1)[:1].isupper()
+
+
+def _before_a_noun(text: str, end: int, adverb_before: frozenset[str]) -> bool:
+    """«накануне переговоров» is "on the eve of the talks", no day of its own; «накануне
+    она заявила», «накануне заявил», «сделанные накануне.» use the adverb."""
+    following = _NEXT_WORD.match(text, end)
+    if following is None:
+        return False
+    word = following.group(1)
+    low = word.casefold()
+    return word[:1].islower() and low not in adverb_before and not low.endswith(_PAST_TENSE)
+
+
 def _relative(
     text: str, langs: list[str], reference: date | None, days: list[tuple[int, int, date]]
 ) -> Iterator[DateMention]:
     for lang in langs:
         pattern, meaning = _relative_pattern(lang)
+        eve, adverb_before = _eve_words(lang)
         for m in pattern.finditer(text):
             key = " ".join(re.sub(_APOSTROPHE, "'", m.group(0).casefold()).split())
             unit, offset, chained = meaning[key]
+            if _in_a_name(text, m.start()) or (
+                key in eve and _before_a_noun(text, m.end(), adverb_before)
+            ):
+                continue
             base = reference
             if chained:
                 before = [
@@ -563,8 +598,10 @@ def find_dates(
     the word tables (weekdays, relative words, month phrases) to one language;
     month names are recognized in every language, as pages mix them.
 
-    Plain deictic words (сегодня, today, накануне) are not reported: the
-    publication date already says what they say.
+    Today-words (сегодня, today, this week) are reported with the publication date's
+    day, week, month or year; «накануне»/«напередодні» with the day before the date
+    the paragraph last named (or before publication). Words that only say "now"
+    (сейчас, now) are not reported.
     """
     written = find_written_dates(text)
     reference, exact = _reference(written, _as_date(published), _as_date(anchor))
