@@ -68,6 +68,9 @@ class Settings:
     dask: str | None = None
     """Where ``storyline ingest`` extracts and annotates: a Dask scheduler address
     (``tcp://host:8786``) or ``local:N``; ``None``: on this machine, without Dask."""
+    page_time_limit: float = 30.0
+    """Seconds one page may take to extract and annotate before it is given up with an
+    error and the batch goes on (a normal page takes well under one); 0: no limit."""
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -79,6 +82,7 @@ class Settings:
             "api_token": os.environ.get("STORYLINE_API_TOKEN") or None,
             "max_request_bytes": _number("STORYLINE_MAX_REQUEST_BYTES", cls.max_request_bytes, int),
             "dask": os.environ.get("STORYLINE_DASK") or None,
+            "page_time_limit": _number("STORYLINE_PAGE_TIME_LIMIT", cls.page_time_limit, float),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "db_url" in overrides and overrides["db_url"] is not None:

@@ -50,6 +50,11 @@ class InputError(StorylineError):
         self.detail = one_line(reason or self.reason)
         super().__init__(f"{self.source}: {self.detail}")
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        # Pool workers send errors back pickled; the default would rebuild the error from
+        # its message and print "source: reason: <default reason>".
+        return type(self), (self.source, self.detail)
+
 
 class EmptyInputError(InputError):
     reason = "empty input"

@@ -11,12 +11,17 @@ Three steps, each with one owner:
   (:class:`storyline.distributed.DaskRunner`); a runner hands the windows back
   in the order they were read, whatever order they finished in;
 * **assemble** (:class:`Assembler`, this process alone): each window is
-  deduplicated, linked to canonical entities, placed into stories and written
-  in one transaction (:meth:`Store.add_articles`), then the stories the
-  clusterer merged or split meanwhile are merged or split in the store
-  (:meth:`Store.merge_stories`, :meth:`Store.split_story`) and the dates and
-  surfaces of the stories it touched are refreshed. A killed batch leaves only
-  whole windows, and a re-run skips what is already stored.
+  deduplicated, linked to canonical entities, placed into stories and written,
+  with the story merges and splits the clusterer made meanwhile, in one
+  transaction (:meth:`Store.add_articles`); then the dates and surfaces of the
+  stories it left stale are refreshed. A killed batch leaves only whole windows
+  with their merges, a re-run first finishes the stale stories and skips what is
+  already stored, so it ends as the uninterrupted run would have.
+
+An ingest is the store's only writer from start to end (:meth:`Store.writer`:
+an advisory lock on PostgreSQL, a lock file next to a SQLite file): the linker,
+the clusterer and the duplicate index it builds from the store stay true for the
+whole batch, and concurrent ingests come out as if run one after the other.
 
 Whichever runner processes them, the same inputs give the same store: the
 windows, the line statistics sent with them and the order of assembly are the
@@ -34,8 +39,12 @@ often than one folder mixes sites.
 from __future__ import annotations
 
 import multiprocessing
+import signal
+import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
@@ -65,7 +74,7 @@ from storyline.nlp.dates import find_dates
 from storyline.nlp.pipeline import annotate as annotate_article
 from storyline.nlp.terms import article_terms
 from storyline.sources import iter_documents
-from storyline.store import NewArticle, Store, StoryPlacement
+from storyline.store import NewArticle, Store, StoryMerge, StoryPlacement, StorySplit
 
 CHUNK = 64
 
@@ -104,10 +113,71 @@ class Processed:
     (:func:`storyline.assemble.stories.sentence_vector`); ``None`` without annotation."""
 
 
+class PageTimeLimitError(InputError):
+    """A page took longer than :attr:`Settings.page_time_limit` to extract and annotate."""
+
+    reason = "took longer than the time limit per page"
+
+
+class _Expired(BaseException):
+    """Raised by the alarm inside the page being processed. Not an ``Exception``: the
+    extractors' own ``except Exception`` blocks must not swallow it."""
+
+
+def _expire(signum: int, frame: object) -> None:
+    raise _Expired
+
+
+@contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`_Expired` in this thread after ``seconds`` (``SIGALRM`` via
+    ``setitimer``). Only a process's main thread receives signals, so elsewhere (a
+    web server's thread pool, a Dask worker's threads) the block runs unbounded.
+
+    The alarm interrupts Python code, not one long call into C: markup that would hold
+    lxml is refused before parsing (:func:`storyline.extract.html.check_markup`)."""
+    usable = (
+        seconds is not None
+        and seconds > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def process_one(
-    raw: RawDocument, languages: tuple[str, ...], stats: LineStats | None, annotate: bool = True
+    raw: RawDocument,
+    languages: tuple[str, ...],
+    stats: LineStats | None,
+    annotate: bool = True,
+    time_limit: float | None = None,
 ) -> Processed | InputError:
-    """Extract and annotate one document; every failure becomes a value, never an exception."""
+    """Extract and annotate one document; every failure becomes a value, never an exception.
+
+    ``time_limit`` (seconds) bounds the page where :func:`_time_limit` can: past it the
+    page becomes a :class:`PageTimeLimitError` naming it and the limit.
+    """
+    try:
+        with _time_limit(time_limit):
+            return _process(raw, languages, stats, annotate)
+    except _Expired:
+        return PageTimeLimitError(
+            raw.source, f"took longer than {time_limit:g} s, the time limit per page"
+        )
+
+
+def _process(
+    raw: RawDocument, languages: tuple[str, ...], stats: LineStats | None, annotate: bool
+) -> Processed | InputError:
     stage = "extraction"
     try:
         article = extract_article(raw, languages=languages, stats=stats)
@@ -116,9 +186,31 @@ def process_one(
         vector = sentence_vector(vector_text(article)) if annotate else None
         return Processed(article, notes, article_terms(article), minhash(article.text), vector)
     except InputError as error:
+        if error.source != raw.source:  # raised where the input's name is not known
+            return type(error)(raw.source, error.detail)
         return error
     except Exception as error:  # one odd page must not end a batch
         return InputError(raw.source, f"{stage} failed ({type(error).__name__}: {error})")
+
+
+_WARM_UP = {
+    "ru": "Президент Владимир Путин прибыл в Москву 17 июля 2023 года. «Мы готовы», — сказал он.",
+    "uk": "Володимир Зеленський прибув до Києва 17 липня 2023 року. «Ми готові», — сказав він.",
+    "en": 'President Joe Biden arrived in London on 17 July 2023. "We are ready," he said.',
+}
+
+
+def warm_up(languages: tuple[str, ...], annotate: bool = True) -> int:
+    """Process one short page per language with a model, so every model is loaded
+    before the first real page (whose time limit must not pay for loading them);
+    returns how many were processed."""
+    done = 0
+    for lang, text in _WARM_UP.items():
+        if lang in languages:
+            raw = RawDocument(source=f"<warm-up {lang}>", data=text.encode(), kind="text")
+            process_one(raw, languages, None, annotate)
+            done += 1
+    return done
 
 
 def process_window(
@@ -126,11 +218,13 @@ def process_window(
     stats: Sequence[LineStats | None],
     languages: tuple[str, ...],
     annotate: bool = True,
+    time_limit: float | None = None,
 ) -> list[Processed | InputError]:
     """:func:`process_one` over a slice of a window: one pool or cluster task, so the cost
     of sending a task is shared by several documents."""
     return [
-        process_one(raw, languages, st, annotate) for raw, st in zip(documents, stats, strict=True)
+        process_one(raw, languages, st, annotate, time_limit)
+        for raw, st in zip(documents, stats, strict=True)
     ]
 
 
@@ -176,26 +270,52 @@ class Runner(Protocol):
 
 
 class LocalRunner:
-    """This process (``workers == 1``) or a local process pool, one window at a time."""
+    """This process (``workers == 1``) or a local process pool, one window at a time.
 
-    def __init__(self, workers: int = 1) -> None:
+    ``time_limit`` bounds each page (:func:`process_one`). The models are loaded before
+    the first page (:func:`warm_up`; in each pool process as it starts), so no page's
+    limit pays for loading them; the pool starts with the first window, when the
+    languages are known (a batch of stored pages never starts it).
+    """
+
+    def __init__(self, workers: int = 1, time_limit: float | None = None) -> None:
+        self.workers = workers
+        self.time_limit = time_limit
         self.pool: Executor | None = None
-        if workers > 1:
-            # Not fork: a forked child inherits the locks of the parent's native threads
-            # (lingua's and the database driver's) mid-flight and can hang forever.
-            context = multiprocessing.get_context("forkserver")
-            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        self._warm = False
 
     def run(
         self, windows: Iterable[Window], languages: tuple[str, ...], annotate: bool
     ) -> Iterator[tuple[Window, Results]]:
         for window in windows:
+            pool = self._start(languages, annotate)
             n = len(window.documents)
-            args = (window.documents, [languages] * n, window.stats, [annotate] * n)
-            if self.pool is None:
+            args = (
+                window.documents,
+                [languages] * n,
+                window.stats,
+                [annotate] * n,
+                [self.time_limit] * n,
+            )
+            if pool is None:
                 yield window, list(map(process_one, *args))
             else:
-                yield window, list(self.pool.map(process_one, *args, chunksize=4))
+                yield window, list(pool.map(process_one, *args, chunksize=4))
+
+    def _start(self, languages: tuple[str, ...], annotate: bool) -> Executor | None:
+        if self.workers > 1 and self.pool is None:
+            # Not fork: a forked child inherits the locks of the parent's native threads
+            # (lingua's and the database driver's) mid-flight and can hang forever.
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("forkserver"),
+                initializer=warm_up,
+                initargs=(languages, annotate),
+            )
+        elif self.workers <= 1 and not self._warm:
+            warm_up(languages, annotate)
+        self._warm = True
+        return self.pool
 
     def close(self) -> None:
         if self.pool is not None:
@@ -294,7 +414,7 @@ class _Stories:
         self.store = store
         self.clusterer: StoryClusterer | None = None
         self._pending: dict[str, StoryInput] = {}
-        """Inputs placed since the last :meth:`apply_changes` (not in the store yet)."""
+        """Inputs placed since the last :meth:`take_changes` (not in the store yet)."""
 
     def _members(self, article_ids: Sequence[str]) -> dict[str, StoryInput]:
         """Members' inputs for an automatic split: this window's from memory, the rest as
@@ -338,44 +458,41 @@ class _Stories:
         self._pending[doc.article_id] = doc
         return StoryPlacement(clusterer.add(doc), story_codec.to_json(doc))
 
-    def apply_changes(self) -> set[str]:
-        """Apply the clusterer's automatic merges and splits to the store, in the order it
-        made them, and return the ids of the stories they changed.
+    def take_changes(self) -> list[StoryMerge | StorySplit]:
+        """The automatic merges and splits the clusterer made since the last call, in the
+        order it made them, for the store to write with the window that caused them.
 
-        Called after the window is stored, since a merge may fold a story founded in that
-        very window (and a split move pages stored with it). Each story is resolved
-        through the store first: a change whose story the store no longer has (or no
-        longer has apart, after a merge by hand) is skipped, as the clusterer's view of
-        it is then moot, and one stale change must not fail the batch. The list is
-        drained so no change is applied twice. Each change is its own transaction: a
-        batch killed between the window and its changes leaves the stories as stored,
-        which the replayed clusterer then agrees with (it only sees stored rows).
+        With the window, not after it: a merge may fold a story founded in that very
+        window (and a split move pages stored with it), and a batch killed between a
+        window and its changes would keep the window without them for good, since the
+        replayed clusterer only places, never merges. The store skips a change whose
+        story it no longer has apart (see :func:`storyline.store.stories.apply_story_changes`).
+        The list is drained so no change is written twice.
         """
         self._pending.clear()
         if self.clusterer is None:
-            return set()
+            return []
         changes = list(self.clusterer.changes)
         self.clusterer.changes.clear()
-        changed: set[str] = set()
-        for change in changes:
-            if isinstance(change, Merge):
-                live_target = self.store.resolve_story(change.target)
-                live_source = self.store.resolve_story(change.source)
-                if live_target is None or live_source is None or live_target == live_source:
-                    continue
-                changed.add(self.store.merge_stories(live_target, live_source, automatic=True))
-                continue
-            live = self.store.resolve_story(change.story)
-            members = set(self.store.story_members([live]).get(live, [])) if live else set()
-            # this window's pages placed after the split are in the new story already
-            moved = [a for a in change.moved if a in members]
-            if live is None or not moved or len(moved) == len(members):
-                continue
-            changed.add(live)
-            changed.add(
-                self.store.split_story(live, moved, automatic=True, new_id=change.new_story)
-            )
-        return changed
+        return [
+            StoryMerge(c.target, c.source)
+            if isinstance(c, Merge)
+            else StorySplit(c.story, tuple(c.moved), c.new_story)
+            for c in changes
+        ]
+
+    def finish(self) -> None:
+        """Complete the dates and refresh the surface of every stale story.
+
+        A story stays stale from the transaction that changed it (a placement, a merge, a
+        split) until this is done, so the same call finishes a window's derived work and,
+        when an ingest starts, whatever a killed batch left undone: both start from what
+        is stored, so a resumed run ends as an uninterrupted one.
+        """
+        stale = self.store.stale_stories()
+        if stale:
+            self.complete_dates(stale)
+            self.store.refresh_stories(stale)
 
     def complete_dates(self, story_ids: Iterable[str]) -> None:
         """Resolve the yearless dates of undated pages in ``story_ids`` from their story."""
@@ -473,8 +590,8 @@ class Assembler:
         self.stories = _Stories(store)
 
     def write(self, window: Window, results: Results) -> None:
-        """Assemble and store one window, apply the story merges and splits it caused,
-        then refresh the stories it touched."""
+        """Assemble and store one window with the story merges and splits it caused (one
+        transaction), then date and refresh the stories it left stale."""
         done: list[tuple[RawDocument, Processed]] = []
         for raw, result in zip(window.documents, results, strict=True):
             if isinstance(result, InputError):
@@ -491,18 +608,12 @@ class Assembler:
             items.append(item)
             for entity in touched:  # the latest state of each, in first-touch order
                 entities[entity.id] = entity
-        stored = self.store.add_articles(items, entities=list(entities.values()))
-        placed: set[str] = set()
+        stored = self.store.add_articles(
+            items, entities=list(entities.values()), story_changes=self.stories.take_changes()
+        )
         for item, ok in zip(items, stored, strict=True):
             self._count(item, ok)
-            if ok and item.story is not None:
-                placed.add(item.story.story_id)
-        placed |= self.stories.apply_changes()
-        # By the store's ids: a story merged away in this window lives on as its target,
-        # and only live stories have members to date and a surface to refresh.
-        touched_stories = {live for sid in placed if (live := self.store.resolve_story(sid))}
-        self.stories.complete_dates(touched_stories)
-        self.store.refresh_stories(touched_stories)
+        self.stories.finish()
 
     def _assemble(
         self, raw: RawDocument, result: Processed
@@ -531,6 +642,10 @@ class Assembler:
             self.note(source, "ingested")
 
 
+def _say_waiting(line: str) -> None:
+    print(f"storyline: {line}", file=sys.stderr, flush=True)
+
+
 def ingest(
     inputs: Iterable[str],
     store: Store,
@@ -541,26 +656,38 @@ def ingest(
     progress: Progress | None = None,
     stdin: object | None = None,
     annotate: bool = True,
+    on_wait: Callable[[str], None] | None = _say_waiting,
+    lock_timeout: float | None = None,
 ) -> IngestReport:
     """Read, extract, annotate, deduplicate, link and store every article in ``inputs``.
 
     ``runner`` says where documents are processed (it stays open for the caller to
     close); without one, this process or a local pool of ``workers`` processes.
+
+    The whole batch holds the store's writer lock (:meth:`Store.writer`), taken before
+    anything is read from the store: ``on_wait`` (default: one line on stderr) hears
+    when another writer has it, and ``lock_timeout`` seconds later
+    :class:`~storyline.store.WriterBusy` is raised (default: wait as long as it takes).
     """
     report = IngestReport()
     note = progress or (lambda source, outcome: None)
-    own = runner is None
-    used = runner if runner is not None else LocalRunner(workers)
-    store.refresh_stories()  # repair what an interrupted batch left stale
-    try:
-        documents = iter_documents(
-            inputs, max_bytes=settings.max_bytes, fetch_timeout=settings.fetch_timeout, stdin=stdin
-        )
-        windows = _Reader(store, report, note).windows(documents)
-        assembler = Assembler(store, report, note)
-        for window, results in used.run(windows, settings.languages, annotate):
-            assembler.write(window, results)
-    finally:
-        if own:
-            used.close()
+    with store.writer(on_wait=on_wait, timeout=lock_timeout):
+        own = runner is None
+        limit = settings.page_time_limit or None
+        used = runner if runner is not None else LocalRunner(workers, limit)
+        try:
+            assembler = Assembler(store, report, note)
+            assembler.stories.finish()  # what an interrupted batch left stale: dates, surfaces
+            documents = iter_documents(
+                inputs,
+                max_bytes=settings.max_bytes,
+                fetch_timeout=settings.fetch_timeout,
+                stdin=stdin,
+            )
+            windows = _Reader(store, report, note).windows(documents, CHUNK)
+            for window, results in used.run(windows, settings.languages, annotate):
+                assembler.write(window, results)
+        finally:
+            if own:
+                used.close()
     return report

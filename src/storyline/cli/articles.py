@@ -120,7 +120,7 @@ def ingest_cmd(
 def _runner(settings: Settings, workers: int) -> Runner:
     """Where documents are processed: the cluster ``settings.dask`` names, or here."""
     if not settings.dask:
-        return LocalRunner(workers)
+        return LocalRunner(workers, settings.page_time_limit or None)
     from storyline.distributed import DaskRunner  # Dask costs a second to import
 
     return DaskRunner(settings.dask)

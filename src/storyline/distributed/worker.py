@@ -15,27 +15,13 @@ from typing import Any
 
 from distributed import WorkerPlugin
 
-from storyline.document import RawDocument
-
-_WARM_UP = {
-    "ru": "Президент Владимир Путин прибыл в Москву 17 июля 2023 года. «Мы готовы», — сказал он.",
-    "uk": "Володимир Зеленський прибув до Києва 17 липня 2023 року. «Ми готові», — сказав він.",
-    "en": 'President Joe Biden arrived in London on 17 July 2023. "We are ready," he said.',
-}
-
 
 def warm_up(languages: tuple[str, ...]) -> int:
     """Process one short page per language with a model, so every model is loaded;
-    returns how many were processed."""
-    from storyline.ingest import process_one  # the worker imports the pipeline here, once
+    returns how many were processed (:func:`storyline.ingest.warm_up`)."""
+    from storyline.ingest import warm_up  # the worker imports the pipeline here, once
 
-    done = 0
-    for lang, text in _WARM_UP.items():
-        if lang in languages:
-            raw = RawDocument(source=f"<warm-up {lang}>", data=text.encode(), kind="text")
-            process_one(raw, languages, None)
-            done += 1
-    return done
+    return warm_up(languages)
 
 
 class Preload(WorkerPlugin):

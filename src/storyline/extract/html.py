@@ -16,6 +16,12 @@ author, site name, date). What it does not give we add here:
   (:mod:`storyline.extract.lines`), so both extractors agree on what furniture is;
 * a title without the " | Section | Site" tail of ``<title>`` when the page's
   own headline shows where the tail starts.
+
+Before any of it, :func:`check_markup` refuses markup that would hold the parser for
+minutes: libxml2 checks each attribute against the element's others, so one element
+with 40k attributes takes 14 s to parse (80k: about a minute), and trafilatura walks
+every element in Python (200k elements: 15 s). A regex scan over the raw text finds
+both in milliseconds; real pages stay far below the caps.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import trafilatura
 from lxml import html as lxml_html
 
 from storyline.document import Precision
+from storyline.errors import ExtractionError
 from storyline.extract.lines import (
     Tables,
     ends_sentence,
@@ -72,6 +79,12 @@ _LIST_HEADING_MAX_WORDS = 5
 _EXTRA_LIST_OPENERS = frozenset({"other"})
 """"Other …" is the English opener missing from the sidebar headings of the phrase tables."""
 _JSON_LD = "//script[@type='application/ld+json']/text()"
+MAX_ATTRIBUTES_PER_ELEMENT = 1_000
+"""Parsing cost grows with the square of an element's attributes (1k: a millisecond)."""
+MAX_ELEMENTS = 100_000
+"""Start tags; a long real article page has a few thousand, a heavy portal page 20k."""
+_START_TAG = re.compile(r"<[A-Za-z][^<>]*")
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 _ISO_WITH_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
 
@@ -300,8 +313,44 @@ def _same_text(a: str, b: str) -> bool:
     return bool(a) and norm(a) == norm(b)
 
 
+class HostileMarkupError(ExtractionError):
+    """Markup over a cap of :func:`check_markup`: it would hold the parser for minutes."""
+
+    reason = "markup too large to parse in bounded time"
+
+
+def check_markup(html: str, source: str = "HTML page") -> None:
+    """Refuse, before lxml sees it, markup over :data:`MAX_ELEMENTS` start tags or with
+    an element of more than :data:`MAX_ATTRIBUTES_PER_ELEMENT` attributes.
+
+    Only a start tag long enough to hold that many attributes (two characters each at
+    least) has its attributes counted, with quoted values left out: the scan stays a
+    few milliseconds on a large page.
+    """
+    elements = 0
+    for match in _START_TAG.finditer(html):
+        elements += 1
+        tag = match.group()
+        if len(tag) > 2 * MAX_ATTRIBUTES_PER_ELEMENT:
+            attributes = len(_QUOTED.sub(" ", tag).split()) - 1  # the tag name is no attribute
+            if attributes > MAX_ATTRIBUTES_PER_ELEMENT:
+                raise HostileMarkupError(
+                    source,
+                    f"an element with {attributes} attributes, over the cap of "
+                    f"{MAX_ATTRIBUTES_PER_ELEMENT} per element",
+                )
+    if elements > MAX_ELEMENTS:
+        raise HostileMarkupError(
+            source, f"{elements} elements, over the cap of {MAX_ELEMENTS} per page"
+        )
+
+
 def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
-    """Main text and metadata of an HTML page; empty paragraphs when no article text is found."""
+    """Main text and metadata of an HTML page; empty paragraphs when no article text is found.
+
+    Raises :class:`HostileMarkupError` (named by ``url``, or "HTML page") for markup over
+    the caps of :func:`check_markup`."""
+    check_markup(html, url or "HTML page")
     result = trafilatura.bare_extraction(
         html,
         url=url,

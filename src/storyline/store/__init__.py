@@ -64,6 +64,7 @@ from storyline.store.db import (
     safe_url,
     store_error,
 )
+from storyline.store.lock import OnWait, WriterBusy, writer_lock
 from storyline.store.models import (
     article_table,
     date_mention_table,
@@ -77,10 +78,13 @@ from storyline.store.quotes import QuoteMethods, QuoteRecord
 from storyline.store.rows import ARTICLE_COLUMNS, chunked, paged, to_article
 from storyline.store.stories import (
     StoryChange,
+    StoryMerge,
     StoryMethods,
     StoryNotFound,
     StoryPlacement,
+    StorySplit,
     StorySummary,
+    apply_story_changes,
     placement_rows,
 )
 
@@ -95,9 +99,12 @@ __all__ = [
     "Store",
     "StoreError",
     "StoryChange",
+    "StoryMerge",
     "StoryNotFound",
     "StoryPlacement",
+    "StorySplit",
     "StorySummary",
+    "WriterBusy",
 ]
 
 _A = article_table.c
@@ -270,6 +277,19 @@ class Store(StoryMethods, QuoteMethods):
     def __repr__(self) -> str:
         return f"Store({safe_url(self.url)!r})"
 
+    @contextmanager
+    def writer(
+        self, *, on_wait: OnWait | None = None, timeout: float | None = None
+    ) -> Iterator[None]:
+        """Be this store's only writer for the ``with`` block: an ingest holds it from
+        before it loads the store into memory until it ends (see
+        :mod:`storyline.store.lock`). ``on_wait`` hears once, in one line, that another
+        writer holds it; past ``timeout`` seconds :class:`WriterBusy` is raised."""
+        if self._closed:
+            raise StoreError(f"{safe_url(self.url)}: the store is closed")
+        with writer_lock(self._engine, on_wait=on_wait, timeout=timeout):
+            yield
+
     # ------------------------------------------------------------------ documents
 
     def has_document(self, sha256: str) -> bool:
@@ -322,47 +342,60 @@ class Store(StoryMethods, QuoteMethods):
         return self.add_articles([item], entities=entities)[0]
 
     def add_articles(
-        self, items: Sequence[NewArticle], *, entities: Sequence[CanonicalEntity] = ()
+        self,
+        items: Sequence[NewArticle],
+        *,
+        entities: Sequence[CanonicalEntity] = (),
+        story_changes: Sequence[StoryMerge | StorySplit] = (),
     ) -> list[bool]:
         """:meth:`add_article` for many articles in one transaction, each table written with
         one multi-row statement: on PostgreSQL a commit per article, not the NLP, would bound
         the single writer.
 
         ``entities`` (every entity the items link to, in first-touch order) are upserted
-        once. Returns, per item, whether it was stored; an item whose document or article id
-        is already stored, or repeats an earlier item's, is skipped and the others go in.
-        A failure rolls back every item. When another writer stores one of them meanwhile
-        (PostgreSQL), the batch is retried one article per transaction, so each is stored
-        exactly once.
+        once. ``story_changes`` (the automatic merges and splits the clusterer made while
+        placing the items) are written after them in the same transaction, so the store
+        never holds a window without the merges it caused (see
+        :func:`~storyline.store.stories.apply_story_changes`). Returns, per item, whether
+        it was stored; an item whose document or article id is already stored, or repeats
+        an earlier item's, is skipped and the others go in. A failure rolls back every
+        item. When another writer stores one of them meanwhile (PostgreSQL), the batch is
+        retried one article per transaction, so each is stored exactly once, and the
+        story changes follow in a transaction of their own.
         """
         for item in items:
             _check(item)
         if not items:
+            self.apply_story_changes(story_changes)
             return []
         now = datetime.now(UTC)
         try:
             with (
                 self._errors("add an article to"),
                 self._connect(write=True) as conn,
-                conn.begin() as tx,
+                conn.begin(),
             ):
-                return self._write_articles(conn, tx, items, entities, now)
+                stored = self._write_articles(conn, items, entities, now)
+                if story_changes:
+                    apply_story_changes(conn, story_changes, now)
+                return stored
         except _Raced:
             if len(items) == 1:
-                return [False]
-            return [self.add_articles([item], entities=entities)[0] for item in items]
+                stored = [False]
+            else:
+                stored = [self.add_articles([item], entities=entities)[0] for item in items]
+            self.apply_story_changes(story_changes)
+            return stored
 
     def _write_articles(
         self,
         conn: Connection,
-        tx: Any,
         items: Sequence[NewArticle],
         entities: Sequence[CanonicalEntity],
         now: datetime,
     ) -> list[bool]:
         fresh = self._unstored(conn, items)
         if not fresh:
-            tx.rollback()
             return [False] * len(items)
         chosen = [items[n] for n in fresh]
         doc_rows = [_document_row(item.doc, now) for item in chosen]

@@ -9,7 +9,13 @@ helpers), kept apart because stories have their own life cycle:
   (:mod:`storyline.assemble.surface`) — the ingest stage calls it after every chunk
   and once when it starts, so an interrupted batch is repaired by the next;
 * merges and splits move membership rows, keep the retired or new ids resolvable,
-  and write a history row each.
+  and write a history row each. The automatic ones an ingest window causes
+  (:class:`StoryMerge`, :class:`StorySplit`) are written in the window's own
+  transaction (:func:`apply_story_changes`), so a killed batch never keeps a window
+  without the merges it made;
+* ``stale`` doubles as "derived work pending": a story stays stale until its dates
+  are completed and its surface refreshed, so whatever a killed batch left undone
+  is found again by the next run.
 """
 
 from __future__ import annotations
@@ -77,6 +83,124 @@ class StoryChange:
     article_ids: tuple[str, ...]
     automatic: bool
     at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMerge:
+    """An automatic merge to write: ``source``'s articles move into ``target``."""
+
+    target: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class StorySplit:
+    """An automatic split to write: ``moved`` (members of ``story``) found ``new_id``."""
+
+    story: str
+    moved: tuple[str, ...]
+    new_id: str
+
+
+def apply_story_changes(
+    conn: Connection, changes: Sequence[StoryMerge | StorySplit], now: datetime
+) -> set[str]:
+    """Write automatic merges and splits, in order, inside the caller's transaction;
+    returns the live ids of the stories they changed (left stale).
+
+    Each story is resolved through the store first: a change whose story the store no
+    longer has (or no longer has apart, after a merge by hand) is skipped, as the
+    clusterer's view of it is then moot, and one stale change must not fail the batch.
+    A split moves only those of its pages the story still holds (a window's pages
+    placed after the split are in the new story already).
+    """
+    changed: set[str] = set()
+    for change in changes:
+        if isinstance(change, StoryMerge):
+            target, source = _resolve(conn, change.target), _resolve(conn, change.source)
+            if target is None or source is None or target == source:
+                continue
+            _merge_rows(conn, target, source, automatic=True, now=now)
+            changed.add(target)
+            continue
+        live = _resolve(conn, change.story)
+        if live is None:
+            continue
+        members = set(_member_ids(conn, live))
+        moved = [a for a in change.moved if a in members]
+        if not moved or len(moved) == len(members):
+            continue
+        _split_rows(conn, live, moved, change.new_id, automatic=True, now=now)
+        changed.update((live, change.new_id))
+    return changed
+
+
+def _resolve(conn: Connection, story_id: str) -> str | None:
+    """The id ``story_id`` lives on as (itself, or the story it was merged into)."""
+    seen: set[str] = set()
+    current: str | None = story_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        row = conn.execute(sa.select(_S.merged_into).where(_S.id == current)).first()
+        if row is None:
+            return None
+        if row.merged_into is None:
+            return current
+        current = row.merged_into
+    return None
+
+
+def _member_ids(conn: Connection, story_id: str) -> list[str]:
+    stmt = sa.select(_SA.article_id).where(_SA.story_id == story_id).order_by(_SA.seq)
+    return list(conn.scalars(stmt))
+
+
+def _merge_rows(
+    conn: Connection, target: str, source: str, *, automatic: bool, now: datetime
+) -> None:
+    """Move ``source``'s members into ``target`` (both live), retire ``source``, leave
+    ``target`` stale and write the history row."""
+    moved = list(conn.scalars(sa.select(_SA.article_id).where(_SA.story_id == source)))
+    conn.execute(
+        story_article_table.update()
+        .where(_SA.story_id == source)
+        .values(story_id=target, assigned_by="merge")
+    )
+    conn.execute(
+        story_table.update()
+        .where(_S.id == source)
+        .values(merged_into=target, size=0, stale=False, updated_at=now)
+    )
+    conn.execute(story_table.update().where(_S.merged_into == source).values(merged_into=target))
+    conn.execute(story_table.update().where(_S.id == target).values(stale=True))
+    _history(conn, target, "merge", source, moved, automatic, now)
+
+
+def _split_rows(
+    conn: Connection,
+    live: str,
+    moved: Sequence[str],
+    new_id: str,
+    *,
+    automatic: bool,
+    now: datetime,
+) -> None:
+    """Move ``moved`` (members of the live story ``live``) into ``new_id``, created if new;
+    both sides are left stale."""
+    if conn.execute(sa.select(_S.id).where(_S.id == new_id)).first() is None:
+        conn.execute(story_table.insert().values(_new_story(conn, new_id, now)))
+    elif not automatic:
+        raise StoreError(f"{live}: these articles were split off before, as {new_id}")
+    # else the clusterer split the story while storing a window, and the window's
+    # later pages already joined the new story: the split only moves the rest
+    for chunk in chunked(moved):
+        conn.execute(
+            story_article_table.update()
+            .where(_SA.article_id.in_(chunk))
+            .values(story_id=new_id, assigned_by="split")
+        )
+    conn.execute(story_table.update().where(_S.id.in_((live, new_id))).values(stale=True))
+    _history(conn, live, "split", new_id, moved, automatic, now)
 
 
 def placement_rows(
@@ -203,24 +327,13 @@ class StoryMethods:
 
     def resolve_story(self, story_id: str) -> str | None:
         """The id ``story_id`` lives on as (itself, or the story it was merged into)."""
-        seen: set[str] = set()
         with self._errors("read"), self._connect() as conn:
-            current: str | None = story_id
-            while current is not None and current not in seen:
-                seen.add(current)
-                row = conn.execute(sa.select(_S.merged_into).where(_S.id == current)).first()
-                if row is None:
-                    return None
-                if row.merged_into is None:
-                    return current
-                current = row.merged_into
-        return None
+            return _resolve(conn, story_id)
 
     def story_article_ids(self, story_id: str) -> list[str]:
         """Member ids in clustering order."""
-        stmt = sa.select(_SA.article_id).where(_SA.story_id == story_id).order_by(_SA.seq)
         with self._errors("read"), self._connect() as conn:
-            return list(conn.scalars(stmt))
+            return _member_ids(conn, story_id)
 
     def yearless_members(self, story_ids: Iterable[str]) -> dict[str, list[str]]:
         """Story id → its members that state no publication date and still have a date
@@ -354,26 +467,8 @@ class StoryMethods:
         target_id, source_id = self.live_story(target), self.live_story(source)
         if target_id == source_id:
             raise StoreError(f"{source}: already part of story {target_id}")
-        now = datetime.now(UTC)
         with self._errors("merge stories in"), self._connect(write=True) as conn, conn.begin():
-            moved = list(conn.scalars(sa.select(_SA.article_id).where(_SA.story_id == source_id)))
-            conn.execute(
-                story_article_table.update()
-                .where(_SA.story_id == source_id)
-                .values(story_id=target_id, assigned_by="merge")
-            )
-            conn.execute(
-                story_table.update()
-                .where(_S.id == source_id)
-                .values(merged_into=target_id, size=0, stale=False, updated_at=now)
-            )
-            conn.execute(
-                story_table.update()
-                .where(_S.merged_into == source_id)
-                .values(merged_into=target_id)
-            )
-            conn.execute(story_table.update().where(_S.id == target_id).values(stale=True))
-            _history(conn, target_id, "merge", source_id, moved, automatic, now)
+            _merge_rows(conn, target_id, source_id, automatic=automatic, now=datetime.now(UTC))
         self.refresh_stories([target_id])
         return target_id
 
@@ -396,24 +491,19 @@ class StoryMethods:
         if not wanted or len(wanted) == len(members):
             raise StoreError(f"{live}: a split must leave at least one article on each side")
         new_id = new_id or split_id(live, wanted)
-        now = datetime.now(UTC)
         with self._errors("split a story in"), self._connect(write=True) as conn, conn.begin():
-            if conn.execute(sa.select(_S.id).where(_S.id == new_id)).first() is None:
-                conn.execute(story_table.insert().values(_new_story(conn, new_id, now)))
-            elif not automatic:
-                raise StoreError(f"{live}: these articles were split off before, as {new_id}")
-            # else the clusterer split the story while storing a window, and the window's
-            # later pages already joined the new story: the split only moves the rest
-            for chunk in chunked(wanted):
-                conn.execute(
-                    story_article_table.update()
-                    .where(_SA.article_id.in_(chunk))
-                    .values(story_id=new_id, assigned_by="split")
-                )
-            conn.execute(story_table.update().where(_S.id == live).values(stale=True))
-            _history(conn, live, "split", new_id, wanted, automatic, now)
+            _split_rows(conn, live, wanted, new_id, automatic=automatic, now=datetime.now(UTC))
         self.refresh_stories([live, new_id])
         return new_id
+
+    def apply_story_changes(self, changes: Sequence[StoryMerge | StorySplit]) -> set[str]:
+        """:func:`apply_story_changes` in a transaction of its own (the ingest writes them
+        with their window through :meth:`Store.add_articles`); the changed stories are
+        left stale for the caller to date and refresh."""
+        if not changes:
+            return set()
+        with self._errors("change stories in"), self._connect(write=True) as conn, conn.begin():
+            return apply_story_changes(conn, changes, datetime.now(UTC))
 
     def live_story(self, story_id: str) -> str:
         """The id ``story_id`` lives on as; :class:`StoryNotFound` when there is none, so
@@ -579,9 +669,12 @@ def _iso(value: date | None) -> str | None:
 
 __all__ = [
     "StoryChange",
+    "StoryMerge",
     "StoryMethods",
     "StoryNotFound",
     "StoryPlacement",
+    "StorySplit",
     "StorySummary",
+    "apply_story_changes",
     "placement_rows",
 ]
