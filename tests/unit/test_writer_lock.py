@@ -1,0 +1,65 @@
+"""The store's writer lock: one holder at a time, a waiting writer told once, a bounded
+wait that ends in :class:`WriterBusy` naming the store."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from storyline.store import Store, WriterBusy
+from storyline.store.lock import lock_file
+
+
+def _contended(first: Store, second: Store) -> tuple[list[str], str]:
+    """``second`` asks for the lock (for at most 0.3 s) while ``first`` holds it."""
+    heard: list[str] = []
+    with (
+        first.writer(),
+        pytest.raises(WriterBusy) as busy,
+        second.writer(on_wait=heard.append, timeout=0.3),
+    ):
+        pass
+    return heard, str(busy.value)
+
+
+def test_a_second_writer_waits_and_is_told_so(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    with Store.open(url) as first, Store(url) as second:
+        heard, busy = _contended(first, second)
+        assert len(heard) == 1 and "\n" not in heard[0]
+        assert "another ingest is writing" in heard[0] and "store.db-writer.lock" in heard[0]
+        assert "store.db" in busy and "more than 0.3 s" in busy
+        with second.writer(on_wait=heard.append, timeout=0.3):  # free again
+            pass
+    assert len(heard) == 1
+    assert lock_file(first.url) == Path(f"{tmp_path / 'store.db'}-writer.lock")
+
+
+def test_the_lock_is_held_across_threads_of_one_process(tmp_path: Path) -> None:
+    """flock belongs to the open file: a thread of the same process queues too (the web
+    server answers POSTs from a thread pool)."""
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    order: list[str] = []
+    with Store.open(url) as store:
+        inside = threading.Event()
+
+        def other() -> None:
+            with store.writer():
+                order.append("other")
+
+        with store.writer():
+            thread = threading.Thread(target=other)
+            thread.start()
+            inside.wait(0.3)
+            order.append("first")
+        thread.join(5)
+    assert order == ["first", "other"]
+
+
+def test_in_memory_stores_lock_within_the_process() -> None:
+    with Store.open("sqlite://") as store:
+        heard, busy = _contended(store, store)
+    assert len(heard) == 1 and "in this process" in heard[0]
+    assert "more than 0.3 s" in busy
