@@ -200,6 +200,10 @@ _WARM_UP = {
 }
 
 
+_WARM_HERE: set[tuple[tuple[str, ...], bool]] = set()
+"""What this process has warmed up for (a web server ingests each POST with a new runner)."""
+
+
 def warm_up(languages: tuple[str, ...], annotate: bool = True) -> int:
     """Process one short page per language with a model, so every model is loaded
     before the first real page (whose time limit must not pay for loading them);
@@ -282,7 +286,6 @@ class LocalRunner:
         self.workers = workers
         self.time_limit = time_limit
         self.pool: Executor | None = None
-        self._warm = False
 
     def run(
         self, windows: Iterable[Window], languages: tuple[str, ...], annotate: bool
@@ -312,9 +315,9 @@ class LocalRunner:
                 initializer=warm_up,
                 initargs=(languages, annotate),
             )
-        elif self.workers <= 1 and not self._warm:
+        elif self.workers <= 1 and (languages, annotate) not in _WARM_HERE:
             warm_up(languages, annotate)
-        self._warm = True
+            _WARM_HERE.add((languages, annotate))
         return self.pool
 
     def close(self) -> None:
