@@ -127,3 +127,43 @@ def test_a_caption_with_a_colon_is_not_a_quote() -> None:
     line = page.read_text(encoding="utf-8").splitlines()[0]
     caption = line[line.index("Annie Ernaux:") :]
     assert [q for q in notes(caption, "en").quotes if q.cue == ":"] == []
+
+
+def train_page(name: str) -> tuple[str, str]:
+    """(text, language) of a train page as ingest extracts it."""
+    from storyline.config import Settings
+    from storyline.document import RawDocument
+    from storyline.extract.article import extract_article
+
+    path = TRAIN / "articles" / name
+    raw = RawDocument(str(path), path.read_bytes())
+    article = extract_article(raw, languages=Settings().languages)
+    return article.text, article.lang or ""
+
+
+def test_a_name_the_tagger_missed_before_a_verb_in_ukrainian() -> None:
+    # «Зайберт назвав це “вражаючою подією”»: Зайберт, not «це»
+    text, lang = train_page("B039.txt")
+    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    assert found["вражаючою подією"] == ("Зайберт", "Штеффен Зайберт")
+
+
+def test_the_subject_after_the_verb_comes_before_its_clause() -> None:
+    # «Порошенко заявил, что вопрос … «проработан …», передает УНН»: not the ООН in the clause
+    text, lang = train_page("A018.txt")
+    found = {q[0]: q[1] for q in speakers(text, lang)}
+    assert found["проработан правительством, был"] == "Порошенко"
+
+
+def test_a_short_quoted_name_inside_the_speaker_phrase() -> None:
+    # «— заявив заступник голови облорганізації "Батьківщини" Валерій Дудко»
+    text, lang = train_page("D050.txt")
+    found = {q[0]: q[1] for q in speakers(text, lang)}
+    assert found["Ми підняли перший"] == "Валерій Дудко"
+
+
+def test_a_second_verb_shares_the_first_ones_subject() -> None:
+    # 'Lavrov vowed … that "we want …" over the poisoning and accused Britain of "…"'
+    text, lang = train_page("A032.txt")
+    found = {q[0]: q[2] for q in speakers(text, lang)}
+    assert found["making mockery of"] == "Lavrov"

@@ -104,6 +104,8 @@ class _Language:
     """Words whose full stop ends no clause ("Sen.", "Dr.")."""
     object_verbs: frozenset[str]
     """Verbs whose following noun is never their subject ("told CNN")."""
+    coordinators: frozenset[str]
+    """«и», "and": a verb right after one shares the subject of the verb before it."""
     speaker_nouns: dict[str, str]
     """Head noun of a common-noun subject ("the newspaper") → the entity type it stands for."""
 
@@ -157,6 +159,7 @@ def _language(lang: str) -> _Language | None:
         subject_after=table.get("subject_after"),
         abbreviations=frozenset(w.casefold() for w in table.get("abbreviations", ())),
         object_verbs=frozenset(w.casefold() for w in table.get("object_verbs", ())),
+        coordinators=frozenset(w.casefold() for w in table.get("coordinators", ())),
         speaker_nouns={k.casefold(): v for k, v in table.get("speaker_nouns", {}).items()},
     )
 
@@ -628,6 +631,16 @@ class _Reader:
             if subjects:
                 return self._from(min(subjects, key=self._subject_rank), cue.start)
             return _NOBODY
+        joined = re.search(
+            r"([^\W\d_]+)[^\S\n]+$", text[max(clause_start, cue.start - 20) : cue.start]
+        )
+        if joined and joined.group(1).casefold() in self.language.coordinators:
+            # "Lavrov vowed … and accused": the first verb's subject
+            earlier = [
+                c for c in self.cues if c.kind == "verb" and sentence.start <= c.start < cue.start
+            ]
+            if earlier:
+                return self.speaker_of(earlier[-1])
         if cue.kind != "quoting":
             before = [
                 c
@@ -665,6 +678,21 @@ class _Reader:
                 return phrase if phrase is not None else after
         return self._after(cue, impersonal=cue.gender == "p")
 
+    def _next_quote(self, start: int, limit: int) -> int:
+        """Where the next quotation opens between ``start`` and ``limit`` (``limit`` if none);
+        a short quoted name on the way («облорганізації "Батьківщини" Валерій Дудко») is
+        part of the phrase, not a quotation."""
+        i = start
+        while i < limit:
+            if self.text[i] in _OPENERS:
+                close = re.match(r"[^«»\"“”„\n]{1,40}[»\"“”]", self.text[i + 1 : i + 45])
+                if close is None or len(_WORD.findall(close.group())) > _SHORT:
+                    return i
+                i += close.end() + 1
+                continue
+            i += 1
+        return limit
+
     def _clause_stop(self, pattern: re.Pattern[str], start: int, window: int) -> int:
         """Where the clause from ``start`` ends: the first stop of ``pattern`` that is not
         the full stop of an abbreviation or an initial ("Sen.", "J.")."""
@@ -688,7 +716,7 @@ class _Reader:
         ``subject_gap``): a capitalised name the tagger missed ('," Tester told'), resolved
         to a mention with the same last word; or a common noun ("the newspaper wrote",
         "a senior official said"), resolved through ``speaker_nouns`` when definite."""
-        if self.language.subject_gap is None or cue.kind != "verb":
+        if cue.kind != "verb":
             return None
         text = self.text
         before = text[clause_start : cue.start]
@@ -696,7 +724,8 @@ class _Reader:
             None
             if common_only
             else re.search(
-                r"(?:^|[^\w.'’\-])((?:[A-Z][\w'’\-]*\.?[^\S\n]+){0,3}[A-Z][\w'’\-]*)[^\S\n]+$",
+                r"(?:^|[^\w.'’\-])((?:[A-ZА-ЯЁІЇЄҐ][\w'’\-]*\.?[^\S\n]+){0,3}"
+                r"[A-ZА-ЯЁІЇЄҐ][\w'’\-]*)[^\S\n]+$",
                 before,
             )
         )
@@ -709,7 +738,11 @@ class _Reader:
             start = clause_start + name.start(1)
             start = text.find(words[0], start)
             end = clause_start + name.end(1)
-            return _Speaker(text[start:end], start, end, self._same_name(words[-1], cue.start))
+            if self.language.subject_gap is not None or self._name_subject(start, words):
+                index = self._same_name(words[-1], cue.start)
+                return _Speaker(text[start:end], start, end, index)
+        if self.language.subject_gap is None:
+            return None
         noun = re.search(
             r"(?:^|[^\w'’\-])((the|a|an)[^\S\n]+(?:[\w'’\-]+[^\S\n]+){0,3}?([a-z][\w'’\-]*))"
             r"[^\S\n]+$",
@@ -742,6 +775,26 @@ class _Reader:
         if kind is not None and m.group(2).casefold() == "the":
             index = self.antecedent("n" if kind == "ORG" else "x", begin)
         return _Speaker(self.text[begin:end], begin, end, index)
+
+    def _name_subject(self, start: int, words: Sequence[str]) -> bool:
+        """Whether capitalised words before a verb can be a name as its subject in a language
+        with case endings («Зайберт назвав»): no preposition before them, each a proper
+        noun or a word the dictionary does not know, the last one possibly nominative."""
+        if len(words) > 3:
+            return False
+        previous = re.search(r"([^\W\d_]+)[^\S\n]*$", self.text[max(0, start - 20) : start])
+        if previous and previous.group(1).casefold() in self.language.prepositions:
+            return False
+        analyzer = morph.analyzer(self.lang)
+        if analyzer is None:
+            return True
+        for word in words:
+            if morph.pos(word, self.lang) not in ("PROPN", "X") and analyzer.word_is_known(
+                word.lower()
+            ):
+                return False
+        parses = analyzer.parse(words[-1])
+        return any({"nomn", "Fixd"} & p.tag.grammemes for p in parses) or not parses
 
     def _same_name(self, word: str, pos: int) -> int | None:
         """The mention whose last word is ``word`` (a surname alone: "Tester"), people first,
@@ -804,8 +857,11 @@ class _Reader:
         text = self.text
         window = min(len(text), cue.end + _AFTER_WINDOW)
         limit = self._clause_stop(_CLAUSE_COMMA if stop_at_comma else _CLAUSE_END, cue.end, window)
-        opener = next((i for i in range(cue.end, limit) if text[i] in _OPENERS), limit)
-        limit = min(limit, opener)
+        if self.language.complementizer is not None:
+            that = self.language.complementizer.search(text, cue.end, limit)
+            if that is not None:
+                limit = that.start()  # «заявил, что … МИД»: the subject comes before «что»
+        limit = min(limit, self._next_quote(cue.end, limit))
         max_words = self.language.subject_after
         if (
             cue.kind == "verb"
@@ -859,9 +915,8 @@ class _Reader:
             last = self._last(cue.start)
             if last.index is not None:
                 return last  # «речника», «представитель»: someone already named
-            complementizer = self.language.complementizer
-            if complementizer is not None and complementizer.fullmatch(words[0]):
-                return _NOBODY  # «заявил, что …»: the speaker is not «что»
+            if morph.pos(words[0], self.lang) not in (None, "NOUN", "PROPN", "X"):
+                return _NOBODY  # «назвав це», «заявил, что»: not a speaker
         surface = " ".join(words[:4]) if impersonal else words[0]
         start = text.find(words[0], cue.end)
         end = (
