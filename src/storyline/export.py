@@ -16,6 +16,7 @@ from typing import IO, Any, Literal
 
 from storyline.assemble.events import Event
 from storyline.compare.conflicts import Conflict
+from storyline.display import published_iso
 from storyline.document import Article
 from storyline.outlets import registry
 from storyline.store import ArticleAnnotations, EntitySummary, QuoteRecord, Store, StorySummary
@@ -32,15 +33,8 @@ def outlet_name(outlet: str | None) -> str | None:
     return registry().display_name(outlet, "en")
 
 
-def format_published(article: Article) -> str | None:
-    """ISO 8601, cut to what is known: ``2021-12`` for a month, ``2021`` for a year."""
-    if article.published is None:
-        return None
-    if article.published_precision == "month":
-        return article.published.strftime("%Y-%m")
-    if article.published_precision == "year":
-        return article.published.strftime("%Y")
-    return article.published.isoformat()
+format_published = published_iso
+"""ISO 8601, cut to what is known: ``2021-12`` for a month, ``2021`` for a year."""
 
 
 def article_record(

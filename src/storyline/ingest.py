@@ -68,6 +68,7 @@ from storyline.errors import InputError
 from storyline.extract.article import extract_article
 from storyline.extract.decode import decode
 from storyline.extract.outlet import outlet_from_url
+from storyline.extract.published import published_from_storyline
 from storyline.extract.text import LineStats, count_lines
 from storyline.nlp.annotations import Annotations
 from storyline.nlp.dates import find_dates
@@ -498,14 +499,20 @@ class _Stories:
             self.store.refresh_stories(stale)
 
     def complete_dates(self, story_ids: Iterable[str]) -> None:
-        """Resolve the yearless dates of undated pages in ``story_ids`` from their story."""
-        for sid, article_ids in self.store.yearless_members(story_ids).items():
+        """Date the undated pages of ``story_ids`` from their story, and resolve their
+        yearless dates: again each time the story changes, since its dates may have."""
+        for sid, article_ids in self.store.undated_members(story_ids).items():
             anchor = self.store.median_published(sid)
             if anchor is None:
                 continue
             for article in self.store.articles_by_id(article_ids):
-                dates = find_dates(article.text, None, article.lang, anchor=anchor)
-                self.store.replace_dates(article.id, dates)
+                content = "\n\n".join(filter(None, (article.title, article.lead, article.text)))
+                found = published_from_storyline(content, anchor)
+                reference = found.value.date() if found and found.precision == "day" else anchor
+                dates = find_dates(article.text, None, article.lang, anchor=reference)
+                self.store.replace_dates(
+                    article.id, dates, (found.value, found.precision) if found else None
+                )
 
 
 class _Reader:
@@ -661,6 +668,7 @@ def ingest(
     annotate: bool = True,
     on_wait: Callable[[str], None] | None = _say_waiting,
     lock_timeout: float | None = None,
+    meta: str | None = None,
 ) -> IngestReport:
     """Read, extract, annotate, deduplicate, link and store every article in ``inputs``.
 
@@ -671,6 +679,7 @@ def ingest(
     anything is read from the store: ``on_wait`` (default: one line on stderr) hears
     when another writer has it, and ``lock_timeout`` seconds later
     :class:`~storyline.store.WriterBusy` is raised (default: wait as long as it takes).
+    ``meta`` names a metadata table for every page (:mod:`storyline.sources.sidecar`).
     """
     report = IngestReport()
     note = progress or (lambda source, outcome: None)
@@ -686,6 +695,7 @@ def ingest(
                 max_bytes=settings.max_bytes,
                 fetch_timeout=settings.fetch_timeout,
                 stdin=stdin,
+                meta=meta,
             )
             windows = _Reader(store, report, note).windows(documents, CHUNK)
             for window, results in used.run(windows, settings.languages, annotate):

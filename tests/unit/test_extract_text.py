@@ -12,7 +12,7 @@ from datetime import datetime
 
 import pytest
 
-from paths import DEV, seed
+from paths import DEV, TRAIN, seed
 from storyline.extract.lines import find_stamp, normalize
 from storyline.extract.text import (
     REPEAT_MIN_PAGES,
@@ -519,3 +519,44 @@ def test_copies_seen_in_an_earlier_chunk_do_not_count_again() -> None:
     first = count_lines([page])
     later = count_lines([page, page], known=first)
     assert later.counts == {} and first.merged(later).pages_with("Фото з сайту ТСН") == 1
+
+
+# ---------------------------------------------------------------- headlines that are not
+
+
+def _train_title(page_id: str) -> str | None:
+    return extract_text((TRAIN / "articles" / f"{page_id}.txt").read_text(encoding="utf-8")).title
+
+
+def test_tag_lists_and_menu_entries_are_never_headlines() -> None:
+    tags = "Сергей Лавров Энтони Блинкен Москва Россия США Женева Переговоры"
+    menu = "2. Перейти до головного меню"
+    page = f"{tags}\n{menu}\nЛавров и Блинкен встретились в Женеве\n\n" + (
+        "Министр иностранных дел России Сергей Лавров встретился с госсекретарём США в Женеве."
+    )
+    assert extract_text(page).title == "Лавров и Блинкен встретились в Женеве"
+    # an English Title Case headline is not a tag list (train A041)
+    assert _train_title("A041") == (
+        "Ukraine Considers Martial Law After Russia Seizes Its Ships Near Crimea"
+    )
+
+
+def test_section_labels_prefixes_and_glued_rubrics_are_not_the_headline() -> None:
+    # train E044 «Спецтема: Війна Росії проти України» above the headline
+    assert _train_title("E044") == "Сльози та обійми: евакуйовані з Азовсталі прибули до Запоріжжя"
+    # train D053 "You're reading: Standoff remains today after…"
+    assert (_train_title("D053") or "").startswith("Standoff remains today after Jan. 22 clashes")
+    # train E023 «ПолитикаБританский премьер…»: the rubric glued on goes
+    assert (_train_title("E023") or "").startswith("Британский премьер сообщил Зеленскому")
+
+
+def test_the_headline_sits_by_the_pages_date_byline_or_credit() -> None:
+    # train A004: the lead printed twice must not beat the headline under the date line
+    assert _train_title("A004") == "Зеленський і Порошенко проходять у 2-ий тур - екзит-пол"
+    # train B025: a menu entry ("All RFE/RL sites") before the headline over its photo credit
+    assert _train_title("B025") == "Satellite Images Show Military Buildup In Russia, Ukraine"
+    # train E027: a video teaser repeating another headline is no copy of this one
+    assert (
+        _train_title("E027")
+        == "Mariupol defenders begin surrender as Ukraine declares them ‘heroes’"
+    )

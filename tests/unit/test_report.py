@@ -131,17 +131,18 @@ def test_timeline_lists_the_talks_in_date_order(md: str, dossier: Dossier) -> No
     assert positions == sorted(positions)
     talks = next(e for e in dossier.timeline if "Geneva, 10 Jan 2022" in e.title)
     assert set(talks.disputed) == {"date", "duration"}
-    assert {s.article.outlet for s in talks.sources} >= {"depo.ua", None}
+    # outlets by their registry names (depo.ua is «Depo.ua»), unknown ones as None
+    assert {s.article.outlet for s in talks.sources} >= {"Depo.ua", None}
     assert any("7,5 час" in s.sentence for s in talks.sources)
     assert "⚠ *sources disagree on date, duration*" in timeline
-    assert "depo.ua, Столтенберг передав Росії" in timeline
+    assert "Depo.ua, Столтенберг передав Росії" in timeline
 
 
 def test_conflicts_show_values_in_human_form_with_their_articles(md: str) -> None:
     conflicts = _section(md, "Where sources disagree")
     assert "**7 h 30 min** (PT7H30M)" in conflicts
     assert "**8 h** (PT8H)" in conflicts
-    assert "**15 Dec 2021** (2021-12-15): depo.ua" in conflicts
+    assert "**15 Dec 2021** (2021-12-15): Depo.ua" in conflicts
     assert "**17 Dec 2021** (2021-12-17)" in conflicts
     assert "— duration" in conflicts and "— date" in conflicts
 
@@ -163,16 +164,19 @@ def test_coverage_and_articles_by_language(md: str) -> None:
     assert "| Jens Stoltenberg–NATO handover, 26 Jan 2022 | ● | — |" in coverage
     assert "- **Ukrainian media:** " in coverage
     articles = _section(md, "Articles by language and outlet")
-    assert articles.index("### ru") < articles.index("### uk") < articles.index("#### depo.ua")
-    assert "- undated · Столтенберг передав" in articles
+    assert articles.index("### ru") < articles.index("### uk") < articles.index("#### Depo.ua")
+    # 001 prints «26 січня» and no year: its storyline dates it; 004 is known to the month
+    assert "- 26 Jan 2022 · Столтенберг передав" in articles
+    assert "- January 2022 · Лавров сообщил" in articles
+    assert "2022-01-01" not in articles
 
 
 def test_header_has_dates_languages_and_outlets(md: str) -> None:
     head = md[: md.index("\n## ")]
     assert head.startswith("# ")
-    assert "- **Dates:** 9–12 Jan 2022" in head
+    assert "- **Dates:** 9–26 Jan 2022" in head  # 26 Jan: seed 001, dated by its storyline
     assert "- **Languages:** ru (3), uk (2)" in head
-    assert "depo.ua (1)" in head and "- **Articles:** 5" in head
+    assert "Depo.ua (1)" in head and "- **Articles:** 5" in head
 
 
 def test_report_language_follows_lang(seeds_url: str, story_id: str) -> None:

@@ -50,6 +50,7 @@ from functools import cache
 
 from storyline.assemble.linking import CanonicalEntity, entity_id
 from storyline.compare.values import dates_compatible, interval
+from storyline.display import date_label
 from storyline.document import Article
 from storyline.nlp.annotations import Annotations
 from storyline.nlp.events import EventMention, family, find_event_mentions, table, tolerance
@@ -171,7 +172,7 @@ class Event:
         if self.place:
             pieces.append(self._name(self.place, lang))
         if self.date:
-            pieces.append(date_label(self.date, spec))
+            pieces.append(date_label(self.date, lang))
         return ", ".join(pieces)
 
     def _name(self, entity: str, lang: str) -> str:
@@ -194,22 +195,6 @@ def _title_participants(event: Event) -> list[str]:
     if any(event.names.get(p, {}).get("", p) in name for p in others):
         return [top]  # a body named after its members («Совет Россия – НАТО»)
     return [top, *others[: limit - 1]]
-
-
-def date_label(value: str, spec: Mapping[str, list[str]]) -> str:
-    """A date value in words («10 Jan 2022», «January 2022», «9–10 Jan 2022»): one wording
-    for event titles, reports and conflicts, from the ``title`` table of one language."""
-    span = interval(value)
-    if span is None:
-        return value
-    first, last = span
-    if first == last:
-        return f"{first.day} {spec['months'][first.month - 1]} {first.year}"
-    if first.day == 1 and last.month == first.month and (last.day >= 28):
-        return f"{spec['month_names'][first.month - 1]} {first.year}"
-    if first.month == last.month:
-        return f"{first.day}–{last.day} {spec['months'][first.month - 1]} {first.year}"
-    return f"{date_label(first.isoformat(), spec)} – {date_label(last.isoformat(), spec)}"
 
 
 # --------------------------------------------------------------------------- items

@@ -22,6 +22,7 @@ from storyline.cli.common import (
     store_for,
 )
 from storyline.config import Settings
+from storyline.display import headline, outlet_label, published_label
 from storyline.document import Article
 from storyline.errors import ConfigError, StorylineError
 from storyline.export import format_published
@@ -60,6 +61,16 @@ def ingest_cmd(
             metavar="ADDRESS",
             help="Extract and annotate on a Dask cluster: tcp://scheduler:8786, or local:N "
             "for N worker processes here. Env: STORYLINE_DASK.",
+            show_default=False,
+        ),
+    ] = None,
+    meta: Annotated[
+        str | None,
+        typer.Option(
+            "--meta",
+            metavar="FILE",
+            help="A JSONL or CSV table of the pages' url, outlet, published, title "
+            "(rows named by file); default: a manifest.jsonl/.csv beside the pages.",
             show_default=False,
         ),
     ] = None,
@@ -106,6 +117,7 @@ def ingest_cmd(
                 progress=note,
                 stdin=sys.stdin.buffer,
                 annotate=annotate,
+                meta=meta,
             )
         except StorylineError as error:
             raise fail(error) from None
@@ -127,11 +139,10 @@ def _runner(settings: Settings, workers: int) -> Runner:
 
 
 def _short_published(a: Article) -> str:
-    """As much of the date as is known (``2022-01-10 19:45``, ``2022-01 ~``); ``~``: inferred."""
-    if a.published is None:
+    """As much of the date as is known ("10 Jan 2022, 19:45", "January 2022 ~"); ``~``: inferred."""
+    text = published_label(a.published, a.published_precision)
+    if text is None:
         return ""
-    formats = {"minute": "%Y-%m-%d %H:%M", "hour": "%Y-%m-%d %H:00", "month": "%Y-%m", "year": "%Y"}
-    text = a.published.strftime(formats.get(a.published_precision or "day", "%Y-%m-%d"))
     return text + (" ~" if a.published_inferred else "")
 
 
@@ -162,16 +173,20 @@ def articles_cmd(
     table.add_column("title", overflow="fold", ratio=1)
     for a in rows:
         published = _short_published(a)
+        shown = headline(a)
+        title = escape(shown.text) if not shown.first_sentence else f"[dim]{escape(shown.text)}[/]"
         table.add_row(
             a.id,
             published,
             a.lang or "",
-            escape(a.outlet or ""),
-            escape(a.title or "") + (" [dim](dup)[/]" if a.duplicate_of else ""),
+            escape(outlet_label(a.outlet) or ""),
+            title + (" [dim](dup)[/]" if a.duplicate_of else ""),
         )
     out.print(table)
     if any(a.published_inferred for a in rows):
-        out.print("[dim]~ publication date inferred from the text[/]")
+        out.print("[dim]~ publication date inferred from the text or the storyline[/]")
+    if any(not a.title for a in rows):
+        out.print("[dim]dim titles: the page printed no headline; its first sentence is shown[/]")
 
 
 @app.command("article")
@@ -190,11 +205,15 @@ def article_cmd(
         "id": a.id,
         "source": a.source,
         "url": a.url,
-        "outlet": a.outlet,
+        "outlet": f"{outlet_label(a.outlet)} ({a.outlet})"
+        if a.outlet and outlet_label(a.outlet) != a.outlet
+        else a.outlet,
+        "cites": ", ".join(a.cites) or None,
         "author": a.author,
         "language": f"{a.lang} ({a.lang_confidence:.2f})" if a.lang else None,
         "published": f"{published} ({a.published_precision}"
-        + (", inferred)" if a.published_inferred else ")")
+        + (", inferred" if a.published_inferred else "")
+        + (f", from {a.published_evidence})" if a.published_evidence else ")")
         if published
         else None,
         "duplicate of": a.duplicate_of,

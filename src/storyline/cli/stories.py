@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from storyline.cli.common import DbOption, LangOption, out, parse_day, store_for
-from storyline.export import format_published
+from storyline.display import outlet_label, published_label, published_sort_key
 from storyline.store import StorySummary
 
 app = typer.Typer(
@@ -109,13 +109,13 @@ def story_cmd(
     table.add_column("lang", no_wrap=True)
     table.add_column("outlet", overflow="ellipsis", max_width=18)
     table.add_column("title", overflow="fold", ratio=1)
-    articles.sort(key=lambda a: a.published.isoformat() if a.published else "~")
+    articles.sort(key=published_sort_key)
     for a in articles:
         table.add_row(
             a.id,
-            format_published(a) or "",
+            published_label(a.published, a.published_precision) or "",
             a.lang or "",
-            escape(a.outlet or ""),
+            escape(outlet_label(a.outlet) or ""),
             escape(a.title or "") + (" [dim](dup)[/]" if a.duplicate_of else ""),
         )
     out.print(table)

@@ -1,10 +1,11 @@
 """Who reports what: the outlets and outlet groups behind each event, and what each
 group leaves out.
 
-Groups come from a user-editable JSON mapping (``resources/outlet_groups.json``
-by default: outlet domain → "Russian media", "Ukrainian media",
-"international"…; a domain ending such as ``.ua`` as a fallback), so a reader
-can regroup outlets without touching code. An event a group's outlets never
+Groups come from the outlet registry (each outlet's default group) and a
+user-editable JSON mapping over it (``resources/outlet_groups.json`` by default:
+outlet domain → "Russian media", "Ukrainian media", "international"…; a domain
+ending such as ``.ua`` as a fallback), so a reader can regroup outlets without
+touching code. An event a group's outlets never
 mention, among the events of a story the group covers at all, is what that
 group leaves out — the starting point for comparing how sides tell a story.
 """
@@ -19,6 +20,7 @@ from typing import Any
 
 from storyline import resources
 from storyline.assemble.events import Event
+from storyline.outlets import registry
 
 UNKNOWN = "unknown"
 
@@ -45,13 +47,22 @@ class OutletGroups:
 
 
 def load_groups(path: str | Path | None = None) -> OutletGroups:
-    """The mapping at ``path``, or the bundled default."""
+    """The mapping at ``path``, or the bundled default: each registry outlet's default
+    group (every domain it publishes under), then ``outlet_groups.json`` over it."""
     data: dict[str, Any]
     if path is None:
         data = resources.load("outlet_groups")
+        domains = {
+            domain: outlet.group
+            for outlet in registry().outlets.values()
+            if outlet.group
+            for domain in (outlet.id, *outlet.domains)
+        }
     else:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return OutletGroups(dict(data.get("domains", {})), dict(data.get("suffixes", {})))
+        domains = {}
+    domains.update(data.get("domains", {}))
+    return OutletGroups(domains, dict(data.get("suffixes", {})))
 
 
 @dataclass(frozen=True)

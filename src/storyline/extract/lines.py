@@ -111,15 +111,13 @@ def is_tag_list(line: str) -> bool:
     Москва Россия США Женева Переговоры»): a page's tags, not a headline.
 
     Russian and Ukrainian headlines are written in sentence case, so five capitalised
-    words in a row without a lower-case word or a mark are tags; English headlines may
-    be Title Case, so there it takes more words than a headline has ("Satellite Images
-    Show Military Buildup In Russia, Ukraine" has a comma anyway)."""
+    words in a row without a lower-case word or a mark are tags. English headlines are
+    often Title Case ("Ukraine Considers Martial Law After Russia Seizes Its Ships Near
+    Crimea"), so a Latin line is never judged a tag list by its shape."""
     tokens = line.split()
-    if len(tokens) < 5 or _TAG_PUNCTUATION.search(line):
+    if len(tokens) < 5 or _TAG_PUNCTUATION.search(line) or not _CYRILLIC.search(line):
         return False
-    if not all(t[:1].isupper() or t[:1].isdigit() for t in tokens):
-        return False
-    return bool(_CYRILLIC.search(line)) or len(tokens) >= 9
+    return all(t[:1].isupper() or t[:1].isdigit() for t in tokens)
 
 
 def is_menu_item(line: str) -> bool:

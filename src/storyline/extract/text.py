@@ -389,14 +389,34 @@ def _is_label_line(line: str, t: Tables) -> bool:
     )
 
 
+MENU_LABELS = frozenset({"nav", "cta", "teaser", "related", "sidebar"})
+"""Lines a copy of a headline in does not count: a video teaser ("Click to play video:
+'…'") or a menu repeats other pages' headlines, not this one's."""
+HEADLINE_NEIGHBOURS = frozenset({"timestamp", "credit", "byline"})
+
+
+def _beside_page_furniture(page: _Page, i: int) -> bool:
+    """A headline sits next to what a page prints around it — its date line, a byline
+    («Автор: Gazeta.ua»), a photo credit — while a menu entry sits among menu entries."""
+    for j in (page.prev_content(i), page.next_content(i)):
+        if j is None:
+            continue
+        if page.label[j] in HEADLINE_NEIGHBOURS or j in page.stamps:
+            return True
+        if next(iter(words(page.lines[j])), "").casefold() in page.t.author_labels:
+            return True
+    return False
+
+
 def _find_title(page: _Page) -> None:
     """The title is the first headline-shaped line of the header, preferring one the page repeats.
 
     Candidates come before the first line of prose (the body), skipping furniture
     already recognised. Sites print the headline again (social title, image alt,
     a cut copy in a breadcrumb or a "share" block), while a menu item or an outlet
-    name is printed once, so a repeated candidate wins; then a longer one (≥ 4
-    words: rubric and outlet names are shorter); then the earliest.
+    name is printed once, so a repeated candidate wins, and so does one beside the
+    page's date line, byline or photo credit; then a longer one (≥ 4 words: rubric
+    and outlet names are shorter); then the earliest.
     """
     candidates: list[int] = []
     for n, i in enumerate(page.content):
@@ -421,7 +441,8 @@ def _find_title(page: _Page) -> None:
         return
 
     def score(i: int) -> tuple[bool, bool, int]:
-        return bool(_title_copies(page, i)), len(words(page.lines[i])) >= 4, -i
+        repeated = any(page.label[j] not in MENU_LABELS for j, _ in _title_copies(page, i))
+        return repeated or _beside_page_furniture(page, i), len(words(page.lines[i])) >= 4, -i
 
     best = max(candidates, key=score)
     page.title_idx = best

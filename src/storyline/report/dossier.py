@@ -18,6 +18,7 @@ from storyline.assemble.events import Event
 from storyline.assemble.speakers import by_speaker
 from storyline.assemble.timeline import StoryAccount, story_account
 from storyline.document import Article
+from storyline.display import outlet_label, published_label
 from storyline.report.values import human_date, human_value
 from storyline.store import QuoteRecord, Store, StorySummary
 
@@ -35,6 +36,8 @@ class ArticleRef:
     url: str | None
     """The original page, only when it is an http(s) address a reader can open."""
     duplicate_of: str | None = None
+    when: str | None = None
+    """The publication date in words, at its precision ("January 2022", «26 січня 2022»)."""
 
 
 @dataclass(frozen=True)
@@ -146,7 +149,7 @@ def build_dossier(
     story = store.story(store.live_story(story_id))
     assert story is not None  # live_story raised otherwise
     members = store.articles_by_id(store.story_article_ids(story.id))
-    refs = {a.id: _ref(a) for a in members}
+    refs = {a.id: _ref(a, lang) for a in members}
     found = story_account(store, story.id, groups_path)
     quotes = store.quotes(story_id=story.id, limit=QUOTE_LIMIT)
     return Dossier(
@@ -166,15 +169,16 @@ def build_dossier(
     )
 
 
-def _ref(article: Article) -> ArticleRef:
+def _ref(article: Article, lang: str = "en") -> ArticleRef:
     return ArticleRef(
         id=article.id,
         title=article.title,
-        outlet=article.outlet,
+        outlet=outlet_label(article.outlet, lang),
         lang=article.lang,
         published=article.published.date() if article.published else None,
         url=article.url if _openable(article.url) else None,
         duplicate_of=article.duplicate_of,
+        when=published_label(article.published, article.published_precision, lang),
     )
 
 
@@ -201,7 +205,7 @@ def _story_dates(story: StorySummary, lang: str) -> str | None:
 
 
 def _outlet_counts(articles: Sequence[Article]) -> tuple[tuple[str | None, int], ...]:
-    counts = Counter(a.outlet for a in articles)
+    counts = Counter(outlet_label(a.outlet) for a in articles)
     return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] is None, kv[0] or "")))
 
 

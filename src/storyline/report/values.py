@@ -6,9 +6,8 @@ human one so the reader can still match it with ``storyline conflicts`` output.
 
 from __future__ import annotations
 
-from storyline.assemble.events import date_label
 from storyline.compare.values import duration_seconds, interval
-from storyline.nlp.events import table
+from storyline.display import date_label
 
 _UNITS: dict[str, tuple[tuple[int, str], ...]] = {
     "en": ((86400, "d"), (3600, "h"), (60, "min"), (1, "s")),
@@ -21,8 +20,7 @@ def human_date(value: str, lang: str) -> str:
     """``2021-12-15`` → «15 Dec 2021» (a month, a range likewise); unreadable ones as given."""
     if interval(value) is None:
         return value
-    spec = table()["title"].get(lang) or table()["title"]["en"]
-    return date_label(value, spec)
+    return date_label(value, lang)
 
 
 def human_duration(value: str, lang: str) -> str:

@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from types import TracebackType
-from typing import Any, NamedTuple, Self
+from typing import Any, Literal, NamedTuple, Self
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -43,7 +43,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from storyline.assemble.linking import CanonicalEntity
 from storyline.config import database_url
-from storyline.document import Article, RawDocument
+from storyline.document import STORYLINE, Article, Precision, RawDocument
 from storyline.errors import StoreError
 from storyline.nlp.annotations import (
     Annotations,
@@ -197,6 +197,7 @@ class EntityArticle:
     lang: str | None
     published: datetime | None
     mentions: tuple[MentionRef, ...]
+    published_precision: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +224,7 @@ class Store(StoryMethods, QuoteMethods):
             raise store_error(self.url, exc, doing="open") from exc
         self._closed = False
         self._has_search: bool | None = None
+        self._columns: frozenset[str] | None = None
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -246,6 +248,7 @@ class Store(StoryMethods, QuoteMethods):
         """Upgrade to the head revision; :meth:`open` already does this."""
         migrate(self._engine)
         self._has_search = None
+        self._columns = None
 
     def schema_revision(self) -> str | None:
         """The database's Alembic revision, ``None`` for an empty database."""
@@ -400,8 +403,15 @@ class Store(StoryMethods, QuoteMethods):
         chosen = [items[n] for n in fresh]
         doc_rows = [_document_row(item.doc, now) for item in chosen]
         # A microsecond apart: "earliest stored" (originals, minhash replay) keeps batch order.
+        columns = self._article_columns(conn)
         art_rows = [
-            _article_row(i.article, i.doc.sha256, i.minhash, now + timedelta(microseconds=n))
+            {
+                k: v
+                for k, v in _article_row(
+                    i.article, i.doc.sha256, i.minhash, now + timedelta(microseconds=n)
+                ).items()
+                if k in columns
+            }
             for n, i in enumerate(chosen)
         ]
         for table, rows in ((document_table, doc_rows), (article_table, art_rows)):
@@ -591,14 +601,39 @@ class Store(StoryMethods, QuoteMethods):
             quotes=quotes,
         )
 
-    def replace_dates(self, article_id: str, dates: Sequence[DateMention]) -> None:
+    def replace_dates(
+        self,
+        article_id: str,
+        dates: Sequence[DateMention],
+        published: tuple[datetime, Precision] | Literal[False] | None = False,
+    ) -> None:
         """Put ``dates`` in place of the article's date mentions (one transaction): the
-        year of a yearless date can be learnt later, from the story the page is in."""
+        year of a yearless date can be learnt later, from the story the page is in.
+
+        ``published`` (a value and its precision, or ``None``) replaces a publication date
+        inferred from the story (``published_evidence`` «storyline»), never one the page
+        or its container stated; ``False`` leaves the publication date alone."""
         rows = _date_rows(article_id, dates)
         with self._errors("update dates in"), self._connect(write=True) as conn, conn.begin():
             conn.execute(date_mention_table.delete().where(_DM.article_id == article_id))
             if rows:
                 conn.execute(date_mention_table.insert(), rows)
+            if published is not False:
+                value, precision = published if published else (None, None)
+                conn.execute(
+                    article_table.update()
+                    .where(
+                        _A.id == article_id,
+                        sa.or_(_A.published.is_(None), _A.published_evidence == STORYLINE),
+                    )
+                    .values(
+                        published=_wall_clock(value),
+                        published_utcoffset=None,
+                        published_precision=precision,
+                        published_inferred=value is not None,
+                        published_evidence=STORYLINE if value is not None else None,
+                    )
+                )
 
     def mention_entity_ids(self, article_id: str) -> list[str]:
         """The entity id of each entity mention of the article, in order (``""``: not linked)."""
@@ -750,7 +785,15 @@ class Store(StoryMethods, QuoteMethods):
         summary_stmt = _entity_summaries(None, None).where(_E.id == entity_id)
         in_entity = sa.select(_M.article_id).where(_M.entity_id == entity_id).distinct()
         articles_stmt = (
-            sa.select(_A.id, _A.title, _A.lang, _A.published, _A.published_utcoffset, _A.text)
+            sa.select(
+                _A.id,
+                _A.title,
+                _A.lang,
+                _A.published,
+                _A.published_utcoffset,
+                _A.published_precision,
+                _A.text,
+            )
             .where(_A.id.in_(in_entity))
             .order_by(_A.published.desc().nulls_last(), _A.id)
         )
@@ -778,6 +821,7 @@ class Store(StoryMethods, QuoteMethods):
                 title=a.title,
                 lang=a.lang,
                 published=_aware(a.published, a.published_utcoffset),
+                published_precision=a.published_precision,
                 mentions=tuple(
                     MentionRef(start, end, text, sentence_context(a.text, start, end))
                     for start, end, text in spans[a.id]
@@ -895,6 +939,13 @@ class Store(StoryMethods, QuoteMethods):
             self._has_search = search.has_index(conn)
         return self._has_search
 
+    def _article_columns(self, conn: Connection) -> frozenset[str]:
+        """The article table's columns here (asked once): a store opened on an older
+        revision without migrating it writes only what that revision holds."""
+        if self._columns is None:
+            self._columns = frozenset(c["name"] for c in sa.inspect(conn).get_columns("article"))
+        return self._columns
+
     def _insert_ignore(self, table: sa.Table) -> Any:
         """INSERT … ON CONFLICT DO NOTHING RETURNING <primary key>."""
         dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
@@ -957,6 +1008,8 @@ def _article_row(
         "published_utcoffset": offset,
         "published_precision": article.published_precision,
         "published_inferred": bool(article.published_inferred),
+        "published_evidence": article.published_evidence,
+        "cites": list(article.cites),
         "content_hash": article.content_hash,
         "duplicate_of": article.duplicate_of,
         "minhash": minhash,

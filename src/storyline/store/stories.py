@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection
 
 from storyline.assemble.stories import split_id
 from storyline.assemble.surface import MAX_CENTRALITY_MEMBERS, Member, Surface, surface
+from storyline.document import STORYLINE
 from storyline.errors import StoreError
 from storyline.store.models import (
     article_table,
@@ -335,17 +336,18 @@ class StoryMethods:
         with self._errors("read"), self._connect() as conn:
             return _member_ids(conn, story_id)
 
-    def yearless_members(self, story_ids: Iterable[str]) -> dict[str, list[str]]:
-        """Story id → its members that state no publication date and still have a date
-        without a year (``--MM-DD``): the pages their story's dates can complete."""
-        yearless = sa.select(_DM.article_id).where(_DM.value.like("--%"))
+    def undated_members(self, story_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Story id → its members that state no publication date, or whose date was
+        inferred from the story: the pages their story's dates can date and complete,
+        again whenever the story changes."""
+        undated = sa.or_(_A.published.is_(None), _A.published_evidence == STORYLINE)
         found: dict[str, list[str]] = {}
         with self._errors("read"), self._connect() as conn:
             for chunk in chunked(story_ids):
                 stmt = (
                     sa.select(_SA.story_id, _A.id)
                     .join(article_table, _A.id == _SA.article_id)
-                    .where(_SA.story_id.in_(chunk), _A.published.is_(None), _A.id.in_(yearless))
+                    .where(_SA.story_id.in_(chunk), undated)
                     .order_by(_SA.seq)
                 )
                 for sid, aid in conn.execute(stmt):
@@ -354,11 +356,17 @@ class StoryMethods:
 
     def median_published(self, story_id: str) -> date | None:
         """The median publication day of the story's members (day-precise ones if any
-        are; a month-only date stands for its month)."""
+        are; a month-only date stands for its month), dates inferred from the story
+        itself left out."""
         stmt = (
             sa.select(_A.published, _A.published_precision)
             .join(story_article_table, _SA.article_id == _A.id)
-            .where(_SA.story_id == story_id, _A.published.is_not(None))
+            .where(
+                _SA.story_id == story_id,
+                _A.published.is_not(None),
+                # a date the story gave a page must not move the story's own dates
+                sa.or_(_A.published_evidence.is_(None), _A.published_evidence != STORYLINE),
+            )
         )
         with self._errors("read"), self._connect() as conn:
             days = [(p in _EXACT, published.date()) for published, p in conn.execute(stmt)]

@@ -27,6 +27,7 @@ from storyline.assemble.timeline import annotated_parts
 from storyline.compare.coverage import OutletGroups, load_groups
 from storyline.document import Article
 from storyline.memo import Memo
+from storyline.display import headline, outlet_label, published_label
 from storyline.store import Store
 from storyline.web import i18n, views
 from storyline.web.api import LANG_PATTERN, MAX_OFFSET, StoreDep
@@ -73,6 +74,9 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> Re
         "url_with": lambda **kw: _url_with(request, **kw),
         "name_in": lambda names, fallback: i18n.name_in(names, fallback, ui),
         "sentence_anchor": sentence_anchor,
+        "when": lambda a: published_label(a.published, a.published_precision, ui),
+        "headline": headline,
+        "outlet_name": lambda outlet: outlet_label(outlet, ui),
     }
     response = templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
     asked = request.query_params.get("lang")
