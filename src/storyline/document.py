@@ -94,8 +94,9 @@ class Article:
     published_precision: Precision | None = None
     published_inferred: bool = False
     published_evidence: str | None = None
-    """Which evidence dated the page: ``given``, ``page``, ``label``, ``url``,
-    ``reporting``, ``crawler``, ``mentions`` or ``storyline`` (see :mod:`storyline.extract.published`)."""
+    """Which evidence dated the page: ``given``, ``page``, ``label``, ``url``, ``dateline``,
+    ``today``, ``reporting``, ``crawler`` or ``storyline``, two joined by ``+`` when the
+    weaker made the date finer (see :mod:`storyline.extract.published`)."""
     content_hash: str = ""
     """Hash of the normalized body text: equal hashes are exact duplicates."""
     duplicate_of: str | None = None

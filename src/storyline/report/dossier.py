@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 from storyline.assemble.events import Event
 from storyline.assemble.speakers import by_speaker
 from storyline.assemble.timeline import StoryAccount, story_account
-from storyline.document import Article
 from storyline.display import outlet_label, published_label
+from storyline.document import Article
 from storyline.report.values import human_date, human_value
 from storyline.store import QuoteRecord, Store, StorySummary
 

@@ -25,9 +25,9 @@ from storyline.assemble.events import article_events
 from storyline.assemble.linking import EntityLinker
 from storyline.assemble.timeline import annotated_parts
 from storyline.compare.coverage import OutletGroups, load_groups
+from storyline.display import headline, outlet_label, published_label
 from storyline.document import Article
 from storyline.memo import Memo
-from storyline.display import headline, outlet_label, published_label
 from storyline.store import Store
 from storyline.web import i18n, views
 from storyline.web.api import LANG_PATTERN, MAX_OFFSET, StoreDep
