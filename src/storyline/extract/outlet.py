@@ -79,6 +79,29 @@ def _context_before(text: str, start: int, width: int = 60) -> str:
     return " ".join(text[max(0, start - width) : start].lower().split())
 
 
+@cache
+def _phrase_pattern(kind: str) -> re.Pattern[str]:
+    alternation = "|".join(re.escape(p) for p in _phrases(kind))
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
+
+
+_GAP = re.compile(r"[\s\"«“'„]*")
+
+
+def _named_at(text: str, pos: int) -> tuple[str, int, bool] | None:
+    """The outlet named right at ``pos`` (quotes and spaces skipped): its id, where the
+    name ends, and whether it was written as a domain."""
+    pos = _GAP.match(text, pos).end()  # type: ignore[union-attr]
+    pattern, plain, _, _ = _known_names()
+    name = pattern.match(text, pos)
+    if name:  # «Корреспондент.net» is a known name before it is a host
+        return plain[name.group(0).casefold()], name.end(), "." in name.group(0)
+    domain = _DOMAIN.match(text, pos)
+    if domain:
+        return registry().canonical(domain.group(1)) or domain.group(1).lower(), domain.end(), True
+    return None
+
+
 def _self_claims(text: str) -> Counter[str]:
     """Outlets the page names as itself: a domain or a known name after a phrase only
     the publisher uses («Більше новин на Depo.ua», "Читать на tass.ru"), or a domain
@@ -86,29 +109,19 @@ def _self_claims(text: str) -> Counter[str]:
     повідомляє Depo.ua із посиланням на…»). Alone, «…, пишет nv.ua.» cites another
     site, and «сообщает РИА Новости со ссылкой на…» is as often another outlet's
     report as the page's own: sites sign themselves by their domain."""
-    pattern, plain, _, _ = _known_names()
-    found = [
-        (m.start(), m.end(), registry().canonical(m.group(1)) or "", True)
-        for m in _DOMAIN.finditer(text)
-    ]
-    found += [
-        (m.start(), m.end(), plain[m.group(0).casefold()], False) for m in pattern.finditer(text)
-    ]
     claimed: Counter[str] = Counter()
-    for start, end, outlet, domain_shaped in found:
-        before = _context_before(text, start).rstrip(" \"«“'")
-        if not outlet or any(before.endswith(p) for p in _phrases("citing")):
+    for m in _phrase_pattern("self_reference").finditer(text):
+        named = _named_at(text, m.end())
+        if named:
+            claimed[named[0]] += 1
+    citing = _phrases("citing")
+    for m in _phrase_pattern("self_reporting").finditer(text):
+        named = _named_at(text, m.end())
+        if named is None or not named[2]:
             continue
-        if any(before.endswith(p) for p in _phrases("self_reference")):
-            claimed[outlet] += 1
-            continue
-        after = " ".join(text[end : end + 30].lower().split()).lstrip(" \"»”',")
-        if (
-            domain_shaped
-            and any(before.endswith(p) for p in _phrases("self_reporting"))
-            and any(after.startswith(p) for p in _phrases("citing"))
-        ):
-            claimed[outlet] += 1
+        after = " ".join(text[named[1] : named[1] + 30].lower().split()).lstrip(" \"»”',")
+        if any(after.startswith(p) for p in citing):
+            claimed[named[0]] += 1
     return claimed
 
 
@@ -171,20 +184,17 @@ def outlet_from_text(text: str) -> str | None:
 
 def cited_outlets(text: str, publisher: str | None = None) -> tuple[str, ...]:
     """Known outlets the page cites as the source of what it reports, in order of first
-    citation: a registry name or domain right after a citing phrase («пишет ТАСС»,
-    «з посиланням на Reuters», "according to Reuters"). The publisher is not its own
-    source."""
+    citation: a registry name or domain shortly after a citing phrase («пишет ТАСС»,
+    «з посиланням на Reuters», "according to Reuters", «пишуть The Kyiv Independent та
+    Reuters»). The publisher is not its own source."""
     pattern, plain, _, _ = _known_names()
-    cites = _phrases("cites")
     found: list[str] = []
     own = registry().canonical(publisher) if publisher else None
-    for m in pattern.finditer(text):
-        before = _context_before(text, m.start(), CITE_REACH).rstrip(" \"«“'")
-        if not any(p in before for p in cites):
-            continue
-        outlet = plain[m.group(0).casefold()]
-        if outlet != own and outlet not in found:
-            found.append(outlet)
+    for m in _phrase_pattern("cites").finditer(text):
+        for name in pattern.finditer(text, m.end(), min(len(text), m.end() + CITE_REACH)):
+            outlet = plain[name.group(0).casefold()]
+            if outlet != own and outlet not in found:
+                found.append(outlet)
     return tuple(found)
 
 
