@@ -167,3 +167,22 @@ def test_a_second_verb_shares_the_first_ones_subject() -> None:
     text, lang = train_page("A032.txt")
     found = {q[0]: q[2] for q in speakers(text, lang)}
     assert found["making mockery of"] == "Lavrov"
+
+
+def reported(text: str, lang: str) -> list[tuple[str, str | None]]:
+    """(the reported words, speaker as written) of each indirect quote."""
+    return [(q.text, q.speaker_text) for q in notes(text, lang).quotes if q.kind == "indirect"]
+
+
+def test_a_sentence_that_ends_in_a_reporting_clause_reports_words() -> None:
+    # «Тихановська вирішила приїхати в Литву, …, розповів міністр … Лінас Лінкявічюс»
+    text = paragraph(TRAIN / "articles", "B067.txt", "розповів міністр")
+    found = dict(reported(text, "uk"))
+    words = "Тихановська вирішила приїхати в Литву, оскільки у неї була віза в цю країну"
+    assert found[words] == "Лінас Лінкявічюс"
+
+
+def test_a_reporting_clause_about_a_fact_reports_no_words() -> None:
+    # «Про це, 29 вересня, …, повідомила канцелярія президента Польщі»
+    text = paragraph(TRAIN / "articles", "B033.txt", "Про це, 29 вересня")
+    assert reported(text, "uk") == []

@@ -255,12 +255,16 @@ class AdaqSentence:
 
 
 def read_adaq(lang: str = "ru", root: Path | None = None) -> list[AdaqSentence]:
+    """The sentences with their tokens placed in them (fields are CSV-quoted where they
+    hold a quotation mark: ``\"…\"\"…\"\"…\"``)."""
     root = root or adaq_dir()
     texts: dict[str, str] = {}
     with (root / f"{lang}_sentences.tsv").open(encoding="utf-8") as f:
         next(f)
         for line in f:
             text, _, sid = line.rstrip("\n").rpartition("\t")
+            if len(text) > 1 and text[0] == text[-1] == '"':
+                text = text[1:-1].replace('""', '"')  # a CSV-quoted field
             if sid:
                 texts[sid] = text
     tokens: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -269,7 +273,10 @@ def read_adaq(lang: str = "ru", root: Path | None = None) -> list[AdaqSentence]:
         for line in f:
             cols = line.rstrip("\n").split("\t")
             if len(cols) >= 5:
-                tokens[cols[2]].append((cols[1], cols[4]))
+                token = cols[1]
+                if len(token) > 1 and token[0] == token[-1] == '"':
+                    token = token[1:-1].replace('""', '"')
+                tokens[cols[2]].append((token, cols[4]))
     out = []
     for sid, text in texts.items():
         cursor = 0

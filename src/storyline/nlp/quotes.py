@@ -104,6 +104,10 @@ class _Language:
     """Words whose full stop ends no clause ("Sen.", "Dr.")."""
     object_verbs: frozenset[str]
     """Verbs whose following noun is never their subject ("told CNN")."""
+    trailing_reports: bool
+    """Whether «…, сказал Песков» (no quotation marks) reports speech in this language."""
+    report_openers: re.Pattern[str] | None
+    """«Об этом», «Про це»: a sentence so opened reports a fact, not words."""
     coordinators: frozenset[str]
     """«и», "and": a verb right after one shares the subject of the verb before it."""
     speaker_nouns: dict[str, str]
@@ -160,6 +164,8 @@ def _language(lang: str) -> _Language | None:
         abbreviations=frozenset(w.casefold() for w in table.get("abbreviations", ())),
         object_verbs=frozenset(w.casefold() for w in table.get("object_verbs", ())),
         coordinators=frozenset(w.casefold() for w in table.get("coordinators", ())),
+        trailing_reports=bool(table.get("trailing_reports", False)),
+        report_openers=words(table.get("report_openers", ())),
         speaker_nouns={k.casefold(): v for k, v in table.get("speaker_nouns", {}).items()},
     )
 
@@ -1254,6 +1260,9 @@ def _indirect(reader: _Reader) -> list[QuoteMention]:
             if comma >= 0 and comma - cue.end <= 80:
                 start = comma + 1
         if start is None:
+            trailing = _trailing_report(reader, cue, sentence.start, end)
+            if trailing is not None:
+                found.append(trailing)
             continue
         start, stop = _trim(text, start, end)
         while stop > start and text[stop - 1] in ".!?;,":
@@ -1275,6 +1284,57 @@ def _indirect(reader: _Reader) -> list[QuoteMention]:
             )
         )
     return found
+
+
+_TRAILING_MIN_WORDS = 3
+
+
+def _trailing_report(reader: _Reader, cue: _Cue, start: int, end: int) -> QuoteMention | None:
+    """Reported words before a reporting clause that closes the sentence, with no quotation
+    marks: «Предложения оформятся в указы после выборов, говорит источник», "The talks
+    failed, Peskov said." The speaker is written after the verb (or right before it);
+    the words are the sentence up to the comma."""
+    text, language = reader.text, reader.language
+    if cue.kind != "verb" or not language.trailing_reports:
+        return None
+    head = text[start : cue.start]
+    comma = re.search(rf"[^\S\n]*,[^\S\n]*(?:[{_DASH}]{{1,2}}[^\S\n]*)?$", head)
+    if comma is None:
+        return None
+    words_end = start + comma.start()
+    colon = text.rfind(":", start, words_end)
+    begin = colon + 1 if colon >= 0 else start
+    begin, words_end = _trim(text, begin, words_end)
+    content = text[begin:words_end]
+    if (
+        len(_WORD.findall(content)) < _TRAILING_MIN_WORDS
+        or any(ch in _OPENERS or ch in _CLOSERS for ch in content)
+        or reader.quoted(begin)
+    ):
+        return None
+    openers = language.report_openers
+    if openers is not None and (m := openers.match(content)) is not None and m.start() == 0:
+        return None  # «Об этом, 17 июля, заявил Песков»: the fact, not words
+    tail = text[cue.end : end]
+    if language.complementizer is not None and language.complementizer.search(tail):
+        return None  # «…, заявил он, что …» is the complementizer's case
+    speaker = reader._after(cue)
+    if speaker.text is None or speaker.start is None or speaker.end is None:
+        return None
+    written = _Candidate(speaker.start, speaker.end, speaker.text, None)
+    if speaker.start < cue.end or not reader.nominative(written):
+        return None  # «…, заявив про свою повагу до президента»: no subject after the verb
+    return QuoteMention(
+        start=begin,
+        end=words_end,
+        text=content,
+        kind="indirect",
+        cue=text[cue.start : cue.end],
+        speaker_text=speaker.text,
+        speaker_start=speaker.start,
+        speaker_end=speaker.end,
+        speaker=speaker.index,
+    )
 
 
 def find_quotes(
