@@ -50,3 +50,66 @@ def test_eval_lemmas_counts_every_mention() -> None:
     assert report.total == len(mentions) > 500
     assert 0.9 < report.accuracy <= 1.0
     assert report.by["uk/brexit"][1] == report.total
+
+
+def test_eval_linking_joins_ru_and_uk_mentions() -> None:
+    from storyline.evaluation.lemmas import evaluate_linking
+
+    report = evaluate_linking(read_bsnlp(("brexit",)))
+    assert report.mentions > 3000
+    assert 0 < report.cross_tp <= min(report.cross_gold, report.cross_predicted)
+    assert report.bcubed_precision > 0.9
+
+
+def _entity_of(topic: str, lang: str, doc: str, surface: str) -> tuple[str, str]:
+    """(entity id, display name) the linker gives ``surface`` in one BSNLP document, the
+    document's annotated mentions linked as evaluate_linking links them."""
+    from storyline.assemble.linking import EntityLinker
+    from storyline.evaluation.lemmas import _TYPES, _raw_text
+    from storyline.nlp.annotations import EntityMention
+
+    ms = [m for m in read_bsnlp((topic,), (lang,)) if m.doc == doc]
+    text = _raw_text(ms[0], bsnlp_dir())
+    placed = []
+    for m in ms:
+        at = text.find(m.surface)
+        kind = _TYPES.get(m.type, "EVT")
+        placed.append(
+            EntityMention(
+                start=at,
+                end=at + len(m.surface),
+                text=m.surface,
+                type=kind,  # type: ignore[arg-type]
+                normal=normalize(m.surface, kind, lang),
+                lang=lang,
+            )
+        )
+    linker = EntityLinker()
+    ids = linker.link_article(doc, sorted(placed, key=lambda e: e.start), text)
+    by_text = {e.text: i for e, i in zip(sorted(placed, key=lambda e: e.start), ids, strict=True)}
+    return by_text[surface], linker.entity(by_text[surface]).name
+
+
+def test_a_surname_that_is_also_a_city_is_the_person_the_article_names() -> None:
+    # brexit ru file 1004 names «Дэвид Дэвис» and then «Дэвис» (CLDR also knows Davis, CA)
+    doc = "brexit_ru.txt_file_1004"
+    assert (
+        _entity_of("brexit", "ru", doc, "Дэвис")[0]
+        == (_entity_of("brexit", "ru", doc, "Дэвид Дэвис")[0])
+    )
+
+
+def test_both_spellings_of_brexit_are_one_event() -> None:
+    from storyline.assemble.linking import EntityLinker
+    from storyline.nlp.annotations import EntityMention
+
+    forms = {m.surface for m in read_bsnlp(("brexit",), ("ru",)) if m.entity == "EVT-Brexit"}
+    assert {"Брекзит", "Brexit"} <= forms
+    linker = EntityLinker()
+    ids = [
+        linker.link_article(
+            f"d{i}", [EntityMention(0, len(f), f, "EVT", normalize(f, "EVT", "ru"), "ru")]
+        )[0]
+        for i, f in enumerate(("Брекзит", "Brexit", "Брексит"))
+    ]
+    assert len(set(ids)) == 1

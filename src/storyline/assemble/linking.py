@@ -22,7 +22,8 @@ How a mention finds its entity, strongest first:
    same article with that surname, else to the only such person in the store.
    Two people with one surname and different given names («Joe Biden», «Hunter
    Biden») never merge; a bare surname shared by several people of the store
-   stays apart from all of them. Near-miss spellings of long surnames («Гутерреш» /
+   stays apart from all of them, unless one of them is mentioned five times as
+   often as all the others together. Near-miss spellings of long surnames («Гутерреш» /
    «Гутерріш» / "Guterres», typos like «Medinksi») meet when given names agree.
 4. **Roles** — a role used alone («генсек НАТО», «спикер Кремля») goes to the
    person of the article holding it (``storyline.nlp.roles``).
@@ -264,6 +265,8 @@ class _Prepared:
     region: str | None = None
     """The place a region is named after, for regions («Белгородская область»)."""
     acronym: bool = False
+    city: str | None = None
+    """A CLDR city whose name a PER mention also is («Дэвис» = Davis, California)."""
     phase: int = 0
 
 
@@ -465,6 +468,11 @@ class EntityLinker:
             p.phase = 8
             return p
         known = g.lookup(p.keys) or g.lookup(g.keys(text))
+        if m.type == "PER" and known is not None and known.startswith("city:"):
+            # «Дэвис» tagged PER is Davis the person when the article or the store names
+            # him; a city of the same name only when no named person has that surname
+            p.city = known
+            known = None
         if m.type == "PER" and (known is None or g.entries[known].type == "PER"):
             # A name the table knows as an organisation or place («Альянсу» tagged PER by
             # the tagger) links by the table: NER type errors are common, table entries
@@ -498,6 +506,11 @@ class EntityLinker:
         m = p.mention
         if p.phase == 8:
             return self._link_role(article, p)
+        if p.person is not None and p.city is not None and not self._has_surname(article, p):
+            entity = self._get_or_create(p.city, "LOC", fixed_name=g.entries[p.city].name)
+            self._update(entity, p)
+            article.others.setdefault(entity.id, []).append(p)
+            return entity.id
         if p.person is not None:
             entity = self._person(article, p)
             starts = article.people.setdefault(entity.id, [])
@@ -655,6 +668,18 @@ class EntityLinker:
         self._index_person(entity)
         return entity
 
+    def _has_surname(self, article: _Article, p: _Prepared) -> bool:
+        """Whether a named person of the article, else of the store, has the surname."""
+        person = p.person
+        if person is None or not person.surname:
+            return False
+        if person.given:
+            return True
+        surname = nm.stem(person.surname_key)
+        if any(surname in self._entities[eid].surnames for eid in article.people):
+            return True
+        return any(e.given for e in self._by_surname(surname, fuzzy=False))
+
     def _person_by_surname(self, article: _Article, p: _Prepared) -> _Entity | None:
         """The person a one-word non-person mention names: one of this article's people with
         that surname, else the only person of the store with it and a given name."""
@@ -703,6 +728,13 @@ class EntityLinker:
         named = [e for e in people if e.given]
         if len(named) == 1:
             return named[0]
+        if named:
+            # one of them far better known than all the others together (David Davis
+            # mentioned 200 times, a «Дэвис Дэвис» typo twice): the bare surname is his
+            seen = sorted(named, key=lambda e: -_mentions(e))
+            rest = sum(_mentions(e) for e in seen[1:])
+            if _mentions(seen[0]) >= max(_DOMINANT_MIN, _DOMINANT * rest):
+                return seen[0]
         if not named and people:
             return people[0]
         return self._get_or_create(f"per:{surname}:", "PER")
@@ -758,6 +790,14 @@ class EntityLinker:
             if keys:
                 self._generic.setdefault(" ".join(keys), known.id)
                 self._generic_stem.setdefault(" ".join(nm.stem(k) for k in keys), known.id)
+
+
+_DOMINANT = 5
+_DOMINANT_MIN = 10
+
+
+def _mentions(entity: _Entity) -> int:
+    return sum(sum(c.values()) for c in entity.forms.values())
 
 
 def _mistyped_person(form: str) -> nm.PersonName | None:

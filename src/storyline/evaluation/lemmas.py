@@ -131,13 +131,138 @@ def evaluate_lemmas(mentions: list[Mention]) -> LemmaReport:
     return report
 
 
+def _raw_text(m: Mention, root: Path) -> str:
+    """The raw document an annotation file describes (``brexit_ru.txt_file_10`` →
+    ``raw/ru/brexit_ru.txt_file_10.txt``; ``ec``'s ``233`` → ``raw/ru/file_233_ru.txt``)."""
+    folder = root / m.topic / "raw" / m.lang
+    for name in (f"{m.doc}.txt", f"file_{m.doc}_{m.lang}.txt"):
+        if (folder / name).exists():
+            return (folder / name).read_text(encoding="utf-8-sig")
+    return ""
+
+
+@dataclass(slots=True)
+class LinkingReport:
+    bcubed_precision: float
+    bcubed_recall: float
+    cross_tp: int
+    cross_gold: int
+    cross_predicted: int
+    mentions: int
+
+    @property
+    def bcubed_f1(self) -> float:
+        p, r = self.bcubed_precision, self.bcubed_recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def cross_f1(self) -> float:
+        p = self.cross_tp / self.cross_predicted if self.cross_predicted else 0.0
+        r = self.cross_tp / self.cross_gold if self.cross_gold else 0.0
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "mentions": self.mentions,
+            "bcubed": {
+                "precision": round(self.bcubed_precision, 4),
+                "recall": round(self.bcubed_recall, 4),
+                "f1": round(self.bcubed_f1, 4),
+            },
+            "cross_lingual_pairs": {
+                "tp": self.cross_tp,
+                "gold": self.cross_gold,
+                "predicted": self.cross_predicted,
+                "f1": round(self.cross_f1, 4),
+            },
+        }
+
+
+def evaluate_linking(mentions: list[Mention], root: Path | None = None) -> LinkingReport:
+    """Cross-lingual linking of the annotated mentions, one linker per topic.
+
+    Every document's gold mentions (placed at their first occurrence in the raw text,
+    normalized by :func:`~storyline.nlp.morph.normalize`) go through one
+    :class:`~storyline.assemble.linking.EntityLinker` per topic, ru and uk documents in
+    turn. Scored per topic and pooled: B-cubed over the distinct (language, document,
+    surface) mentions, and pair F1 over the ru–uk mention pairs (a pair is right when
+    both sides are the same gold entity and the same predicted entity).
+    """
+    from storyline.assemble.linking import EntityLinker
+    from storyline.evaluation.stories import bcubed
+    from storyline.nlp.annotations import EntityMention
+    from storyline.nlp.morph import normalize
+
+    root = root or bsnlp_dir()
+    by_topic: dict[str, dict[tuple[str, str], list[Mention]]] = defaultdict(dict)
+    for m in mentions:
+        by_topic[m.topic].setdefault((m.lang, m.doc), []).append(m)
+    p_sum = r_sum = 0.0
+    total = tp = gold_pairs = pred_pairs = 0
+    for _topic, docs in sorted(by_topic.items()):
+        linker = EntityLinker()
+        gold: dict[tuple[str, str, str], str] = {}
+        predicted: dict[tuple[str, str, str], str] = {}
+        for (lang, doc), ms in sorted(docs.items()):
+            text = _raw_text(ms[0], root)
+            placed = []
+            for m in ms:
+                at = text.find(m.surface)
+                start = at if at >= 0 else len(text)
+                kind = _TYPES.get(m.type, "EVT")
+                placed.append(
+                    EntityMention(
+                        start=start,
+                        end=start + len(m.surface),
+                        text=m.surface,
+                        type=kind,  # type: ignore[arg-type]
+                        normal=normalize(m.surface, kind, lang),
+                        lang=lang,
+                        source="bsnlp",
+                    )
+                )
+            order = sorted(range(len(ms)), key=lambda i: placed[i].start)
+            ids = linker.link_article(f"{lang}/{doc}", [placed[i] for i in order], text)
+            for i, eid in zip(order, ids, strict=True):
+                key = (lang, doc, ms[i].surface)
+                gold[key] = ms[i].entity
+                predicted[key] = eid or f"none:{key}"
+        score = bcubed(gold, predicted)
+        p_sum += score.precision * score.items
+        r_sum += score.recall * score.items
+        total += score.items
+        cells: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+        golds: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        preds: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for key, g in gold.items():
+            side = 0 if key[0] == "ru" else 1
+            cells[(g, predicted[key])][side] += 1
+            golds[g][side] += 1
+            preds[predicted[key]][side] += 1
+        tp += sum(a * b for a, b in cells.values())
+        gold_pairs += sum(a * b for a, b in golds.values())
+        pred_pairs += sum(a * b for a, b in preds.values())
+    return LinkingReport(
+        p_sum / total if total else 0.0,
+        r_sum / total if total else 0.0,
+        tp,
+        gold_pairs,
+        pred_pairs,
+        total,
+    )
+
+
 def lemmas_command(
     topics: Annotated[
         str, typer.Option(help="comma-separated BSNLP topics (asia_bibi, brexit, ec, ryanair)")
     ] = ",".join(TOPICS),
+    with_linking: Annotated[
+        bool, typer.Option("--linking/--no-linking", help="Also score cross-lingual linking.")
+    ] = True,
     out: Annotated[Path | None, typer.Option(help="Also write the result as JSON here.")] = None,
 ) -> None:
-    """Base forms of ru/uk names against the BSNLP annotations: accuracy, and the misses."""
+    """Base forms of ru/uk names against the BSNLP annotations (accuracy, and the misses),
+    and cross-lingual linking of the same mentions."""
     chosen = tuple(t.strip() for t in topics.split(",") if t.strip())
     unknown = [t for t in chosen if t not in TOPICS]
     if unknown:
@@ -154,5 +279,15 @@ def lemmas_command(
         "all, any case", f"{report.accuracy_folded:.3f}", str(report.folded), str(report.total)
     )
     console.print(table)
+    linking = evaluate_linking(read_bsnlp(chosen)) if with_linking else None
+    if linking is not None:
+        console.print(
+            f"cross-lingual linking ({linking.mentions} mentions): B-cubed F1 "
+            f"{linking.bcubed_f1:.3f} (P {linking.bcubed_precision:.3f}, R "
+            f"{linking.bcubed_recall:.3f}); ru–uk pair F1 {linking.cross_f1:.3f}"
+        )
     if out is not None:
-        out.write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+        result = report.as_dict()
+        if linking is not None:
+            result["linking"] = linking.as_dict()
+        out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
