@@ -205,3 +205,16 @@ def test_boilerplate_lines_are_never_evidence() -> None:
     )
     cleaned = without_boilerplate_dates(text)
     assert len(cleaned) == len(text) and "2026" not in cleaned and "12 лютого 2022" in cleaned
+
+
+def test_a_caption_or_an_embedded_post_dates_a_page_with_nothing_better() -> None:
+    # train D003: "President Vladimir Putin addresses the Russian parliament, March 18, 2014."
+    d003 = _extract(TRAIN / "articles" / "D003.txt")
+    assert (d003.published, d003.published_evidence) == (datetime(2014, 3, 18), "caption")
+    assert d003.published_inferred
+    # train E006: an IAEA post "(@iaeaorg) September 6, 2022" the body leaves out
+    assert _extract(TRAIN / "articles" / "E006.txt").published == datetime(2022, 9, 6)
+    # …but a caption never makes a stronger date finer: it dates its picture
+    month = DateEvidence(datetime(2022, 4, 1), "month", "crawler")
+    photo = DateEvidence(datetime(2022, 4, 2), "day", "caption")
+    assert choose_published([month, photo]) == month

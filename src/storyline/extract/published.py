@@ -40,6 +40,7 @@ Source = Literal[
     "today",
     "reporting",
     "crawler",
+    "caption",
     "mentions",
     "storyline",
 ]
@@ -154,6 +155,25 @@ def _cued_dates(text: str, mentions: list[WrittenDate]) -> list[DateEvidence]:
     return found
 
 
+_LINE_END = re.compile(r"[ \t.)\]]*(?:\n|$)")
+
+
+def closing_dates(text: str, mentions: list[WrittenDate] | None = None) -> list[DateEvidence]:
+    """A full date closing a line is how photo captions and embedded posts are dated
+    ("…addresses the Russian parliament, March 18, 2014.", "— IAEA (@iaeaorg) September
+    6, 2022"): the day of the picture or the post, the page's own day or just before."""
+    if mentions is None:
+        mentions = find_written_dates(without_boilerplate_dates(text))
+    return [
+        DateEvidence(_midnight(date(m.year, m.month, m.day)), "day", "caption")
+        for m in mentions
+        if m.year is not None
+        and m.day is not None
+        and m.end_day is None
+        and _LINE_END.match(text, m.end)
+    ]
+
+
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time())
 
@@ -213,6 +233,7 @@ def text_evidence(text: str, anchor: date | None = None) -> list[DateEvidence]:
     if labelled is not None:
         found.append(DateEvidence(_midnight(labelled), "day", "label"))
     found.extend(_cued_dates(text, mentions))
+    found.extend(closing_dates(text, mentions))
     reference = latest_explicit(mentions) or anchor
     if reference is None or not mentions:
         return found
@@ -275,6 +296,7 @@ STRENGTH: dict[str, int] = {
     "dateline": 48,
     "today": 45,
     "reporting": 30,
+    "caption": 25,
     "crawler": 35,
     "mentions": 10,
     "storyline": 5,
@@ -292,10 +314,14 @@ the token is taken for the crawl's date rather than the page's: pages recall the
 (an ICC warrant page of March 2023 names only 24 February 2022), so only a gap of more
 than a year is taken as the crawl's date."""
 
-DATING = frozenset({*STATED, "crawler", "reporting", "storyline"})
+DATING = frozenset({*STATED, "crawler", "reporting", "caption", "storyline"})
 """Evidence that may date a page on its own. The latest month mentioned is a lower
 bound, not the publication date: a page of 2023 recalls 2021 as readily as it
 reports today. It only refines a date that dating evidence gives."""
+
+NEVER_REFINES = frozenset({"caption"})
+"""A caption dates its picture, often the day before the report: it may date a page
+that has nothing better, never make another date finer."""
 
 TODAY_SLACK_DAYS = 3
 """A page written on the 17th («сегодня, 17 марта») and stamped on the 18th is one page."""
@@ -368,6 +394,8 @@ def choose_published(candidates: Iterable[DateEvidence], text: str = "") -> Date
         return None
     best = usable[0]
     for other in usable[1:]:
+        if other.source in NEVER_REFINES:
+            continue
         if _FINE[other.precision] < _FINE[best.precision] and agree(best, other):
             source = best.source if best.source == other.source else f"{best.source}+{other.source}"
             return DateEvidence(other.value, other.precision, source)  # type: ignore[arg-type]

@@ -48,7 +48,12 @@ from storyline.extract.lines import (
     tables,
     words,
 )
-from storyline.extract.published import DateEvidence, choose_published, has_publication_label
+from storyline.extract.published import (
+    DateEvidence,
+    choose_published,
+    closing_dates,
+    has_publication_label,
+)
 
 REPEAT_MIN_PAGES = 3
 """A line on this many pages of one outlet is the outlet's furniture, not one story's text."""
@@ -682,6 +687,8 @@ def _beside_widget(page: _Page, i: int) -> bool:
     )
 
 
+DATED_FURNITURE = frozenset({"caption", "embed", "nav"})
+
 EARLY_STAMP_LINES = 3
 """A date line standing alone among the first lines of the body is the page's own
 (sites print "Субота, 23 липня 2022, 07:14" under the standfirst as often as above it)."""
@@ -713,6 +720,9 @@ def _date_evidence(page: _Page, zone_end: int) -> tuple[DateEvidence, ...]:
     if page.crawler is not None:
         value, precision = page.crawler
         found.append(DateEvidence(value, precision, "crawler"))  # type: ignore[arg-type]
+    # a caption or an embedded post the body leaves out still dates its picture or post
+    dated = [page.lines[i] for i in page.content if page.label[i] in DATED_FURNITURE]
+    found.extend(closing_dates("\n".join(dated)))
     return tuple(found)
 
 
