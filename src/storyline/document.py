@@ -18,6 +18,10 @@ Precision = Literal["minute", "hour", "day", "month", "year"]
 STORYLINE = "storyline"
 """The ``published_evidence`` of a date inferred from the page's storyline: re-resolved
 whenever the storyline's dates change, and never itself a date the storyline goes by."""
+CRAWLER = "crawler"
+REDATABLE = (STORYLINE, CRAWLER)
+"""Evidence a page's storyline may overrule: its own inference, and a crawler's token
+(often the crawl's date: a page of April 2018 saved in March 2025)."""
 ContentKind = Literal["html", "text"]
 
 

@@ -63,7 +63,7 @@ from storyline.assemble.stories import (
 )
 from storyline.config import Settings
 from storyline.dedup import NearDuplicateIndex, minhash, to_bytes
-from storyline.document import Article, RawDocument
+from storyline.document import CRAWLER, Article, RawDocument
 from storyline.errors import InputError
 from storyline.extract.article import extract_article
 from storyline.extract.decode import decode
@@ -78,6 +78,8 @@ from storyline.sources import iter_documents
 from storyline.store import NewArticle, Store, StoryMerge, StoryPlacement, StorySplit
 
 CHUNK = 64
+CRAWLER_KEEP_DAYS = 183
+"""How far a crawler's token may lie from its storyline's median day and still stand."""
 
 
 @dataclass
@@ -500,12 +502,17 @@ class _Stories:
 
     def complete_dates(self, story_ids: Iterable[str]) -> None:
         """Date the undated pages of ``story_ids`` from their story, and resolve their
-        yearless dates: again each time the story changes, since its dates may have."""
+        yearless dates: again each time the story changes, since its dates may have. A
+        crawler's token half a year or more from the story's dates is taken for the
+        crawl's date and the story dates the page instead."""
         for sid, article_ids in self.store.undated_members(story_ids).items():
             anchor = self.store.median_published(sid)
             if anchor is None:
                 continue
             for article in self.store.articles_by_id(article_ids):
+                token = article.published if article.published_evidence == CRAWLER else None
+                if token is not None and abs((token.date() - anchor).days) <= CRAWLER_KEEP_DAYS:
+                    continue  # the token agrees with the storyline: it stands
                 content = "\n\n".join(filter(None, (article.title, article.lead, article.text)))
                 found = published_from_storyline(content, anchor)
                 reference = found.value.date() if found and found.precision == "day" else anchor

@@ -95,3 +95,22 @@ def test_the_sidecar_and_the_registry_name_the_publisher_and_export_says_so(
     assert records["004"]["published_evidence"] == "url"
     # who a page cites is kept apart from who published it
     assert "tass.ru" in records["000"]["cites"] and records["000"]["outlet"] == "ria.ru"
+
+
+def test_a_crawl_date_years_away_from_its_storyline_gives_way_to_it(
+    seeds: Path, tmp_path: Path
+) -> None:
+    # seed 001 as a crawler saved it three years later: " date 2025-03" glued to its top
+    page = next(seeds.glob("001_*.txt"))
+    page.write_text(" date 2025-03 " + page.read_text(encoding="utf-8"), encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    _ingest(db, page)
+    with Store.open(db) as store:
+        alone = _by_seed(store)["001"]
+        assert (alone.published, alone.published_evidence) == (datetime(2025, 3, 1), "crawler")
+        assert alone.published_inferred  # a crawler's token is weak evidence
+
+    _ingest(db, seeds)
+    with Store.open(db) as store:
+        dated = _by_seed(store)["001"]
+        assert (dated.published, dated.published_evidence) == (datetime(2022, 1, 26), "storyline")

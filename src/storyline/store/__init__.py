@@ -43,7 +43,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from storyline.assemble.linking import CanonicalEntity
 from storyline.config import database_url
-from storyline.document import STORYLINE, Article, Precision, RawDocument
+from storyline.document import REDATABLE, STORYLINE, Article, Precision, RawDocument
 from storyline.errors import StoreError
 from storyline.nlp.annotations import (
     Annotations,
@@ -611,8 +611,8 @@ class Store(StoryMethods, QuoteMethods):
         year of a yearless date can be learnt later, from the story the page is in.
 
         ``published`` (a value and its precision, or ``None``) replaces a publication date
-        inferred from the story (``published_evidence`` «storyline»), never one the page
-        or its container stated; ``False`` leaves the publication date alone."""
+        inferred from the story or read from a crawler's token (:data:`REDATABLE`), never
+        one the page or its container stated; ``False`` leaves the publication date alone."""
         rows = _date_rows(article_id, dates)
         with self._errors("update dates in"), self._connect(write=True) as conn, conn.begin():
             conn.execute(date_mention_table.delete().where(_DM.article_id == article_id))
@@ -624,7 +624,7 @@ class Store(StoryMethods, QuoteMethods):
                     article_table.update()
                     .where(
                         _A.id == article_id,
-                        sa.or_(_A.published.is_(None), _A.published_evidence == STORYLINE),
+                        sa.or_(_A.published.is_(None), _A.published_evidence.in_(REDATABLE)),
                     )
                     .values(
                         published=_wall_clock(value),

@@ -30,7 +30,7 @@ from sqlalchemy.engine import Connection
 
 from storyline.assemble.stories import split_id
 from storyline.assemble.surface import MAX_CENTRALITY_MEMBERS, Member, Surface, surface
-from storyline.document import STORYLINE
+from storyline.document import REDATABLE, STORYLINE
 from storyline.errors import StoreError
 from storyline.store.models import (
     article_table,
@@ -338,9 +338,9 @@ class StoryMethods:
 
     def undated_members(self, story_ids: Iterable[str]) -> dict[str, list[str]]:
         """Story id → its members that state no publication date, or whose date was
-        inferred from the story: the pages their story's dates can date and complete,
-        again whenever the story changes."""
-        undated = sa.or_(_A.published.is_(None), _A.published_evidence == STORYLINE)
+        inferred from the story or read from a crawler's token: the pages their story's
+        dates can date and complete, again whenever the story changes."""
+        undated = sa.or_(_A.published.is_(None), _A.published_evidence.in_(REDATABLE))
         found: dict[str, list[str]] = {}
         with self._errors("read"), self._connect() as conn:
             for chunk in chunked(story_ids):
