@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 from collections import Counter
 from datetime import date
@@ -26,14 +27,18 @@ from storyline.config import Settings
 from storyline.document import RawDocument
 from storyline.evaluation.corpus import shared_dir
 from storyline.evaluation.stories import (
+    GoldItem,
     ari,
     bcubed,
     by_language_pair,
     cached_vectors,
+    event_bcubed,
+    gold_dates,
     ingest_orders,
     prepare_annotated,
     read_gold,
     run,
+    years_mixed,
 )
 from storyline.extract.article import extract_article
 from storyline.nlp.pipeline import annotate
@@ -91,6 +96,56 @@ def test_language_pair_restricts_items() -> None:
     # ru+en: r and e in different clusters of one class: precision 1, recall 1/2.
     assert pairs["ru+en"].recall == pytest.approx(0.5)
     assert pairs["ru+en"].items == 2
+
+
+def test_event_bcubed_counts_events_within_gold_storylines() -> None:
+    items = [
+        GoldItem("a", "ru", "S", event="S-talks-0110"),
+        GoldItem("b", "uk", "S", event="S-talks-0110"),
+        GoldItem("c", "en", "S", event="S-council-0112"),
+        GoldItem("d", "en", "T", event="T-vote-0301"),
+        GoldItem("n", "en", "N"),  # noise: no event, not counted
+    ]
+    # one predicted cluster for everything: within S it holds two events (precision 5/9
+    # over S's pages), T's page is cut off by its gold storyline (its own event)
+    found = event_bcubed(items, dict.fromkeys("abcdn", "x"))
+    assert found is not None and found.items == 4
+    assert found.recall == pytest.approx(1.0)
+    assert found.precision == pytest.approx((2 / 3 + 2 / 3 + 1 / 3 + 1) / 4)
+    assert event_bcubed([GoldItem("a", "ru", "S")], {"a": "x"}) is None
+
+
+def test_storylines_mixing_years() -> None:
+    dates = {"a": date(2022, 1, 10), "b": date(2022, 3, 1), "c": date(2023, 1, 11)}
+    assert years_mixed({"a": "s", "b": "s", "c": "t"}, dates) == []
+    assert years_mixed({"a": "s", "b": "t", "c": "s"}, dates) == ["s"]
+    assert years_mixed({"a": "s", "x": "s"}, dates) == []  # undated pages do not count
+
+
+def test_gold_dates_from_published_event_ids_and_stories_md(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "stories.md").write_text(
+        "- DS3 — Tymoshenko trial, 24 Jun – 30 Dec 2011\n"
+        "  - DS3-verdict-1011 — seven-year sentence, 11 Oct 2011\n"
+        "  - DS3-colony-transfer-1230 — transfer, 30 Dec 2011 (New Year rally, 1 Jan 2012)\n"
+        "- DT2 — distractor: Gazprom warns, end of 2019\n",
+        encoding="utf-8",
+    )
+    rows = [
+        {"id": "1", "lang": "uk", "story": "DS3", "event": "DS3-verdict-1011", "published": None},
+        {"id": "2", "lang": "ru", "story": "DS3", "event": "DS3-colony-transfer-1230"},
+        {"id": "3", "lang": "en", "story": "DS3", "event": "DS3-x-1001", "published": "2011-10"},
+        {"id": "4", "lang": "ru", "story": "DT2", "event": None, "published": "2019-12-20"},
+        {"id": "5", "lang": "ru", "story": "DT2", "event": None, "published": None},
+    ]
+    manifest = tmp_path / "manifest.jsonl"
+    manifest.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    assert gold_dates(manifest) == {
+        "1": date(2011, 10, 11),
+        "2": date(2011, 12, 30),  # the year the line writes 30 Dec in, not its last year
+        "3": date(2011, 10, 15),  # a stated month: its 15th
+        "4": date(2019, 12, 20),
+        "5": date(2019, 7, 1),  # the story's year
+    }
 
 
 # --- the clusterer ----------------------------------------------------------------------------

@@ -291,6 +291,10 @@ class Weights:
     article's day falls more than this many days outside: two similar events months apart
     are two stories. A design choice like :attr:`day_veto`; ``None``: no limit."""
 
+    day_slack: int = _DAY_SLACK
+    """How many days apart a day the article mentions and a day of the story may be and
+    still not clash (:attr:`day_veto`)."""
+
     merge_threshold: float | None = None
     """Merge two stories when the probability that their members belong together (the
     same model over the stories' mean features, :meth:`StoryClusterer.pair_features`)
@@ -355,6 +359,7 @@ def default_weights() -> Weights:
         threshold=float(table["threshold"]),
         day_veto=bool(table.get("day_veto", True)),
         window=table.get("window", 30),
+        day_slack=int(table.get("day_slack", _DAY_SLACK)),
         merge_threshold=table.get("merge_threshold"),
         bridge_threshold=table.get("bridge_threshold"),
     )
@@ -478,12 +483,12 @@ def _month_day(number: int) -> str:
 
 
 @cache
-def _near_days(month_day: str) -> tuple[str, ...]:
-    """Month-days within ``_DAY_SLACK`` days of ``month_day`` (around the year end)."""
+def _near_days(month_day: str, slack: int = _DAY_SLACK) -> tuple[str, ...]:
+    """Month-days within ``slack`` days of ``month_day`` (around the year end)."""
     number = _day_of_year(month_day)
     if number is None:
         return ()
-    return tuple(_month_day((number - 1 + k) % 366 + 1) for k in range(-_DAY_SLACK, _DAY_SLACK + 1))
+    return tuple(_month_day((number - 1 + k) % 366 + 1) for k in range(-slack, slack + 1))
 
 
 def sentence_vector(text: str) -> tuple[float, ...] | None:
@@ -690,7 +695,9 @@ class StoryClusterer:
             token_values=tuple(doc_tokens.values()),
             token_norm=_norm(doc_tokens),
             days=frozenset(doc.days),
-            near_any=frozenset(n for d in dict.fromkeys(doc.days) for n in _near_days(d)),
+            near_any=frozenset(
+                n for d in dict.fromkeys(doc.days) for n in _near_days(d, self.weights.day_slack)
+            ),
             day=day.toordinal() if day is not None else None,
             vector=vector,
         )
@@ -1095,7 +1102,7 @@ class StoryClusterer:
         ):
             return False
         if self.weights.day_veto and a.days and b.days:
-            near = {n for d in a.days for n in _near_days(d)}
+            near = {n for d in a.days for n in _near_days(d, self.weights.day_slack)}
             if near.isdisjoint(b.days):
                 return False
         return True
