@@ -4,8 +4,10 @@
 ``ec``) lists, per document, each distinct mention with its base form (the
 nominative of the whole name), its type (PER, LOC, ORG, PRO, EVT; MISC in ``ec``)
 and a cross-lingual entity id. Every Russian and Ukrainian line is normalized by
-:func:`storyline.nlp.morph.normalize` (PRO, EVT and MISC as ``EVT``: a named thing
-that is neither a person, a place nor an organisation) and compared with the base
+:func:`storyline.nlp.morph.normalize` (a person's in the gender its document tells,
+:func:`storyline.nlp.morph.person_genders`, as the NER stage does; PRO, EVT and MISC
+as ``EVT``: a named thing that is neither a person, a place nor an organisation) and
+compared with the base
 form: *exact* (the same string, spaces aside) and *case-insensitive*. Topics name
 the part of the data a change was fitted on, so the report can keep them apart
 (``--topics``).
@@ -102,13 +104,35 @@ class LemmaReport:
         }
 
 
-def evaluate_lemmas(mentions: list[Mention]) -> LemmaReport:
+def _genders(mentions: list[Mention], root: Path) -> dict[Mention, str | None]:
+    """The gender each person mention's document tells (as the NER stage reads it: the
+    verb after any mention with the same last word), placed at its first occurrence."""
+    from storyline.nlp.morph import person_genders
+
+    by_doc: dict[tuple[str, str, str], list[Mention]] = defaultdict(list)
+    for m in mentions:
+        if m.type == "PER":
+            by_doc[(m.topic, m.lang, m.doc)].append(m)
+    out: dict[Mention, str | None] = {}
+    for (_, lang, _), ms in by_doc.items():
+        text = _raw_text(ms[0], root)
+        spans = []
+        for m in ms:
+            at = text.find(m.surface)
+            spans.append((at, at + len(m.surface)) if at >= 0 else (0, 0))
+        for m, gender in zip(ms, person_genders(text, spans, lang), strict=True):
+            out[m] = gender
+    return out
+
+
+def evaluate_lemmas(mentions: list[Mention], root: Path | None = None) -> LemmaReport:
     from storyline.nlp.morph import normalize
 
     started = time.perf_counter()
     report = LemmaReport()
+    genders = _genders(mentions, root or bsnlp_dir())
     for m in mentions:
-        found = normalize(m.surface, _TYPES.get(m.type, "EVT"), m.lang)
+        found = normalize(m.surface, _TYPES.get(m.type, "EVT"), m.lang, genders.get(m))
         right = _same(found, m.base)
         report.total += 1
         report.exact += right

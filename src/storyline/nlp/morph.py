@@ -29,6 +29,7 @@ genitive rather than a woman's nominative (see :func:`_prior`).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache, lru_cache
 from typing import Any
 
@@ -189,7 +190,9 @@ def _analysable(word: str, parses: list[Any]) -> bool:
     return not ({"LATN", "UNKN", "NUMB", "ROMN", "PNCT"} & grammemes)
 
 
-def _person(words: list[re.Match[str]], lang: str, an: Any) -> dict[int, str]:
+def _person(
+    words: list[re.Match[str]], lang: str, an: Any, hint: str | None = None
+) -> dict[int, str]:
     """Nominative forms of a person's name words, in one shared case and gender.
 
     Words with a Name/Surn/Patr parse decide the case; other words (foreign or
@@ -202,6 +205,8 @@ def _person(words: list[re.Match[str]], lang: str, an: Any) -> dict[int, str]:
     particles = set(table["particles"].get(lang, ()))
     options: dict[int, list[Any]] = {}
     strong: set[int] = set()
+    unread: list[int] = []
+    """Words no parse of the hinted gender fits («Асии» is only the masculine «Асий»)."""
     for i, m in enumerate(words):
         word = m.group()
         if word.lower() in particles:
@@ -209,6 +214,18 @@ def _person(words: list[re.Match[str]], lang: str, an: Any) -> dict[int, str]:
         parses = an.parse(word)
         if not _analysable(word, parses):
             continue
+        if hint is not None:
+            kept = [
+                p
+                for p in parses
+                if p.tag.gender in (None, hint)
+                or "Fixd" in p.tag.grammemes
+                or "GNdr" in p.tag.grammemes
+            ]
+            if not kept:
+                unread.append(i)
+                continue
+            parses = kept
         named = [p for p in parses if _has(p, prefer) and "plur" not in p.tag.grammemes]
         if named:  # a plural Name parse («Хабиров» = of the Хабиры) is no name of one person
             strong.add(i)
@@ -218,8 +235,8 @@ def _person(words: list[re.Match[str]], lang: str, an: Any) -> dict[int, str]:
         if nouns:
             options[i] = [p for p in nouns if "anim" in p.tag.grammemes] or nouns
     if not strong:  # no word the dictionary knows as a name: guessing does more harm than good
-        return {}
-    gender = next(
+        return _by_ending(words, unread, lang, hint)
+    gender = hint or next(
         (
             p.tag.gender
             for i in sorted(strong)
@@ -254,6 +271,7 @@ def _person(words: list[re.Match[str]], lang: str, an: Any) -> dict[int, str]:
         form = _inflect(chosen[0], {"nomn"})
         if form is not None:
             result[i] = form
+    result.update(_by_ending(words, unread, lang, hint))
     if gender == "masc" and best_case is not None:
         endings = table.get("surname_endings", {}).get(lang, {}).get(best_case, {})
         for i, m in enumerate(words):
@@ -263,6 +281,96 @@ def _person(words: list[re.Match[str]], lang: str, an: Any) -> dict[int, str]:
             if form is not None:
                 result[i] = form
     return result
+
+
+def _by_ending(
+    words: list[re.Match[str]], indices: list[int], lang: str, hint: str | None
+) -> dict[int, str]:
+    """Name words whose dictionary readings are all of the other gender, taken to the
+    nominative by the ``given_endings`` of the hinted gender («Асии» → «Асия» for a
+    woman the text says «была» of)."""
+    endings = _table().get("given_endings", {}).get(lang, {}).get(hint or "", {})
+    result: dict[int, str] = {}
+    for i in indices:
+        word = words[i].group()
+        if not word[:1].isupper():
+            continue
+        for ending in sorted(endings, key=len, reverse=True):
+            if word.lower().endswith(ending) and len(word) > len(ending) + 1:
+                result[i] = (word[: len(word) - len(ending)] + endings[ending]).lower()
+                break
+    return result
+
+
+def gender_hint(text: str, start: int, end: int, lang: str | None) -> str | None:
+    """The gender («masc», «femn») of a past-tense verb or short participle right after a
+    person's name («Асия Биби была освобождена»), else «femn» for a feminine noun for a
+    person right before it («христианки Асии Биби»), read by the dictionary; else None."""
+    an = analyzer(lang)
+    if an is None:
+        return None
+    m = re.match(r"[^\S\n]*([^\W\d_]+)", text[end : end + 40])
+    last = (_WORD.findall(text[start:end]) or [""])[-1]
+    # the verb agrees with the name only when the name can be its subject: «Асия Биби
+    # была», not «отставка Бориса Джонсона была»
+    subject = any({"nomn", "Fixd"} & p.tag.grammemes for p in an.parse(last)) if last else False
+    before = re.search(r"([^\W\d_]+)[^\S\n]*$", text[max(0, start - 30) : start])
+    if before is not None and any(p.tag.POS == "PREP" for p in an.parse(before.group(1))):
+        subject = False  # «у Биби случился спор»
+    if m is not None and subject:
+        genders = {
+            str(p.tag.gender)
+            for p in an.parse(m.group(1))
+            if p.tag.POS in ("VERB", "PRTS") and p.tag.gender in ("masc", "femn") and p.score > 0.1
+        }
+        if len(genders) == 1:
+            return genders.pop()
+    # «христианки Асии Биби»: a feminine noun for a person right before the name (a
+    # masculine one says nothing: «министр Тереза Мэй»)
+    b = re.search(r"([^\W\d_]+)[^\S\n]*$", text[max(0, start - 40) : start])
+    relational = _table().get("relational_nouns", {}).get(lang or "", ())
+    if b is not None and b.group(1).islower():
+        parses = an.parse(b.group(1))
+        if (
+            parses
+            and parses[0].normal_form not in relational  # «жена Бориса Джонсона»
+            and all(
+                p.tag.POS == "NOUN" and "anim" in p.tag.grammemes and p.tag.gender == "femn"
+                for p in parses
+            )
+        ):
+            return "femn"
+    return None
+
+
+def person_genders(
+    text: str, spans: Sequence[tuple[int, int]], lang: str | None
+) -> list[str | None]:
+    """The gender the text tells for each person mention ``(start, end)``: the
+    :func:`gender_hint` at any mention with the same last word («Асии Биби» … «Асия
+    Биби была»), or, when none tells, at any capitalised occurrence of that word; when
+    those that tell agree; else None."""
+    keys = []
+    told: dict[str, set[str]] = {}
+    for start, end in spans:
+        words = _WORD.findall(text[start:end]) or [""]
+        last = words[-1]
+        key = last[: max(3, len(last) - 2)].lower()
+        keys.append(key)
+        hint = gender_hint(text, start, end, lang)
+        if hint is not None:
+            told.setdefault(key, set()).add(hint)
+    # the name written where the tagger did not mark it («христианка Асия Биби была …» in a
+    # headline) tells too: every capitalised occurrence of a mention's last word
+    for key in set(keys) - set(told):
+        if len(key) < 3:
+            continue
+        pattern = re.compile(rf"(?<!\w){re.escape(key[:1].upper() + key[1:])}\w*")
+        for m in pattern.finditer(text):
+            hint = gender_hint(text, m.start(), m.end(), lang)
+            if hint is not None:
+                told.setdefault(key, set()).add(hint)
+    return [next(iter(told[k])) if len(told.get(k, ())) == 1 else None for k in keys]
 
 
 def _unknown_surname(word: str, endings: dict[str, str], an: Any) -> str | None:
@@ -375,13 +483,14 @@ def _before_acronym(parses: list[list[Any]], head: list[Any]) -> dict[int, str]:
 
 def _shouted(word: str, an: Any) -> bool:
     """An ordinary word written in capitals («МОСКВА»), not an acronym: four letters or
-    more, known to the dictionary, and never read as an abbreviation."""
+    more, known to the dictionary, and never read as an abbreviation or organisation
+    («ТАСС»)."""
     if len(word) < 4 or not is_acronym(word) or "-" in word:
         return False
     lower = word.lower()
     if not an.word_is_known(lower):
         return False
-    return not any("Abbr" in p.tag.grammemes for p in an.parse(lower))
+    return not any({"Abbr", "Orgn"} & p.tag.grammemes for p in an.parse(lower))
 
 
 def _strip_possessive(text: str, lang: str | None) -> str:
@@ -392,8 +501,11 @@ def _strip_possessive(text: str, lang: str | None) -> str:
 
 
 @lru_cache(maxsize=100_000)
-def normalize(text: str, type: str, lang: str | None) -> str:
-    """Nominative, lemma-normalized form of an entity mention (see the module doc)."""
+def normalize(text: str, type: str, lang: str | None, gender: str | None = None) -> str:
+    """Nominative, lemma-normalized form of an entity mention (see the module doc).
+
+    ``gender`` («masc», «femn»), when the text tells a person's (:func:`gender_hint`),
+    keeps only the name readings of that gender."""
     text = _strip_possessive(_clean(text), lang)
     an = analyzer(lang)
     if an is None or not text:
@@ -403,7 +515,8 @@ def normalize(text: str, type: str, lang: str | None) -> str:
         return text
     if len(words) == 1 and _shouted(words[0].group(), an):
         return normalize(text.capitalize(), type, lang)  # a dateline's «КИЇВ», «МОСКВА»
-    forms = _person(words, lang or "", an) if type == "PER" else _phrase(words, type, an)
+    person = type == "PER"
+    forms = _person(words, lang or "", an, gender) if person else _phrase(words, type, an)
     if not forms:
         return text
     out: list[str] = []

@@ -62,15 +62,21 @@ def source(lang: str | None) -> str:
 
 
 def recognize(text: str, lang: str | None) -> tuple[EntityMention, ...]:
-    """Entity mentions of ``text`` in ``lang``, with nominative normal forms, in text order."""
+    """Entity mentions of ``text`` in ``lang``, with nominative normal forms, in text order
+    (a person's in the gender the text tells: :func:`storyline.nlp.morph.person_genders`)."""
     tag = tagger(lang)
     if tag is None or not text:
         return ()
     found = source(lang)
+    spans = [
+        (start, end, type_)
+        for start, end, type_ in sorted(set(tag(text)))
+        if type_ in TYPES and 0 <= start < end <= len(text)
+    ]
+    people = [(start, end) for start, end, type_ in spans if type_ == "PER"]
+    told = dict(zip(people, morph.person_genders(text, people, lang), strict=True))
     mentions = []
-    for start, end, type_ in sorted(set(tag(text))):
-        if type_ not in TYPES or not 0 <= start < end <= len(text):
-            continue
+    for start, end, type_ in spans:
         surface = text[start:end]
         mentions.append(
             EntityMention(
@@ -78,7 +84,7 @@ def recognize(text: str, lang: str | None) -> tuple[EntityMention, ...]:
                 end=end,
                 text=surface,
                 type=type_,  # type: ignore[arg-type]  # checked against TYPES above
-                normal=morph.normalize(surface, type_, lang),
+                normal=morph.normalize(surface, type_, lang, told.get((start, end))),
                 lang=lang or "",
                 source=found,
             )
