@@ -7,7 +7,8 @@ dozen articles takes well under a second. The build re-annotates each member's
 body, title and lead (sentences and tokens are not stored; titles and leads carry
 events the body omits, such as «майже вісім годин» in a headline) and links them
 against the store's entities, so event participants are the entities the rest of
-the product shows. Results are cached per story membership.
+the product shows. Results are cached per story membership, and each member's
+annotations per article, so a story that gains an article annotates only that one.
 """
 
 from __future__ import annotations
@@ -30,10 +31,13 @@ from storyline.compare.coverage import Coverage, OutletGroups, coverage, load_gr
 from storyline.document import Article
 from storyline.memo import Memo
 from storyline.nlp.annotations import Annotations
-from storyline.nlp.pipeline import annotate
+from storyline.nlp.pipeline import annotate, date_reference
 
 PARTS = ("text", "title", "lead")
 _CACHE_SIZE = 64
+_ANNOTATED_SIZE = 4096
+"""Article parts whose annotations are kept: the members of the stories readers look at.
+Kilobytes each (a dev page's body pickles to 1.4 KB), so tens of MB at most."""
 
 
 class _StoryStore(Protocol):
@@ -55,6 +59,20 @@ class StoryAccount:
     """Member article id → outlet."""
 
 
+_annotated: Memo[tuple[object, ...], Annotations] = Memo(_ANNOTATED_SIZE)
+
+
+def _annotated_part(article: Article, name: str, text: str) -> Annotations:
+    """The part ``name`` of ``article`` (its ``text``), annotated, kept per article and
+    part: an article's content never changes under its id, so when a story gains a member
+    its account annotates only the newcomer, not every member again (under writes, those
+    full rebuilds were the story pages' slow tail). The key also holds what annotation
+    reads besides the text, the language and the day dates resolve against, which a
+    story's date completion may still change."""
+    key = (article.id, name, article.lang, date_reference(article))
+    return _annotated.get(key, lambda: annotate(article.with_(text=text)))
+
+
 def annotated_parts(
     article: Article, linker: EntityLinker
 ) -> dict[str, tuple[Annotations, list[str]]]:
@@ -64,7 +82,7 @@ def annotated_parts(
     for name in PARTS:
         text = texts[name]
         if text:
-            notes = annotate(article.with_(text=text))
+            notes = _annotated_part(article, name, text)
             parts[name] = (notes, linker.link_article(article.id, notes.entities, text))
     return parts
 
