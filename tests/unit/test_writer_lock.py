@@ -7,8 +7,11 @@ import threading
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from storyline.store import Store, WriterBusy
+from storyline.cli import app
+from storyline.document import Article, RawDocument
+from storyline.store import Store, StoryPlacement, WriterBusy
 from storyline.store.lock import lock_file
 
 
@@ -63,3 +66,30 @@ def test_in_memory_stores_lock_within_the_process() -> None:
         heard, busy = _contended(store, store)
     assert len(heard) == 1 and "in this process" in heard[0]
     assert "more than 0.3 s" in busy
+
+
+def test_a_merge_by_hand_waits_for_the_writer(tmp_path: Path) -> None:
+    """``storyline stories merge`` (and ``split``) take the lock too: a running ingest's
+    clusterer would not see the change."""
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    with Store.open(url) as store:
+        for name in ("a", "b"):
+            doc = RawDocument(source=f"{name}.txt", data=f"Page {name}.".encode())
+            article = Article(id=doc.article_id, source=doc.source, text=f"Page {name}.")
+            assert store.add_article(doc, article, story=StoryPlacement(f"s_{name}"))
+        held, release = threading.Event(), threading.Event()
+
+        def ingest_meanwhile() -> None:
+            with store.writer():
+                held.set()
+                release.wait(5)
+
+        thread = threading.Thread(target=ingest_meanwhile)
+        thread.start()
+        held.wait(5)
+        threading.Timer(0.5, release.set).start()
+        result = CliRunner().invoke(app, ["stories", "merge", "s_a", "s_b", "--db", url])
+        thread.join(5)
+        assert result.exit_code == 0, result.output
+        assert "another ingest is writing" in result.stderr
+        assert store.resolve_story("s_b") == "s_a"

@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from storyline.cli.common import DbOption, LangOption, out, parse_day, store_for
+from storyline.cli.common import DbOption, LangOption, err, out, parse_day, store_for
 from storyline.display import outlet_label, published_label, published_sort_key
 from storyline.store import StorySummary
 
@@ -134,7 +134,7 @@ def merge_cmd(
     db: DbOption = None,
 ) -> None:
     """Merge SOURCE into TARGET: one story that turned out to be the other."""
-    with store_for(db) as store:
+    with store_for(db) as store, store.writer(on_wait=_waiting):
         out.print(f"merged into: {store.merge_stories(target, source)}")
 
 
@@ -145,5 +145,11 @@ def split_cmd(
     db: DbOption = None,
 ) -> None:
     """Move ARTICLES out of STORY into a new story (the story drifted)."""
-    with store_for(db) as store:
+    with store_for(db) as store, store.writer(on_wait=_waiting):
         out.print(f"new story: {store.split_story(story_id, articles)}")
+
+
+def _waiting(line: str) -> None:
+    """A merge or split by hand waits for a running ingest: its clusterer would not see
+    the change (see :mod:`storyline.store.lock`)."""
+    err.print(escape(f"storyline: {line}"), soft_wrap=True)
