@@ -10,8 +10,6 @@ built on demand and cached, so conflicts are asked for one story at a time. The 
 from __future__ import annotations
 
 import hmac
-import io
-import threading
 from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
 
@@ -30,9 +28,9 @@ from storyline.export import (
     quote_record,
     story_record,
 )
-from storyline.ingest import IngestReport, ingest
 from storyline.store import QuoteRecord, Store, StoryChange, StorySummary
 from storyline.store.stories import StoryNotFound
+from storyline.web.writer import WRITER, IngestProcessDied
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -411,16 +409,6 @@ def search(
     return {"items": items, "total": result.total, "entities": list(result.entity_ids)}
 
 
-_INGEST = threading.Lock()
-"""One ingest at a time per process: the linker and the story clusterer read the store
-as it was when they started, so two interleaved batches could mint twin entities."""
-
-
-def _ingest_body(body: bytes, store: Store, settings: Settings) -> IngestReport:
-    with _INGEST:
-        return ingest(["-"], store, settings, stdin=io.BytesIO(body))
-
-
 def _check_token(request: Request, authorization: str | None) -> None:
     settings: Settings = request.app.state.settings
     if not settings.api_token:
@@ -437,17 +425,21 @@ def _check_token(request: Request, authorization: str | None) -> None:
     "/articles",
     summary="Ingest a page: raw text, HTML, JSONL, WARC or a feed (bearer token required)",
     status_code=201,
-    responses={200: {"description": "Nothing new"}, 401: {}, 403: {}, 413: {}, 422: {}},
+    responses={200: {"description": "Nothing new"}, 401: {}, 403: {}, 413: {}, 422: {}, 503: {}},
 )
 async def post_articles(
     request: Request,
-    store: StoreDep,
     authorization: Annotated[str | None, Header()] = None,
 ) -> JSONResponse:
+    """Ingests in the server's writer process (:mod:`storyline.web.writer`), awaited from
+    a worker thread: the event loop and the reads go on meanwhile."""
     _check_token(request, authorization)
     body = await request.body()
     settings: Settings = request.app.state.settings
-    report = await run_in_threadpool(_ingest_body, body, store, settings)
+    try:
+        report = await run_in_threadpool(WRITER.ingest, body, settings)
+    except IngestProcessDied as exc:
+        raise HTTPException(503, str(exc)) from None
     payload = {
         "ingested": report.ingested,
         "duplicates": report.duplicates,

@@ -14,12 +14,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyline.config import Settings
 from storyline.store import Store
 from storyline.web import api, pages
 from storyline.web.security import SecurityMiddleware
+from storyline.web.writer import WRITER
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -28,14 +30,20 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
 
 
-def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
+def create_app(settings: Settings, store: Store | None = None, *, warm: bool = True) -> FastAPI:
     """The app for ``settings`` (its store opened now, closed at shutdown); pass
-    ``store`` to serve one you opened yourself (it is then left open)."""
+    ``store`` to serve one you opened yourself (it is then left open). ``warm`` loads
+    the pages' NLP models at startup (:func:`pages.warm_up`), before any request, and
+    with a token set starts the writer process (:mod:`storyline.web.writer`)."""
     own = store is None
     opened = Store.open(settings.db_url) if store is None else store
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            if settings.api_token:
+                WRITER.start(settings)
+            await run_in_threadpool(pages.warm_up)
         try:
             yield
         finally:

@@ -27,6 +27,7 @@ from storyline.assemble.timeline import annotated_parts
 from storyline.compare.coverage import OutletGroups, load_groups
 from storyline.display import headline, outlet_label, published_label
 from storyline.document import Article
+from storyline.ingest import _WARM_UP as WARM_UP_TEXTS
 from storyline.memo import Memo
 from storyline.store import Store
 from storyline.web import i18n, views
@@ -187,6 +188,17 @@ def _cited_sentences(article: Article) -> dict[str, list[tuple[int, int]]]:
         }
 
     return _cited.get(article.id, build)
+
+
+def warm_up() -> None:
+    """Load what story and article pages annotate with (morphology, the ru/uk/en NER
+    models, dates, events) before the first reader comes. Loaded on first use instead, a
+    model holds the GIL for seconds in the middle of traffic, and every request in the
+    process waits (the load bench's slow tail)."""
+    linker = EntityLinker()
+    for lang, text in WARM_UP_TEXTS.items():
+        article = Article(id=f"warm-{lang}", source="warm-up", text=text, title=text, lang=lang)
+        article_events(article, annotated_parts(article, linker))
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)

@@ -1,0 +1,34 @@
+"""``POST /api/v1/articles`` ingests in the server's writer process, not in its threads.
+
+In a thread of the server an ingest shares the GIL with every read, which then crawls
+(the load bench: reads' p99 in seconds while posts ran). The test patches the page
+processing of *this* process to fail: a post that ran here would fail with it; one run
+by the writer process (its own interpreter) does not see the patch.
+"""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from conftest import TOKEN, writable_client
+from paths import seed
+from storyline import ingest as ingest_module
+from storyline.document import RawDocument
+from storyline.errors import InputError
+
+
+def test_a_post_is_ingested_outside_the_server_process(
+    fresh_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken_here(raw: RawDocument, *args: object, **kwargs: object) -> InputError:
+        return InputError(raw.source, "processed inside the server process")
+
+    monkeypatch.setattr(ingest_module, "process_one", broken_here)
+    client: TestClient
+    with writable_client(fresh_url) as client:
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        response = client.post("/api/v1/articles", content=seed("001").read_bytes(), headers=auth)
+        assert response.status_code == 201, response.text
+        (article_id,) = response.json()["article_ids"]
+        assert client.get(f"/api/v1/articles/{article_id}").json()["lang"] == "uk"
