@@ -32,3 +32,15 @@ def test_a_post_is_ingested_outside_the_server_process(
         assert response.status_code == 201, response.text
         (article_id,) = response.json()["article_ids"]
         assert client.get(f"/api/v1/articles/{article_id}").json()["lang"] == "uk"
+
+
+def test_the_time_limit_per_page_holds_for_posts(fresh_url: str) -> None:
+    """The limit is an alarm signal, which only a main thread receives: in a server
+    thread a post ran unbounded (a 150k-attribute page held the server for 393 s)."""
+    client: TestClient
+    with writable_client(fresh_url, page_time_limit=0.001) as client:
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        response = client.post("/api/v1/articles", content=seed("002").read_bytes(), headers=auth)
+        assert response.status_code == 422, response.text
+        (failure,) = response.json()["failed"]
+        assert failure.endswith("took longer than 0.001 s, the time limit per page"), failure
