@@ -61,6 +61,7 @@ bench: install  ## speed and memory: ingest of >= 2,000 pages, and the annotate 
 	$(BIN)/python bench/annotate_bench.py --out bench/results/annotate.json
 	$(BIN)/python bench/stories_bench.py --out bench/results/stories.json
 	$(BIN)/python bench/web_bench.py --out bench/results/web.json
+	$(BIN)/python bench/load_bench.py --out bench/results/load.json
 
 lock: $(BIN)/python  ## re-pin runtime dependencies from pyproject.toml
 	rm -rf build/lock-venv && $(PYTHON) -m venv build/lock-venv
