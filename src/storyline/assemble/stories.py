@@ -31,24 +31,30 @@ not). The features:
 Entities and names in the opening of a page (``_OPENING``) count double: that is where a
 report says what happened.
 
-Dates gate and do not attract: a story none of whose recent days is near any day the
-article mentions is no candidate (:attr:`Weights.day_veto`: close-but-different stories
-are often the same place and people a year apart), nor is one whose window (the days of
-its latest members) the article's stated publication day falls more than
-:attr:`Weights.window` days outside. A publication date guessed from the text is not
-used (its year is often wrong: «17 марта» on a page that recalls 24 February 2022).
-On a sparse labelled corpus a story in the article's days is nearly always its story; in a
-feed of hundreds of stories a day it is not, so date features fitted there make stories
-snowball (see ``bench/stories_bench.py``). The date features are still computed (see
-:data:`FEATURES`) and have weight 0.
+A story is a *storyline*: one developing story over days to months, a chain of events
+(talks, a council, written replies) reported each on its own day. Dates gate by the
+storyline's calendar and do not attract: a story none of whose recent days is within
+:attr:`Weights.day_slack` days (30) of any day the article mentions is no candidate
+(:attr:`Weights.day_veto`: the same place and people on another day of the year, often a
+year apart, are another story; the next event of a storyline, weeks later, is not), nor is
+one whose window (the days of its latest members) the article's stated publication day
+falls more than :attr:`Weights.window` days (90) outside. A publication date guessed from
+the text is not used (its year is often wrong: «17 марта» on a page that recalls 24
+February 2022). On a sparse labelled corpus a story in the article's days is nearly
+always its story; in a feed of hundreds of stories a day it is not, so date features
+fitted there make stories snowball (see ``bench/stories_bench.py``). The date features
+are still computed (see :data:`FEATURES`) and have weight 0.
 
 The article joins the best candidate when its probability reaches the threshold, else it
 founds a new story. Then stories are merged when their members as a whole agree (the same
 model over the two stories' mean features, :meth:`StoryClusterer.pair_features`, reaching
 :attr:`Weights.merge_threshold`): the other stories the article was close to, and, when
 the story reaches a size of 2, 3, 4, 6, 8, 12, …, the stories its own entities and names
-find in the index. The same event reported first in two languages starts as two stories;
-the merge joins them once the evidence is there. An article very close to both stories
+find in the index, when the days most of each one's members mention are within
+:attr:`Weights.day_slack` of each other (two stories merge around one event; pages of a
+later event that recall an earlier one's day do not fuse the two). The same event
+reported first in two languages starts as two stories; the merge joins them once the
+evidence is there. An article very close to both stories
 (:attr:`Weights.bridge_threshold`) lowers the bar to the join threshold.
 
 At the same sizes a story whose members' stated publication days have a gap wider than
@@ -59,8 +65,8 @@ both parts from the members' inputs, which the clusterer reads back through
 ``members`` (the ingest from its store). :attr:`StoryClusterer.changes` lists each merge
 and split for the store to record.
 
-Weights, bias and thresholds live in ``resources/stories.json`` (fitted on the dev corpus
-by ``storyline.evaluation.stories.fit``; see its ``_doc``). Story ids are stable:
+Weights, bias and thresholds live in ``resources/stories.json`` (fitted on the dev and
+train corpora by ``storyline.evaluation.stories.fit``; see its ``_doc``). Story ids are stable:
 ``"s_"`` + a hash of the founding article's id.
 """
 
@@ -281,19 +287,22 @@ class Weights:
     bias: float
     threshold: float = 0.5
     day_veto: bool = True
-    """Never join a story none of whose recent members' days is within ``_DAY_SLACK`` days of
-    the day the article opens with (its event day, as far as the text says; month-day only,
-    since years are rarely written). A design choice, not fitted: without it whole
-    look-alike stories (same bridge, another year) fuse in about half the ingest orders."""
+    """Never join a story none of whose recent members' days is within :attr:`day_slack`
+    days of a day the article mentions (month-day only, since years are rarely written). A
+    design choice, not fitted: without it whole look-alike stories (same bridge, another
+    year) fuse in about half the ingest orders."""
 
     window: int | None = 30
     """Never join a story whose window (the days of its latest ``_DATES`` members) the
-    article's day falls more than this many days outside: two similar events months apart
-    are two stories. A design choice like :attr:`day_veto`; ``None``: no limit."""
+    article's stated publication day falls more than this many days outside, and split a
+    story whose stated days have a wider gap: a storyline's events come weeks apart, the
+    same people a year later are another storyline. A design choice like :attr:`day_veto`
+    (the shipped weights: 90); ``None``: no limit."""
 
     day_slack: int = _DAY_SLACK
     """How many days apart a day the article mentions and a day of the story may be and
-    still not clash (:attr:`day_veto`)."""
+    still not clash (:attr:`day_veto`); two stories merge only when their main days are as
+    close. The shipped weights: 30 (a storyline's next event); 3 is one event."""
 
     merge_threshold: float | None = None
     """Merge two stories when the probability that their members belong together (the
@@ -1089,8 +1098,12 @@ class StoryClusterer:
 
     def _compatible(self, a: Story, b: Story) -> bool:
         """Whether the stories' dates allow them to be one: windows within
-        :attr:`Weights.window` of each other, and (:attr:`Weights.day_veto`) the day each
-        mostly opens with near a day the other mentions."""
+        :attr:`Weights.window` of each other, and (:attr:`Weights.day_veto`) a day each
+        mentions near a day the other mentions, and the day most of each one's members
+        mention (its main event's) within :attr:`Weights.day_slack` of the other's. A page
+        joins a storyline by its next event, weeks later; two stories merge only around one
+        event: Prigozhin's mutiny and, two months later, his death (dev D07, D08) are two
+        stories, though pages of the second recall the first's days."""
         window = self.weights.window
         if (
             window is not None
@@ -1102,8 +1115,13 @@ class StoryClusterer:
         ):
             return False
         if self.weights.day_veto and a.days and b.days:
-            near = {n for d in a.days for n in _near_days(d, self.weights.day_slack)}
+            slack = self.weights.day_slack
+            near = {n for d in a.days for n in _near_days(d, slack)}
             if near.isdisjoint(b.days):
+                return False
+            main_a = max(a.days, key=a.days.__getitem__)
+            main_b = max(b.days, key=b.days.__getitem__)
+            if _day_distance(main_a, main_b) > slack:
                 return False
         return True
 
