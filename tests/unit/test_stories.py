@@ -17,7 +17,9 @@ from storyline.assemble.stories import (
     Split,
     StoryClusterer,
     StoryInput,
+    chapters,
     drift_cut,
+    event_day,
     sentence_vector,
     story_id,
     story_input,
@@ -114,6 +116,32 @@ def test_event_bcubed_counts_events_within_gold_storylines() -> None:
     assert found.recall == pytest.approx(1.0)
     assert found.precision == pytest.approx((2 / 3 + 2 / 3 + 1 / 3 + 1) / 4)
     assert event_bcubed([GoldItem("a", "ru", "S")], {"a": "x"}) is None
+
+
+def test_event_day_and_chapters() -> None:
+    def doc(i: str, days: tuple[str, ...], published: date | None = None) -> StoryInput:
+        return dataclasses.replace(_doc(i, {}, ""), days=days, published=published)
+
+    doy = lambda d: date.fromisoformat(d).timetuple().tm_yday  # noqa: E731
+    # most named; equals: the latest, around the year end
+    assert event_day(doc("a", ("01-12", "01-12", "01-11", "12-07"))) == doy("2000-01-12")
+    assert event_day(doc("b", ("12-15", "01-09", "01-10"))) == doy("2000-01-10")
+    # with a stated publication day: what happened in the week before it, not what comes
+    eve = doc("c", ("01-09", "01-10", "01-12"), published=date(2022, 1, 9))
+    assert event_day(eve) == doy("2000-01-09")
+    assert event_day(doc("d", (), published=date(2022, 1, 10))) == doy("2000-01-10")
+    assert event_day(doc("e", ())) is None
+    # chained by at most a day, around the new year; an undated page joins the main event
+    docs = [
+        doc("x1", ("12-31",)),
+        doc("x2", ("01-01",)),
+        doc("x3", ("01-01",)),
+        doc("y", ("01-20",)),
+        doc("u", ()),
+    ]
+    found = chapters(docs)
+    assert found["x1"] == found["x2"] == found["x3"] == found["u"] != found["y"]
+    assert chapters([doc("u", ())]) == {"u": 0}
 
 
 def test_storylines_mixing_years() -> None:
@@ -306,6 +334,10 @@ def test_seeds_talks_coverage_is_one_story() -> None:
     # — reported event by event over two and a half weeks: all five pages, 001 included
     # (issue 15: a storyline, not one event), in any ingest order.
     inputs = _seed_inputs()
+    # its events (chapters): the eve of Geneva and the Geneva talks (9-10 Jan; 001 recalls
+    # them), then the NATO–Russia Council and Lavrov's answer (12-13 Jan)
+    events = chapters(list(inputs.values()))
+    assert events["002"] == events["003"] != events["000"] == events["004"]
     for order in ingest_orders(sorted(inputs), 6):
         c = StoryClusterer(members=lambda ids: {i: inputs[i] for i in ids})
         assigned = {k: c.add(inputs[k]) for k in order}

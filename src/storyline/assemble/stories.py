@@ -1240,3 +1240,64 @@ def cluster(docs: Iterable[StoryInput], weights: Weights | None = None) -> dict[
     for doc in docs:
         clusterer.add(doc)
     return {article: clusterer.resolve(sid) for article, sid in clusterer.assignment.items()}
+
+
+def event_day(doc: StoryInput) -> int | None:
+    """The day of the year (1-366) of the event an article is mainly about: of the days it
+    mentions (only those of the week before its stated publication day, when it states
+    one: a page reports what happened, and announces what comes), the one it names most
+    often, the latest of equals (around the year end: «15 December» then «10 January»
+    ends on 10 January); else its stated publication day; None when it gives neither."""
+    published = _day_of_year(doc.published.isoformat()[5:]) if doc.published else None
+    days = [n for d in doc.days if (n := _day_of_year(d)) is not None]
+    if published is not None:
+        days = [n for n in days if (published - n) % 366 <= _EVENT_LAG]
+    if not days:
+        return published
+    counts = Counter(days)
+    top = max(counts.values())
+    tied = sorted(n for n, c in counts.items() if c == top)
+    if len(tied) == 1:
+        return tied[0]
+    # the latest of the shortest arc holding them all: the one before the widest gap
+    gaps = [((tied[(k + 1) % len(tied)] - tied[k]) % 366, k) for k in range(len(tied))]
+    return tied[max(gaps)[1]]
+
+
+_EVENT_LAG = 7
+"""How many days before its stated publication day an article's event may lie."""
+
+
+_CHAPTER_GAP = 1
+"""Members of a storyline whose event days are at most this many days apart (chained) are
+one event: an event is one happening of a day or two (issue 15's definition, not fitted;
+on train, fitted on both corpora, event B-cubed measures 0.792 / 0.777 / 0.770 at 0 / 1 / 2
+days)."""
+
+
+def chapters(docs: Sequence[StoryInput], gap: int = _CHAPTER_GAP) -> dict[str, int]:
+    """A storyline's events (its chapters): article id → event number (0, 1, … in calendar
+    order), from its members' inputs. Members are ordered by :func:`event_day` and chained
+    while consecutive days are at most ``gap`` apart (around the year end too); a member that
+    names no day joins the event most members are about."""
+    dated = sorted((d, doc.article_id) for doc in docs if (d := event_day(doc)) is not None)
+    result: dict[str, int] = {}
+    if dated:
+        # start the chain after the widest gap, so a storyline over the new year stays whole
+        gaps = [
+            ((dated[k][0] - dated[k - 1][0]) % 366 if k else (dated[0][0] - dated[-1][0]) % 366, k)
+            for k in range(len(dated))
+        ]
+        start = max(gaps)[1] if len(dated) > 1 else 0
+        ordered = dated[start:] + dated[:start]
+        number, previous = 0, ordered[0][0]
+        for day, article in ordered:
+            if (day - previous) % 366 > gap:
+                number += 1
+            result[article] = number
+            previous = day
+    if len(result) < len(docs):
+        main = Counter(result.values()).most_common(1)[0][0] if result else 0
+        for doc in docs:
+            result.setdefault(doc.article_id, main)
+    return result

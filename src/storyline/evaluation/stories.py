@@ -37,6 +37,7 @@ from storyline.assemble.stories import (
     StoryClusterer,
     StoryInput,
     Weights,
+    chapters,
     sentence_vector,
     story_input,
     vector_text,
@@ -747,14 +748,18 @@ def evaluate(
 def run_events(
     inputs: Mapping[str, StoryInput], order: Sequence[str], weights: Weights
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """(article → storyline, article → event) after ingesting ``order``; the event is the
-    clusterer's chapter of the storyline when it has them, else the storyline itself."""
+    """(article → storyline, article → event) after ingesting ``order``; the events are
+    each storyline's chapters (:func:`~storyline.assemble.stories.chapters`)."""
     clusterer = StoryClusterer(weights, members=lambda ids: {i: inputs[i] for i in ids})
     for item in order:
         clusterer.add(inputs[item])
     stories = dict(clusterer.assignment)
-    chapters = getattr(clusterer, "events", None)
-    events = {i: chapters(i) for i in stories} if callable(chapters) else dict(stories)
+    members: dict[str, list[StoryInput]] = {}
+    for item, sid in stories.items():
+        members.setdefault(sid, []).append(inputs[item])
+    events = {}
+    for sid, docs in members.items():
+        events.update({i: f"{sid}#{n}" for i, n in chapters(docs).items()})
     return stories, events
 
 
