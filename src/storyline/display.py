@@ -86,15 +86,20 @@ def published_label(
     return label
 
 
-def published_iso(article: Article) -> str | None:
+def iso_at_precision(published: datetime | None, precision: str | None) -> str | None:
     """ISO 8601 cut to what is known: ``2021-12`` for a month, ``2021`` for a year."""
-    if article.published is None:
+    if published is None:
         return None
-    if article.published_precision == "month":
-        return article.published.strftime("%Y-%m")
-    if article.published_precision == "year":
-        return article.published.strftime("%Y")
-    return article.published.isoformat()
+    if precision == "month":
+        return published.strftime("%Y-%m")
+    if precision == "year":
+        return published.strftime("%Y")
+    return published.isoformat()
+
+
+def published_iso(article: Article) -> str | None:
+    """An article's publication date in ISO 8601 at its precision (the export's form)."""
+    return iso_at_precision(article.published, article.published_precision)
 
 
 def published_sort_key(article: Article) -> str:

@@ -21,6 +21,7 @@ from storyline.assemble.events import Event
 from storyline.assemble.timeline import StoryAccount, story_account
 from storyline.compare.coverage import UNKNOWN, EventCoverage, load_groups
 from storyline.config import Settings
+from storyline.display import iso_at_precision, published_iso
 from storyline.export import (
     article_record,
     entity_record,
@@ -362,7 +363,8 @@ def get_entity(
             "article_id": o.article_id,
             "title": o.title,
             "lang": o.lang,
-            "published": o.published.isoformat() if o.published else None,
+            "published": iso_at_precision(o.published, o.published_precision),
+            "published_precision": o.published_precision,
             "story_id": stories.get(o.article_id),
             "mentions": [
                 {"start": m.start, "end": m.end, "text": m.text, "context": m.context}
@@ -400,7 +402,8 @@ def search(
                 "title": article.title,
                 "lang": article.lang,
                 "outlet": article.outlet,
-                "published": article.published.isoformat() if article.published else None,
+                "published": published_iso(article),
+                "published_precision": article.published_precision,
                 "url": article.url,
                 "score": hit.score,
                 "via_entity": hit.via_entity,
