@@ -68,7 +68,7 @@ from storyline.errors import InputError
 from storyline.extract.article import extract_article
 from storyline.extract.decode import decode
 from storyline.extract.outlet import outlet_from_url
-from storyline.extract.published import published_from_storyline
+from storyline.extract.published import published_from_storyline, storyline_window
 from storyline.extract.text import LineStats, count_lines
 from storyline.nlp.annotations import Annotations
 from storyline.nlp.dates import find_dates
@@ -503,18 +503,25 @@ class _Stories:
     def complete_dates(self, story_ids: Iterable[str]) -> None:
         """Date the undated pages of ``story_ids`` from their story, and resolve their
         yearless dates: again each time the story changes, since its dates may have. A
-        crawler's token half a year or more from the story's dates is taken for the
-        crawl's date and the story dates the page instead."""
+        crawler's token half a year or more from the story's dates gives way when the
+        page's own words, read in the story's time, name its day. A story whose stated days do
+        not gather (a cluster mixing years) dates nothing."""
         for sid, article_ids in self.store.undated_members(story_ids).items():
-            anchor = self.store.median_published(sid)
-            if anchor is None:
+            window = storyline_window(self.store.stated_days(sid))
+            if window is None:
                 continue
+            anchor = window.median
             for article in self.store.articles_by_id(article_ids):
-                token = article.published if article.published_evidence == CRAWLER else None
-                if token is not None and abs((token.date() - anchor).days) <= CRAWLER_KEEP_DAYS:
-                    continue  # the token agrees with the storyline: it stands
                 content = "\n\n".join(filter(None, (article.title, article.lead, article.text)))
-                found = published_from_storyline(content, anchor)
+                found = published_from_storyline(content, window)
+                token = article.published if article.published_evidence == CRAWLER else None
+                if token is not None and (
+                    abs((token.date() - anchor).days) <= CRAWLER_KEEP_DAYS
+                    or found is None
+                    or found.precision != "day"
+                ):
+                    # the token stands unless the page's own words date it in the storyline
+                    continue
                 reference = found.value.date() if found and found.precision == "day" else anchor
                 dates = find_dates(article.text, None, article.lang, anchor=reference)
                 self.store.replace_dates(

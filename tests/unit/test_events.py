@@ -17,7 +17,7 @@ from storyline.assemble.timeline import annotated_parts
 from storyline.config import Settings
 from storyline.document import Article, RawDocument
 from storyline.extract.article import extract_article
-from storyline.extract.published import published_from_storyline
+from storyline.extract.published import published_from_storyline, storyline_window
 from storyline.nlp.events import EventMention, find_event_mentions
 from storyline.nlp.pipeline import annotate
 
@@ -35,15 +35,14 @@ def seed_records() -> tuple[tuple[ArticleEvents, ...], dict[str, CanonicalEntity
     ]
     # as ingest does: the seeds are one storyline, whose stated days date the pages
     # that state none (004 and 001 print «21 января»-like days without a year)
-    stated = sorted(
-        a.published.date() for a in articles if a.published and not a.published_inferred
-    )
-    anchor = stated[(len(stated) - 1) // 2]
+    stated = [a.published.date() for a in articles if a.published and not a.published_inferred]
+    window = storyline_window(stated)
+    assert window is not None
     records = []
     for article in articles:
         if article.published is None:
             content = "\n\n".join(filter(None, (article.title, article.lead, article.text)))
-            found = published_from_storyline(content, anchor)
+            found = published_from_storyline(content, window)
             if found is not None:
                 article = article.with_(
                     published=found.value,

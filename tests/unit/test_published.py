@@ -11,6 +11,7 @@ from storyline.extract.published import (
     DateEvidence,
     choose_published,
     infer_published,
+    text_evidence,
     without_boilerplate_dates,
 )
 
@@ -218,3 +219,39 @@ def test_a_caption_or_an_embedded_post_dates_a_page_with_nothing_better() -> Non
     month = DateEvidence(datetime(2022, 4, 1), "month", "crawler")
     photo = DateEvidence(datetime(2022, 4, 2), "day", "caption")
     assert choose_published([month, photo]) == month
+
+
+def test_a_storyline_dates_a_page_only_as_far_as_its_window_pins_it() -> None:
+    from storyline.extract.published import published_from_storyline, storyline_window
+
+    seeds = storyline_window([date(2022, 1, 9), date(2022, 1, 10), date(2022, 1, 12)])
+    assert seeds is not None
+    # seed 001: «… передав Росії письмову відповідь … 26 січня» is its latest date
+    text = seed("001").read_text(encoding="utf-8")
+    found = published_from_storyline(text, seeds)
+    assert found is not None and (found.value, found.precision) == (datetime(2022, 1, 26), "day")
+    # a page that last names 30 December, in a storyline running to 30 December: it may
+    # be of any day after (train D050 is of 3 January): no month is claimed
+    late = storyline_window([date(2011, 12, 23), date(2011, 12, 30)])
+    assert late is not None
+    page = "Прихильники зустріли Новий рік біля колонії, куди 30 грудня доставили Тимошенко."
+    assert published_from_storyline(page, late) is None
+
+
+def test_a_storyline_mixing_years_dates_nothing() -> None:
+    from storyline.extract.published import storyline_window
+
+    # a cluster of the 2008 war and a 2019 anniversary: its stated days do not gather
+    mixed = [date(2008, 8, 9), date(2008, 8, 12), date(2019, 8, 8), date(2019, 8, 9)]
+    assert storyline_window(mixed) is None
+    assert storyline_window([]) is None
+    window = storyline_window([date(2013, 11, 30), date(2013, 12, 1), date(2014, 1, 22)])
+    assert window is not None and window.last == date(2014, 1, 22)
+
+
+def test_a_deadline_in_a_reporting_clause_does_not_date_the_page() -> None:
+    # train B026 (22 April 2021): "He said the troops should return to their bases by May 1"
+    text = "He said the troops should return to their bases by May 1, 2021, and stay there."
+    assert not [e for e in text_evidence(text) if e.source in ("reporting", "caption")]
+    found = text_evidence("Об этом 12 января 2022 года пишет ТАСС.")
+    assert (found[0].source, found[0].value) == ("reporting", datetime(2022, 1, 12))

@@ -6,7 +6,10 @@ runs as ingest would, in two settings:
 
 * ``text``: the page's text alone, as a plain-text dump is ingested;
 * ``urls``: the text with its address, as a JSONL record or a sidecar manifest
-  with a ``url`` gives it.
+  with a ``url`` gives it;
+* ``stored``: the text alone, ingested into a scratch store — annotated, placed in a
+  storyline and, where the page states no date, dated by it — and read back (the
+  default runs ``text`` and ``urls``; this one takes minutes).
 
 Each page with a gold value is scored:
 
@@ -23,12 +26,18 @@ Each page with a gold value is scored:
   ``platform``, neither right nor wrong.
 * **title** — exact (as the page prints it, spaces folded), where the gold has one;
   a title we find on a page whose gold has none is counted as *spurious*.
+
+Pages the gold leaves undated but we date are checked against the years their story
+or event happened in (``stories.md``): a date in another year is counted as
+``dated_without_gold_in_another_year`` — a wrong year the gold cannot see.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -48,7 +57,7 @@ from storyline.extract.outlet import same_outlet
 from storyline.nlp.dates import find_written_dates
 from storyline.outlets import registry
 
-MODES = ("text", "urls")
+MODES = ("text", "urls", "stored")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +70,27 @@ class GoldPage:
     title: str | None
     has_title_field: bool
     notes: str | None = None
+    years: frozenset[int] = frozenset()
+    """The years its story or event happened in (``stories.md``), when it names any."""
+
+
+def story_years(stories_md: Path) -> dict[str, frozenset[int]]:
+    """Story and event id → the years its line in ``stories.md`` names ("- DS1 — …, 8–26 Aug
+    2008"): what a page of it can plausibly be dated, whatever its gold says."""
+    years: dict[str, frozenset[int]] = {}
+    if not stories_md.exists():
+        return years
+    for line in stories_md.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"\s*- (\S+) — (.*)", line)
+        if m:
+            found = {int(y) for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", m.group(2))}
+            if found:
+                years[m.group(1)] = frozenset(found | {max(found) + 1})
+    return years
 
 
 def read_manifest(manifest: Path) -> list[GoldPage]:
+    known = story_years(manifest.parent / "stories.md")
     pages = []
     with manifest.open(encoding="utf-8") as f:
         for line in f:
@@ -80,6 +107,9 @@ def read_manifest(manifest: Path) -> list[GoldPage]:
                     title=row.get("title"),
                     has_title_field="title" in row,
                     notes=row.get("notes"),
+                    years=known.get(
+                        row.get("event") or "", known.get(row.get("story") or "", frozenset())
+                    ),
                 )
             )
     return pages
@@ -147,6 +177,7 @@ class ModeResult:
     dates: Counter[str] = field(default_factory=Counter)
     dates_in_text: Counter[str] = field(default_factory=Counter)
     undated_gold_predicted: int = 0
+    implausible_years: int = 0
     outlets: Counter[str] = field(default_factory=Counter)
     titles: Counter[str] = field(default_factory=Counter)
     evidence: Counter[str] = field(default_factory=Counter)
@@ -168,6 +199,7 @@ class ModeResult:
             "dates": rates(self.dates, date_keys),
             "dates_shown_in_text": rates(self.dates_in_text, date_keys),
             "dated_without_gold": self.undated_gold_predicted,
+            "dated_without_gold_in_another_year": self.implausible_years,
             "outlets": {
                 **dict(self.outlets),
                 "precision": round(self.outlets["right"] / found, 4) if found else None,
@@ -188,14 +220,36 @@ class ModeResult:
         }
 
 
+def stored_articles(pages: Sequence[GoldPage], languages: tuple[str, ...]) -> dict[str, Article]:
+    """Each page as ingest stores it — extracted, annotated, placed in a storyline and
+    dated by it where the page states no date — from a scratch SQLite store. The pages
+    are copied alone (no manifest beside them), as plain text dumps are kept."""
+    from storyline.ingest import ingest
+    from storyline.store import Store
+
+    with tempfile.TemporaryDirectory(prefix="storyline-provenance-") as tmp:
+        folder = Path(tmp) / "pages"
+        folder.mkdir()
+        for page in pages:
+            shutil.copy(page.path, folder / page.path.name)
+        settings = Settings.from_env(db_url=f"sqlite:///{tmp}/store.db", languages=languages)
+        with Store.open(settings.db_url) as store:
+            ingest([str(folder)], store, settings, on_wait=None)
+            return {Path(a.source).stem: a for a in store.articles()}
+
+
 def evaluate(
     pages: Sequence[GoldPage], mode: str, languages: tuple[str, ...], *, verbose: bool = False
 ) -> ModeResult:
     result = ModeResult()
+    stored = stored_articles(pages, languages) if mode == "stored" else {}
     for page in pages:
         data = page.path.read_bytes()
-        raw = RawDocument(str(page.path), data, url=page.url if mode == "urls" else None)
-        article = extract_article(raw, languages=languages)
+        if mode == "stored":
+            article = stored[page.path.stem]
+        else:
+            raw = RawDocument(str(page.path), data, url=page.url if mode == "urls" else None)
+            article = extract_article(raw, languages=languages)
         predicted = predicted_value(article)
         result.evidence[article.published_evidence or "none"] += 1
         if page.published:
@@ -214,6 +268,12 @@ def evaluate(
                 result.errors.append(f"{page.id} date missing: gold {page.published}, {where}")
         elif predicted is not None:
             result.undated_gold_predicted += 1
+            if page.years and article.published and article.published.year not in page.years:
+                result.implausible_years += 1
+                result.errors.append(
+                    f"{page.id} no gold date; dated {predicted} ({article.published_evidence}),"
+                    f" its story is of {sorted(page.years)[:-1]}"
+                )
         if page.outlet:
             if article.outlet is None:
                 result.outlets["missing"] += 1
@@ -253,7 +313,10 @@ def provenance_command(
         None, "--gold", help="Manifest(s) to score; default: the dev and train corpora."
     ),
     mode: list[str] = typer.Option(  # noqa: B008
-        None, "--mode", help="text (page alone) and/or urls (page with its address)."
+        None,
+        "--mode",
+        help="text (page alone), urls (page with its address), stored (text ingested "
+        "into a scratch store, storyline dates included); default: text and urls.",
     ),
     out: Path | None = typer.Option(  # noqa: B008
         None, "--out", help="Write the figures as JSON here."
@@ -281,7 +344,7 @@ def provenance_command(
     for manifest in gold or default_manifests():
         pages = read_manifest(manifest)
         name = manifest.parent.name
-        for m in mode or MODES:
+        for m in mode or MODES[:2]:
             if m not in MODES:
                 raise typer.BadParameter(f"unknown mode {m!r}: use one of {', '.join(MODES)}")
             result = evaluate(pages, m, languages, verbose=verbose)

@@ -95,11 +95,26 @@ def _clause_bounds(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
+@cache
+def _deadline_pattern() -> re.Pattern[str]:
+    words = {w for ws in resources.load("published_cues")["deadline"].values() for w in ws}
+    alternation = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    return re.compile(rf"(?<!\w)(?:{alternation})\s+$", re.IGNORECASE)
+
+
 def _reporting_dates(text: str, mentions: list[WrittenDate]) -> list[WrittenDate]:
-    pattern = _reporting_pattern()
+    """Dates in a clause with a reporting verb, but deadlines ("troops should return by
+    May 1", «до 1 мая»): those say when something must happen, not when it was said."""
+    pattern, deadline = _reporting_pattern(), _deadline_pattern()
     chosen = []
     for start, end in _clause_bounds(text):
-        inside = [m for m in mentions if start <= m.start < end and m.day is not None]
+        inside = [
+            m
+            for m in mentions
+            if start <= m.start < end
+            and m.day is not None
+            and not deadline.search(text[max(0, m.start - 20) : m.start])
+        ]
         if inside and pattern.search(text, start, end):
             chosen.extend(inside)
     return chosen
@@ -171,6 +186,7 @@ def closing_dates(text: str, mentions: list[WrittenDate] | None = None) -> list[
         and m.day is not None
         and m.end_day is None
         and _LINE_END.match(text, m.end)
+        and not _deadline_pattern().search(text[max(0, m.start - 20) : m.start])
     ]
 
 
@@ -239,9 +255,13 @@ def text_evidence(text: str, anchor: date | None = None) -> list[DateEvidence]:
         return found
     reported = _reporting_dates(text, mentions)
     latest = max(resolve_year(m, reference) for m in mentions)
+    # a year is borrowed only from a full date the page writes, or the anchor: a
+    # historical aside ("…killed in August 2011") must not date «August 15» to 2011
+    sure = anchor is not None or any(m.year and m.day for m in mentions)
     if reported:
-        day = max(resolve_year(m, reference) for m in reported)
-        if (latest - day).days <= REPORTING_SLACK_DAYS:
+        last = max(reported, key=lambda m: resolve_year(m, reference))
+        day = resolve_year(last, reference)
+        if (latest - day).days <= REPORTING_SLACK_DAYS and (sure or last.year is not None):
             found.append(DateEvidence(_midnight(day), "day", "reporting"))
     if latest_explicit(mentions) is not None:
         found.append(
@@ -259,31 +279,65 @@ def infer_published(
     return (chosen.value, chosen.precision) if chosen else (None, None)
 
 
-STORYLINE_REACH_DAYS = 60
-"""How far from its storyline's median day a date the storyline gives a page may lie."""
+STORYLINE_COHERENT_DAYS = 92
+"""A storyline dates its pages only while the days its pages state gather within about
+three months of their median: a cluster that mixes 2008 and 2019 pages dates nothing."""
+STORYLINE_COHERENT_SHARE = 0.75
+STORYLINE_TAIL_DAYS = 7
+STORYLINE_AHEAD_DAYS = 31
+"""How far past a storyline's last stated day a page's newest reported day may lie."""
+"""How long after a storyline's last stated day one of its pages may still appear."""
 
 
-def published_from_storyline(text: str, anchor: date) -> DateEvidence | None:
+@dataclass(frozen=True, slots=True)
+class StorylineWindow:
+    """When a storyline's pages say they were published: the median day and the span."""
+
+    median: date
+    first: date
+    last: date
+
+
+def storyline_window(days: Iterable[date]) -> StorylineWindow | None:
+    """The window of a storyline's stated publication days, or ``None`` when they do not
+    gather (none, or a quarter of them more than three months from the median)."""
+    ordered = sorted(days)
+    if not ordered:
+        return None
+    median = ordered[(len(ordered) - 1) // 2]
+    near = [d for d in ordered if abs((d - median).days) <= STORYLINE_COHERENT_DAYS]
+    if len(near) < STORYLINE_COHERENT_SHARE * len(ordered):
+        return None
+    return StorylineWindow(median, near[0], near[-1])
+
+
+def published_from_storyline(text: str, window: StorylineWindow) -> DateEvidence | None:
     """A date for a page that states none, from its own words read in its storyline's
     time: «Столтенберг передав … відповідь 26 січня» on a page of a January 2022
-    storyline is 26 January 2022. The latest reporting clause gives the day; else the
-    latest date the page mentions gives the month. Nothing when that lands far from
-    the storyline (a page recalling another year is not dated by it)."""
-    evidence = text_evidence(text, anchor)
-    reported = [e for e in evidence if e.source == "reporting"]
-    if not reported:
-        mentions = find_written_dates(without_boilerplate_dates(text))
-        if not mentions:
-            return None
-        latest = max(resolve_year(m, anchor) for m in mentions)
-        reported = [
-            DateEvidence(_midnight(date(latest.year, latest.month, 1)), "month", "mentions")
-        ]
-    chosen = reported[0]
-    start, end = _period(chosen)
-    if (start - anchor).days > STORYLINE_REACH_DAYS or (anchor - end).days > STORYLINE_REACH_DAYS:
+    storyline is 26 January 2022.
+
+    What a page names is a lower bound of its date, so only what the window pins down
+    is claimed: the day of a reporting clause when it is the latest date the page
+    names and the storyline's newest news (on or after its last stated day, within a
+    month: before it, the clause is only a lower bound); else the month of the latest
+    date named, when it lies inside the window (or a week past its end) and everything
+    from it to a week later falls in that one month. Nothing otherwise: a page of 3
+    January 2012 that last names 30 December 2011 is not of December."""
+    mentions = find_written_dates(without_boilerplate_dates(text))
+    if not mentions:
         return None
-    return DateEvidence(chosen.value, chosen.precision, "storyline")
+    anchor = window.median
+    latest = max(resolve_year(m, anchor) for m in mentions)
+    end = max(window.last, latest) + timedelta(days=STORYLINE_TAIL_DAYS)
+    for e in text_evidence(text, anchor):
+        day = e.value.date()
+        newest = window.last <= day <= window.last + timedelta(days=STORYLINE_AHEAD_DAYS)
+        if e.source == "reporting" and day == latest and newest:
+            return DateEvidence(e.value, "day", "storyline")
+    inside = window.first <= latest <= window.last + timedelta(days=STORYLINE_TAIL_DAYS)
+    if inside and (latest.year, latest.month) == (end.year, end.month):
+        return DateEvidence(_midnight(date(latest.year, latest.month, 1)), "month", "storyline")
+    return None
 
 
 # --------------------------------------------------------------------------- choosing

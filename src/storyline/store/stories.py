@@ -30,7 +30,7 @@ from sqlalchemy.engine import Connection
 
 from storyline.assemble.stories import split_id
 from storyline.assemble.surface import MAX_CENTRALITY_MEMBERS, Member, Surface, surface
-from storyline.document import REDATABLE, STORYLINE
+from storyline.document import REDATABLE
 from storyline.errors import StoreError
 from storyline.store.models import (
     article_table,
@@ -354,24 +354,22 @@ class StoryMethods:
                     found.setdefault(sid, []).append(aid)
         return found
 
-    def median_published(self, story_id: str) -> date | None:
-        """The median publication day of the story's members (day-precise ones if any
-        are; a month-only date stands for its month), dates inferred from the story
-        itself left out."""
+    def stated_days(self, story_id: str) -> list[date]:
+        """The publication days the story's members state (day-precise and not inferred:
+        the page, its address or its container said so), in order. A date inferred from
+        the text, a crawler's token or the story itself does not say when the story was."""
         stmt = (
-            sa.select(_A.published, _A.published_precision)
+            sa.select(_A.published)
             .join(story_article_table, _SA.article_id == _A.id)
             .where(
                 _SA.story_id == story_id,
                 _A.published.is_not(None),
-                # a date the story gave a page must not move the story's own dates
-                sa.or_(_A.published_evidence.is_(None), _A.published_evidence != STORYLINE),
+                _A.published_precision.in_(_EXACT),
+                _A.published_inferred.is_(False),
             )
         )
         with self._errors("read"), self._connect() as conn:
-            days = [(p in _EXACT, published.date()) for published, p in conn.execute(stmt)]
-        exact = sorted(d for precise, d in days if precise) or sorted(d for _, d in days)
-        return exact[(len(exact) - 1) // 2] if exact else None
+            return sorted(published.date() for (published,) in conn.execute(stmt))
 
     # ------------------------------------------------------------------ reading
 
