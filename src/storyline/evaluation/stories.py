@@ -697,6 +697,7 @@ class StoriesReport:
             "events": _b(self.events) if self.events else None,
             "years_mixed": len(self.mixed),
             "orders_f1": [round(f, 4) for f in self.orders],
+            "orders_mean": round(sum(self.orders) / len(self.orders), 4),
             "orders_min": round(min(self.orders), 4),
             "orders_max": round(max(self.orders), 4),
             "orders_years_mixed_max": max(self.orders_mixed, default=0),
@@ -781,7 +782,8 @@ def print_report(report: StoriesReport, title: str) -> None:
         f"ARI {report.ari:.4f} · clusters {report.clusters} (gold {report.gold_stories}) · "
         f"storylines mixing pages > 1 year apart: {len(report.mixed)} "
         f"(over {len(report.orders)} random orders: max {max(report.orders_mixed, default=0)}) · "
-        f"F1 over {len(report.orders)} random orders: min {min(report.orders):.4f} "
+        f"F1 over {len(report.orders)} random orders: mean "
+        f"{sum(report.orders) / len(report.orders):.4f} min {min(report.orders):.4f} "
         f"max {max(report.orders):.4f} · {report.ms_per_article:.2f} ms/article"
     )
 
