@@ -144,6 +144,17 @@ def test_event_day_and_chapters() -> None:
     assert chapters([doc("u", ())]) == {"u": 0}
 
 
+def test_fit_never_reports_on_the_corpus_it_fitted_on() -> None:
+    from storyline.evaluation.stories import fit_and_report, main
+
+    with pytest.raises(SystemExit):
+        main(["--fit-on", "dev", "--report-on", "dev"])
+    with pytest.raises(SystemExit):
+        main(["--fit-on", "both", "--report-on", "train"])
+    with pytest.raises(ValueError):
+        fit_and_report(["train"], "train")
+
+
 def test_storylines_mixing_years() -> None:
     dates = {"a": date(2022, 1, 10), "b": date(2022, 3, 1), "c": date(2023, 1, 11)}
     assert years_mixed({"a": "s", "b": "s", "c": "t"}, dates) == []
