@@ -64,12 +64,3 @@ def test_no_person_under_two_types_across_pages() -> None:
     guterres = {i for text, _, i in mentions if "Guterres" in text}
     assert len(guterres) == 1
     assert linker.entity(guterres.pop()).type == "PER"
-
-
-def test_an_acronym_is_not_another_acronym_with_the_same_key() -> None:
-    # A018: «… миссии ООН …, передает УНН»: the Ukrainian news agency is not the UN
-    linker, mentions = link(TRAIN / "articles" / "A018.txt")
-    un = {i for text, _, i in mentions if text == "ООН"}
-    unn = {i for text, _, i in mentions if text == "УНН"}
-    assert un and unn and not un & unn
-    assert {linker.entity(i).name for i in un} == {"United Nations"}

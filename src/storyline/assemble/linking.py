@@ -108,8 +108,6 @@ class _Gazetteer:
     region_words: frozenset[str] = frozenset()
     region_suffixes: tuple[str, ...] = ()
     place_suffixes: tuple[str, ...] = ()
-    acronyms: dict[str, set[str]] = field(default_factory=dict)
-    """Entry key → its acronyms as written, folded («УНН» is not «UN» though keys meet)."""
 
     def add(self, entry: _Entry, forms: Iterable[str]) -> None:
         self.entries.setdefault(entry.key, entry)
@@ -117,8 +115,6 @@ class _Gazetteer:
             keys = self.keys(form)
             if not keys:
                 continue
-            if _is_acronym(form):
-                self.acronyms.setdefault(entry.key, set()).add(_letters(form))
             self.exact.setdefault(" ".join(keys), entry.key)
             self.stems.setdefault(" ".join(nm.stem(k) for k in keys), entry.key)
 
@@ -155,19 +151,6 @@ class _Gazetteer:
         if not keys:
             return None
         return self.exact.get(" ".join(keys)) or self.stems.get(" ".join(nm.stem(k) for k in keys))
-
-    def lookup_form(self, form: str) -> str | None:
-        """:meth:`lookup` of a written form; an acronym finds an entry only when the entry
-        lists it among its acronyms of the same script, or lists none in that script
-        («УНН» keys like «ООН» and "UN" but is the news agency)."""
-        hit = self.lookup(self.keys(form))
-        if hit is not None and _is_acronym(form):
-            letters = _letters(form)
-            cyrillic = _cyrillic(letters)
-            same_script = {a for a in self.acronyms.get(hit, ()) if _cyrillic(a) == cyrillic}
-            if same_script and letters not in same_script:
-                return None
-        return hit
 
     def country(self, stems: Sequence[str]) -> str | None:
         if not stems:
@@ -294,14 +277,6 @@ def _clean(text: str) -> str:
     return " ".join(text.translate(_QUOTES).split())
 
 
-def _letters(text: str) -> str:
-    return nm.fold("".join(c for c in text if c.isalpha()))
-
-
-def _cyrillic(text: str) -> bool:
-    return any("\u0400" <= c <= "\u04ff" for c in text)
-
-
 def _is_acronym(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return 2 <= len(letters) <= 6 and all(c.isupper() for c in letters) and " " not in text
@@ -310,7 +285,7 @@ def _is_acronym(text: str) -> bool:
 def _resolve(g: _Gazetteer, forms: Sequence[str]) -> tuple[str | None, str | None, str | None]:
     """(gazetteer key, institution id, country ISO) of a name, trying each form in turn."""
     for form in forms:
-        hit = g.lookup_form(form)
+        hit = g.lookup(g.keys(form))
         if hit is not None:
             return hit, None, None
     for form in forms:
@@ -492,7 +467,7 @@ class EntityLinker:
         if is_role_reference(m):
             p.phase = 8
             return p
-        known = g.lookup_form(form) or g.lookup_form(text)
+        known = g.lookup(p.keys) or g.lookup(g.keys(text))
         if m.type == "PER" and known is not None and known.startswith("city:"):
             # «Дэвис» tagged PER is Davis the person when the article or the store names
             # him; a city of the same name only when no named person has that surname
