@@ -615,11 +615,12 @@ def storylines() -> tuple[dict[str, str], dict[str, StoryInput], dict[str, date]
 def test_a_storyline_of_weeks_stays_one(storylines) -> None:  # type: ignore[no-untyped-def]
     # Each event of a storyline is reported on its own day, weeks after the last: with the
     # old one-event gates (a mentioned day within 3 days of the story's, windows of 30 days)
-    # AS5 fell into pieces of 4-6 pages and ES2 of 4-6.
+    # AS5 fell into pieces of 4-6 pages and ES2 of 4-6. AS5 keeps 6 of 10 since the acronym
+    # rule of f0a614f was reverted (it broke resumed ingests): ES2 still tells the gates apart.
     gold, inputs, dates = storylines
     for order in ingest_orders(list(gold), 4):
         assigned = run(inputs, order, StoryClusterer().weights)
-        for story, share in (("AS5", 0.7), ("ES2", 0.85)):
+        for story, share in (("AS5", 0.6), ("ES2", 0.85)):
             pages = [i for i, s in gold.items() if s == story]
             largest = Counter(assigned[i] for i in pages).most_common(1)[0][1]
             assert largest >= share * len(pages), (story, largest, len(pages))
