@@ -15,6 +15,7 @@ from datetime import date, datetime
 from functools import cache
 
 from storyline import resources
+from storyline.compare.values import interval
 from storyline.document import Article
 from storyline.outlets import registry
 
@@ -29,29 +30,10 @@ def _words(lang: str) -> Mapping[str, list[str]]:
     return table.get(lang) or table[DEFAULT_LANG]
 
 
-def _interval(value: str) -> tuple[date, date] | None:
-    """An ISO day, month (``2022-01``) or range (``a/b``) as its first and last day."""
-    try:
-        if "/" in value:
-            first, last = value.split("/", 1)
-            a, b = _interval(first), _interval(last)
-            return (a[0], b[1]) if a and b else None
-        if len(value) == 7:
-            start = date.fromisoformat(value + "-01")
-            nxt = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
-            return start, date.fromordinal(nxt.toordinal() - 1)
-        if len(value) == 4:
-            return date(int(value), 1, 1), date(int(value), 12, 31)
-        day = date.fromisoformat(value[:10])
-        return day, day
-    except ValueError:
-        return None
-
-
 def date_label(value: str, lang: str = DEFAULT_LANG) -> str:
     """A date value in words («10 Jan 2022», "January 2022", «9–10 січня 2022»): one
     wording for event titles, reports, conflicts and article dates."""
-    span = _interval(value)
+    span = interval(value)
     if span is None:
         return value
     spec = _words(lang)

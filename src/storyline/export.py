@@ -33,10 +33,6 @@ def outlet_name(outlet: str | None) -> str | None:
     return registry().display_name(outlet, "en")
 
 
-format_published = published_iso
-"""ISO 8601, cut to what is known: ``2021-12`` for a month, ``2021`` for a year."""
-
-
 def article_record(
     article: Article,
     annotations: ArticleAnnotations | None = None,
@@ -57,7 +53,7 @@ def article_record(
         "title": article.title,
         "lead": article.lead,
         "text": article.text,
-        "published": format_published(article),
+        "published": published_iso(article),
         "published_precision": article.published_precision,
         "published_inferred": article.published_inferred,
         "published_evidence": article.published_evidence,

@@ -22,10 +22,9 @@ from storyline.cli.common import (
     store_for,
 )
 from storyline.config import Settings
-from storyline.display import headline, outlet_label, published_label
+from storyline.display import headline, outlet_label, published_iso, published_label
 from storyline.document import Article
 from storyline.errors import ConfigError, StorylineError
-from storyline.export import format_published
 from storyline.ingest import IngestReport, LocalRunner, Runner, ingest
 
 app = typer.Typer()
@@ -200,7 +199,7 @@ def article_cmd(
         err.print(f"[red]error:[/] no article {escape(article_id)!s} in the store")
         raise typer.Exit(1)
     meta = Table(show_header=False, box=None)
-    published = format_published(a)
+    published = published_iso(a)
     rows = {
         "id": a.id,
         "source": a.source,
