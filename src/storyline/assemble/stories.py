@@ -361,6 +361,11 @@ def default_weights() -> Weights:
         table = load("stories")
     except FileNotFoundError:
         return Weights(weights=_FALLBACK, bias=-4.0)
+    return weights_from_table(table)
+
+
+def weights_from_table(table: Mapping[str, Any]) -> Weights:
+    """Weights from a table as ``resources/stories.json`` holds them (features by name)."""
     by_name = table["weights"]
     return Weights(
         weights=tuple(float(by_name.get(name, 0.0)) for name in FEATURES),

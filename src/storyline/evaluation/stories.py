@@ -41,6 +41,7 @@ from storyline.assemble.stories import (
     sentence_vector,
     story_input,
     vector_text,
+    weights_from_table,
 )
 from storyline.document import Article
 from storyline.evaluation.corpus import shared_dir
@@ -636,17 +637,7 @@ def save_weights(weights: Weights, path: Path, summary: Mapping[str, object]) ->
 
 def load_weights(path: Path) -> Weights:
     """Weights from a file written by :func:`save_weights`."""
-    table = json.loads(path.read_text(encoding="utf-8"))
-    return Weights(
-        weights=tuple(float(table["weights"].get(name, 0.0)) for name in FEATURES),
-        bias=float(table["bias"]),
-        threshold=float(table["threshold"]),
-        day_veto=bool(table.get("day_veto", True)),
-        window=table.get("window", 30),
-        day_slack=int(table.get("day_slack", 3)),
-        merge_threshold=table.get("merge_threshold"),
-        bridge_threshold=table.get("bridge_threshold"),
-    )
+    return weights_from_table(json.loads(path.read_text(encoding="utf-8")))
 
 
 # --- report ------------------------------------------------------------------------------
