@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from storyline import resources
@@ -178,7 +178,7 @@ def closing_dates(text: str, mentions: list[WrittenDate] | None = None) -> list[
     ("…addresses the Russian parliament, March 18, 2014.", "— IAEA (@iaeaorg) September
     6, 2022"): the day of the picture or the post, the page's own day or just before."""
     if mentions is None:
-        mentions = find_written_dates(without_boilerplate_dates(text))
+        mentions = list(page_mentions(text)[1])
     return [
         DateEvidence(_midnight(date(m.year, m.month, m.day)), "day", "caption")
         for m in mentions
@@ -196,12 +196,7 @@ def _midnight(day: date) -> datetime:
 
 @cache
 def _not_evidence_pattern() -> re.Pattern[str]:
-    phrases = {
-        p
-        for x in resources.load("published_not_evidence").values()
-        if isinstance(x, list)
-        for p in x
-    }
+    phrases = {p for words in resources.load("published_not_evidence").values() for p in words}
     alternation = "|".join(map(re.escape, sorted(phrases, key=len, reverse=True)))
     return re.compile(rf"(?<!\w)(?:{alternation})", re.IGNORECASE)
 
@@ -218,6 +213,16 @@ def without_boilerplate_dates(text: str) -> str:
         else line
         for line in text.splitlines(keepends=True)
     )
+
+
+@lru_cache(maxsize=16)
+def page_mentions(text: str) -> tuple[str, tuple[WrittenDate, ...]]:
+    """``text`` with its boilerplate lines blanked and the dates written in it.
+
+    Every check of a page's date reads the same mentions (the evidence, each candidate's
+    contradictions, the storyline's reading), so they are found once per text."""
+    cleaned = without_boilerplate_dates(text)
+    return cleaned, tuple(find_written_dates(cleaned))
 
 
 REPORTING_SLACK_DAYS = 31
@@ -242,8 +247,8 @@ def text_evidence(text: str, anchor: date | None = None) -> list[DateEvidence]:
     Years left out are resolved against the latest date the page writes with its
     year, else ``anchor``. Dates in boilerplate lines are never evidence.
     """
-    text = without_boilerplate_dates(text)
-    mentions = find_written_dates(text)
+    text, written = page_mentions(text)
+    mentions = list(written)
     found: list[DateEvidence] = []
     labelled = _labelled_date(text, mentions)
     if labelled is not None:
@@ -284,9 +289,9 @@ STORYLINE_COHERENT_DAYS = 92
 three months of their median: a cluster that mixes 2008 and 2019 pages dates nothing."""
 STORYLINE_COHERENT_SHARE = 0.75
 STORYLINE_TAIL_DAYS = 7
+"""How long after a storyline's last stated day one of its pages may still appear."""
 STORYLINE_AHEAD_DAYS = 31
 """How far past a storyline's last stated day a page's newest reported day may lie."""
-"""How long after a storyline's last stated day one of its pages may still appear."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,7 +328,7 @@ def published_from_storyline(text: str, window: StorylineWindow) -> DateEvidence
     date named, when it lies inside the window (or a week past its end) and everything
     from it to a week later falls in that one month. Nothing otherwise: a page of 3
     January 2012 that last names 30 December 2011 is not of December."""
-    mentions = find_written_dates(without_boilerplate_dates(text))
+    mentions = page_mentions(text)[1]
     if not mentions:
         return None
     anchor = window.median
@@ -402,7 +407,7 @@ def agree(a: DateEvidence, b: DateEvidence) -> bool:
 def _crawler_contradicted(crawler: DateEvidence, text: str) -> bool:
     """A crawler token is the crawl's date, not the page's, when everything the page
     mentions lies well before it: a page of 21 January 2022 crawled in March 2025."""
-    mentions = find_written_dates(without_boilerplate_dates(text))
+    mentions = page_mentions(text)[1]
     if not mentions:
         return False
     start, _ = _period(crawler)
@@ -418,7 +423,7 @@ def _today_contradicts(candidate: DateEvidence, text: str) -> bool:
         return False
     day = candidate.value.date()
     today = _today_pattern()
-    for m in find_written_dates(without_boilerplate_dates(text)):
+    for m in page_mentions(text)[1]:
         if m.day is None or m.end_day is not None:
             continue
         cued = today.search(text[max(0, m.start - 40) : m.start])

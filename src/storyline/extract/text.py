@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from storyline.extract.lines import (
     Stamp,
@@ -189,15 +190,18 @@ class TextExtraction:
         """The body as one string, paragraphs separated by a blank line."""
         return "\n\n".join(self.paragraphs)
 
+    @cached_property
+    def _chosen(self) -> DateEvidence | None:
+        return choose_published(self.dates, self.text)
+
     @property
     def published(self) -> datetime | None:
-        chosen = choose_published(self.dates, self.text)
-        return chosen.value if chosen else None
+        """The page's own date (header line or crawler token), where one stands."""
+        return self._chosen.value if self._chosen else None
 
     @property
     def published_precision(self) -> str | None:
-        chosen = choose_published(self.dates, self.text)
-        return chosen.precision if chosen else None
+        return self._chosen.precision if self._chosen else None
 
 
 _EMPTY = TextExtraction(None, None, (), None, (), ())
