@@ -715,7 +715,7 @@ def evaluate(
     ids = [g.id for g in items]
     weights = weights or StoryClusterer().weights
     started = time.perf_counter()
-    assigned, events = run_events(inputs, ids, weights)
+    assigned = run(inputs, ids, weights)
     elapsed = time.perf_counter() - started
     f1s, mixed = [], []
     for order in ingest_orders(ids, orders + 1, seed=2024)[1:]:
@@ -730,29 +730,23 @@ def evaluate(
         clusters=len(set(assigned.values())),
         gold_stories=len(set(gold.values())),
         ms_per_article=1000 * elapsed / max(1, len(ids)),
-        events=event_bcubed(items, events),
+        events=event_bcubed(items, chapter_events(inputs, assigned)),
         mixed=years_mixed(assigned, dates),
         orders_mixed=mixed,
         heldout=bcubed(gold, cross_validate(inputs, gold)) if heldout else None,
     )
 
 
-def run_events(
-    inputs: Mapping[str, StoryInput], order: Sequence[str], weights: Weights
-) -> tuple[dict[str, str], dict[str, str]]:
-    """(article → storyline, article → event) after ingesting ``order``; the events are
-    each storyline's chapters (:func:`~storyline.assemble.stories.chapters`)."""
-    clusterer = StoryClusterer(weights, members=lambda ids: {i: inputs[i] for i in ids})
-    for item in order:
-        clusterer.add(inputs[item])
-    stories = dict(clusterer.assignment)
+def chapter_events(inputs: Mapping[str, StoryInput], stories: Mapping[str, str]) -> dict[str, str]:
+    """Article → event: the chapters (:func:`~storyline.assemble.stories.chapters`) of each
+    storyline of ``stories`` (article → storyline, as :func:`run` gives)."""
     members: dict[str, list[StoryInput]] = {}
     for item, sid in stories.items():
         members.setdefault(sid, []).append(inputs[item])
     events = {}
     for sid, docs in members.items():
         events.update({i: f"{sid}#{n}" for i, n in chapters(docs).items()})
-    return stories, events
+    return events
 
 
 def print_report(report: StoriesReport, title: str) -> None:
