@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, Literal
 
 from storyline import resources
@@ -71,9 +71,32 @@ def host_of(domain_or_url: str) -> str:
 
 
 @dataclass(frozen=True)
+class NameIndex:
+    """Outlet names as written, case-folded, → outlet id, and a pattern that finds them."""
+
+    ids: Mapping[str, str]
+
+    def outlet_of(self, name: str) -> str | None:
+        return self.ids.get(name.strip().casefold())
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The names as whole words: «Цензор.НЕТ» but not «Цензор.НЕТ2»; quotes around a
+        name («"Фонтанка"») are the caller's to allow. Matches nothing when empty."""
+        if not self.ids:
+            return re.compile(r"(?!)")
+        alternation = "|".join(re.escape(n) for n in sorted(self.ids, key=len, reverse=True))
+        return re.compile(rf"(?<![\w.-])(?:{alternation})(?![\w-])(?!\.\w)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
 class Registry:
     outlets: Mapping[str, Outlet]
     by_domain: Mapping[str, str]
+    names: NameIndex = NameIndex({})
+    """The names running text may use (two letters or more)."""
+    every_name: NameIndex = NameIndex({})
+    """The names and the ambiguous ones («Страна»): for header and copyright lines only."""
 
     def by_host(self, host: str | None) -> Outlet | None:
         """The outlet publishing under ``host`` or a parent of it (``rus.delfi.lv`` is
@@ -119,12 +142,19 @@ def _outlet(row: Mapping[str, Any]) -> Outlet:
 def build_registry(rows: list[Mapping[str, Any]]) -> Registry:
     outlets: dict[str, Outlet] = {}
     by_domain: dict[str, str] = {}
+    names: dict[str, str] = {}
+    every: dict[str, str] = {}
     for row in rows:
         outlet = _outlet(row)
         outlets[outlet.id] = outlet
         for domain in (outlet.id, *outlet.domains):
             by_domain.setdefault(domain, outlet.id)
-    return Registry(outlets, by_domain)
+        for name in outlet.all_names():
+            if len(name) >= 2:
+                names.setdefault(name.casefold(), outlet.id)
+        for name in (*outlet.all_names(), *outlet.ambiguous_names):
+            every.setdefault(name.casefold(), outlet.id)
+    return Registry(outlets, by_domain, NameIndex(names), NameIndex(every))
 
 
 @cache
@@ -135,10 +165,3 @@ def registry() -> Registry:
     except FileNotFoundError:
         return Registry({}, {})
     return build_registry(list(data.get("outlets", [])))
-
-
-def name_pattern(names: list[str]) -> re.Pattern[str]:
-    """Names as whole words: «Цензор.НЕТ» but not «Цензор.НЕТ2»; quotes around a name
-    («"Фонтанка"», «“Укрінформ”») are the caller's to allow."""
-    alternation = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
-    return re.compile(rf"(?<![\w.-])(?:{alternation})(?![\w-])(?!\.\w)", re.IGNORECASE)

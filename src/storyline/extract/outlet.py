@@ -25,7 +25,7 @@ from collections import Counter
 from functools import cache
 
 from storyline import resources
-from storyline.outlets import host_of, name_pattern, registry
+from storyline.outlets import host_of, registry
 
 _DOMAIN = re.compile(
     r"(?<![\w@/.-])((?:[a-zа-яіїєґ0-9-]+\.)+(?:ua|ru|com|net|org|info|by|md|kz|uk|eu|de|fr|pl|news|tv|fm|media|online|today|rf|рф|укр|io|lv|lt|ee|ge|am|az|press))(?![\w-])(?!\.\w)",
@@ -54,32 +54,6 @@ def _phrases(kind: str) -> tuple[str, ...]:
 
 
 @cache
-def _known_names() -> tuple[re.Pattern[str], dict[str, str], re.Pattern[str], dict[str, str]]:
-    """(pattern, name → id) for the names running text may use, and the same for every
-    name, ambiguous ones included (for header and copyright lines only)."""
-    plain: dict[str, str] = {}
-    every: dict[str, str] = {}
-    for outlet in registry().outlets.values():
-        for name in outlet.all_names():
-            if len(name) >= 2:
-                plain.setdefault(name.casefold(), outlet.id)
-                every.setdefault(name.casefold(), outlet.id)
-        for name in outlet.ambiguous_names:
-            every.setdefault(name.casefold(), outlet.id)
-    never = re.compile(r"(?!)")
-    return (
-        name_pattern(list(plain)) if plain else never,
-        plain,
-        name_pattern(list(every)) if every else never,
-        every,
-    )
-
-
-def _context_before(text: str, start: int, width: int = 60) -> str:
-    return " ".join(text[max(0, start - width) : start].lower().split())
-
-
-@cache
 def _phrase_pattern(kind: str) -> re.Pattern[str]:
     alternation = "|".join(re.escape(p) for p in _phrases(kind))
     return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
@@ -92,10 +66,10 @@ def _named_at(text: str, pos: int) -> tuple[str, int, bool] | None:
     """The outlet named right at ``pos`` (quotes and spaces skipped): its id, where the
     name ends, and whether it was written as a domain."""
     pos = _GAP.match(text, pos).end()  # type: ignore[union-attr]
-    pattern, plain, _, _ = _known_names()
-    name = pattern.match(text, pos)
+    names = registry().names
+    name = names.pattern.match(text, pos)
     if name:  # «Корреспондент.net» is a known name before it is a host
-        return plain[name.group(0).casefold()], name.end(), "." in name.group(0)
+        return names.ids[name.group(0).casefold()], name.end(), "." in name.group(0)
     domain = _DOMAIN.match(text, pos)
     if domain:
         return registry().canonical(domain.group(1)) or domain.group(1).lower(), domain.end(), True
@@ -140,7 +114,7 @@ def _copyright_claims(lines: list[str]) -> Counter[str]:
     """Outlets named in copyright lines («© 2022 РБК-Україна. Всі права захищені»): a
     copyright mark with a year or a rights phrase, not a photo credit («Фото: © РИА
     Новости», «© kremlin.ru» over a caption)."""
-    _, _, every_pattern, every = _known_names()
+    every = registry().every_name
     rights = [p for p in _phrases("copyright") if len(p) > 3]
     claimed: Counter[str] = Counter()
     for line in lines:
@@ -149,8 +123,8 @@ def _copyright_claims(lines: list[str]) -> Counter[str]:
             continue
         if not (_DATED_MARK.search(line) or any(p in low for p in rights)):
             continue
-        for m in every_pattern.finditer(line):
-            claimed[every[m.group(0).casefold()]] += 1
+        for m in every.pattern.finditer(line):
+            claimed[every.ids[m.group(0).casefold()]] += 1
         for m in _DOMAIN.finditer(line):
             claimed[registry().canonical(m.group(1)) or m.group(1).lower()] += 1
     return claimed
@@ -160,13 +134,12 @@ def _site_name_claims(lines: list[str]) -> Counter[str]:
     """A line at the top of the page that is a known outlet's distinctive name and
     nothing else («Цензор.НЕТ», "The Moscow Times"). Single plain words («Громадське»,
     «Коментарі») are menu items as often as names, and a bare agency name is a credit."""
-    _, plain, _, _ = _known_names()
-    known = registry().outlets
+    known = registry()
     claimed: Counter[str] = Counter()
     for line in lines[:HEADER_LINES]:
         key = line.strip(' \t|•·—–-«»"“”').casefold()
-        outlet = plain.get(key)
-        if outlet is None or known[outlet].kind == "agency":
+        outlet = known.names.outlet_of(key)
+        if outlet is None or known.outlets[outlet].kind == "agency":
             continue
         if "." in key or len(key.split()) >= 2:
             claimed[outlet] += 1
@@ -187,12 +160,12 @@ def cited_outlets(text: str, publisher: str | None = None) -> tuple[str, ...]:
     citation: a registry name or domain shortly after a citing phrase («пишет ТАСС»,
     «з посиланням на Reuters», "according to Reuters", «пишуть The Kyiv Independent та
     Reuters»). The publisher is not its own source."""
-    pattern, plain, _, _ = _known_names()
+    names = registry().names
     found: list[str] = []
     own = registry().canonical(publisher) if publisher else None
     for m in _phrase_pattern("cites").finditer(text):
-        for name in pattern.finditer(text, m.end(), min(len(text), m.end() + CITE_REACH)):
-            outlet = plain[name.group(0).casefold()]
+        for name in names.pattern.finditer(text, m.end(), min(len(text), m.end() + CITE_REACH)):
+            outlet = names.ids[name.group(0).casefold()]
             if outlet != own and outlet not in found:
                 found.append(outlet)
     return tuple(found)
@@ -202,7 +175,7 @@ def canonical_outlet(name: str) -> str:
     """A given outlet as the registry knows it: «Цензор.НЕТ» and ``www.censor.net`` are
     ``censor.net``; an unknown name stays as given, an unknown host loses its ``www.``."""
     name = name.strip()
-    by_name = _known_names()[3].get(name.casefold())
+    by_name = registry().every_name.outlet_of(name)
     if by_name:
         return by_name
     if "." in name and " " not in name:
