@@ -575,34 +575,6 @@ stated here, not fitted; the merge threshold is still searched under it. On dev 
 about 0.02–0.03 of mean F1 over random orders."""
 
 
-def folds(gold: Mapping[str, str], k: int = 4, seed: int = 7) -> list[set[str]]:
-    """Stories split into ``k`` folds; close pairs stay together so a held-out fold keeps
-    its look-alikes (story ids come from the manifest: D02/D03, D04/D05, D07/D08)."""
-    together = {"D03": "D02", "D05": "D04", "D08": "D07"}
-    groups = sorted({together.get(s, s) for s in gold.values()})
-    random.Random(seed).shuffle(groups)
-    by_fold = [set[str]() for _ in range(k)]
-    for n, group in enumerate(groups):
-        by_fold[n % k].add(group)
-    return [{i for i, s in gold.items() if together.get(s, s) in f} for f in by_fold]
-
-
-def cross_validate(
-    inputs: Mapping[str, StoryInput], gold: Mapping[str, str], k: int = 4
-) -> dict[str, str]:
-    """Held-out assignment: each fold's articles clustered (alone, manifest order) with
-    weights fitted on the other folds; clusters of different folds never mix."""
-    pooled: dict[str, str] = {}
-    for n, fold in enumerate(folds(gold, k)):
-        train = {i: s for i, s in gold.items() if i not in fold and i in inputs}
-        weights = fit(
-            {i: inputs[i] for i in train}, train, select=10, max_join=RUNNING_STORY_THRESHOLD
-        )
-        assigned = run(inputs, [i for i in gold if i in fold and i in inputs], weights)
-        pooled.update({i: f"{n}:{s}" for i, s in assigned.items()})
-    return pooled
-
-
 def save_weights(weights: Weights, path: Path, summary: Mapping[str, object]) -> None:
     table = {
         "_doc": (
@@ -678,7 +650,6 @@ class StoriesReport:
     """Predicted storylines (manifest order) whose pages' gold dates are > a year apart."""
     orders_mixed: list[int] = dataclasses.field(default_factory=list)
     """How many storylines mix years in each random order."""
-    heldout: BCubed | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -695,7 +666,6 @@ class StoriesReport:
             "clusters": self.clusters,
             "gold_stories": self.gold_stories,
             "ms_per_article": round(self.ms_per_article, 3),
-            "heldout": _b(self.heldout) if self.heldout else None,
         }
 
 
@@ -703,7 +673,6 @@ def evaluate(
     manifest: Path | None = None,
     orders: int = 5,
     weights: Weights | None = None,
-    heldout: bool = False,
 ) -> StoriesReport:
     """Cluster the manifest's articles and score them (see the module doc)."""
     manifest = manifest or default_gold()
@@ -733,7 +702,6 @@ def evaluate(
         events=event_bcubed(items, chapter_events(inputs, assigned)),
         mixed=years_mixed(assigned, dates),
         orders_mixed=mixed,
-        heldout=bcubed(gold, cross_validate(inputs, gold)) if heldout else None,
     )
 
 
