@@ -447,16 +447,32 @@ BRIDGES = (None, 0.9, 0.95, 0.97, 0.99)
 :attr:`~storyline.assemble.stories.Weights.bridge_threshold`)."""
 
 
+STORYLINE_WINDOW = 90
+"""Days a page's stated publication day may fall outside its storyline's window (the days
+of its latest members), and the widest gap of stated days a storyline keeps before it
+splits: a storyline runs for weeks to months with gaps of weeks between its events (the
+train corpus's widest: 67 days, the Tymoshenko trial's arrest to its verdict); two stories
+of the same people a year apart are two storylines. A product choice, not fitted (90 and
+60 measure alike, fitted on dev → train 0.830/0.832; 30 splits storylines)."""
+STORYLINE_DAY_SLACK = 30
+"""Days a day the page mentions may lie from every day its storyline's members mention
+before they clash (:attr:`~storyline.assemble.stories.Weights.day_veto`; month-days, since
+years are rarely written): a page about the storyline's next event, weeks later, still
+joins; the same place and people on another day of the year do not. A product choice:
+fitted on dev → train B-cubed 0.716 at 3 days (a story = one event), 0.805 at 21, 0.830
+at 30, 0.81 at 45, where look-alikes of other years start to join."""
+
+
 def fit(
     inputs: Mapping[str, StoryInput],
     gold: Mapping[str, str],
     orders: int = 5,
     seed: int = 13,
     use: Sequence[str] | None = CONTENT,
-    window: int | None = None,
+    window: int | None = STORYLINE_WINDOW,
     day_veto: bool = True,
     select: int = 30,
-    day_slack: int | None = None,
+    day_slack: int = STORYLINE_DAY_SLACK,
     max_join: float | None = None,
 ) -> Weights:
     """Weights for the clusterer (``max_join`` caps the join threshold).
@@ -471,8 +487,6 @@ def fit(
     ``use`` names the features to fit (the others get weight 0): :data:`CONTENT` by
     default, ``None`` for all.
     """
-    window = STORYLINE_WINDOW if window is None else window
-    day_slack = STORYLINE_DAY_SLACK if day_slack is None else day_slack
     mask = [1.0 if use is None or name in use else 0.0 for name in FEATURES]
     ids = [i for i in inputs if i in gold]
     runs = ingest_orders(ids, orders, seed)
@@ -550,20 +564,6 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-STORYLINE_WINDOW = 90
-"""Days a page's stated publication day may fall outside its storyline's window (the days
-of its latest members), and the widest gap of stated days a storyline keeps before it
-splits: a storyline runs for weeks to months with gaps of weeks between its events (the
-train corpus's widest: 67 days, the Tymoshenko trial's arrest to its verdict); two stories
-of the same people a year apart are two storylines. A product choice, not fitted (90 and
-60 measure alike, fitted on dev → train 0.830/0.832; 30 splits storylines)."""
-STORYLINE_DAY_SLACK = 30
-"""Days a day the page mentions may lie from every day its storyline's members mention
-before they clash (:attr:`~storyline.assemble.stories.Weights.day_veto`; month-days, since
-years are rarely written): a page about the storyline's next event, weeks later, still
-joins; the same place and people on another day of the year do not. A product choice:
-fitted on dev → train B-cubed 0.716 at 3 days (a story = one event), 0.805 at 21, 0.830
-at 30, 0.81 at 45, where look-alikes of other years start to join."""
 RUNNING_STORY_THRESHOLD = 0.05
 """The highest join threshold :func:`fit` may choose, as a probability of the logistic
 model before the threshold is folded into the bias. Every dev story is one event of a day
