@@ -86,3 +86,10 @@ def test_the_dev_corpus_reads_its_manifest(tmp_path: Path) -> None:
     # the corpora keep manifest.jsonl beside articles/: naming the articles folder finds it
     docs = [d for d in _read(str(DEV / "articles")) if isinstance(d, RawDocument)]
     assert len(docs) == 144 and all(d.url for d in docs)
+
+
+def test_a_meta_file_that_cannot_be_read_is_one_clear_error(tmp_path: Path) -> None:
+    pages = _folder(tmp_path)
+    found = _read(str(pages), meta=str(tmp_path / "missing.csv"))
+    assert len(found) == 1 and isinstance(found[0], InputError)
+    assert "missing.csv" in str(found[0]) and "--meta" in str(found[0])

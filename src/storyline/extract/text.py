@@ -708,8 +708,7 @@ def _date_evidence(page: _Page, zone_end: int) -> tuple[DateEvidence, ...]:
     because it is often the crawl's date, not the page's
     (:func:`storyline.extract.published.choose_published`).
     """
-    early = set(i for i in page.content if i >= zone_end)
-    early = set(sorted(early)[:EARLY_STAMP_LINES])
+    early = set([i for i in page.content if i >= zone_end][:EARLY_STAMP_LINES])
     printed = [
         s
         for i, s in sorted(page.stamps.items())

@@ -27,6 +27,7 @@ from typing import Any
 
 from storyline.document import GivenMetadata, RawDocument
 from storyline.errors import InputError, one_line
+from storyline.sources.files import os_error, read_file
 from storyline.sources.jsonl import given_metadata
 
 SIDECAR_NAMES = ("manifest.jsonl", "manifest.csv", "metadata.jsonl", "metadata.csv")
@@ -108,15 +109,12 @@ def parse_sidecar(data: bytes, path: str) -> Sidecar:
 
 
 def read_sidecar(path: str) -> Sidecar:
-    """The table at ``path``; :class:`InputError` when it cannot be read."""
+    """The table at ``path``; :class:`InputError` when it cannot be read (too large,
+    missing, not readable), worded as for any input."""
     try:
-        size = os.path.getsize(path)
-        if size > MAX_SIDECAR_BYTES:
-            raise InputError(one_line(path), f"metadata table of {size} bytes is too large")
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_file(path, MAX_SIDECAR_BYTES)
     except OSError as exc:
-        raise InputError(one_line(path), exc.strerror or str(exc)) from None
+        raise os_error(one_line(path), exc) from None
     return parse_sidecar(data, path)
 
 
