@@ -37,6 +37,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Literal
 
 from storyline import resources
 from storyline.nlp import morph
@@ -304,6 +305,23 @@ class _Speaker:
 
 
 _NOBODY = _Speaker(None, None, None, None)
+
+
+def _said(
+    text: str, start: int, end: int, kind: Literal["direct", "indirect"], cue: str, by: _Speaker
+) -> QuoteMention:
+    """The quote ``text[start:end]`` with its cue as written and its speaker."""
+    return QuoteMention(
+        start=start,
+        end=end,
+        text=text[start:end],
+        kind=kind,
+        cue=cue,
+        speaker_text=by.text,
+        speaker_start=by.start,
+        speaker_end=by.end,
+        speaker=by.index,
+    )
 
 
 def _gender_of_verb(language: _Language, word: str) -> str | None:
@@ -755,14 +773,7 @@ class _Reader:
             before,
             re.IGNORECASE,
         )
-        if noun is None:
-            return None
-        start, end = clause_start + noun.start(1), clause_start + noun.end(1)
-        kind = self.language.speaker_nouns.get(noun.group(3).casefold())
-        index = None
-        if kind is not None and noun.group(2).casefold() == "the":
-            index = self.antecedent("n" if kind == "ORG" else "x", start)
-        return _Speaker(text[start:end], start, end, index)
+        return None if noun is None else self._noun_speaker(noun, clause_start)
 
     def _common_noun_after(self, start: int, limit: int) -> _Speaker | None:
         """ "said the 46-year-old", "said a spokesman for the campaign": a determiner and
@@ -773,14 +784,18 @@ class _Reader:
             self.text[start:limit],
             re.IGNORECASE,
         )
-        if m is None:
-            return None
-        begin, end = start + m.start(1), start + m.end(1)
+        return None if m is None else self._noun_speaker(m, start)
+
+    def _noun_speaker(self, m: re.Match[str], offset: int) -> _Speaker:
+        """A determiner phrase matched in the text from ``offset`` (group 1 the phrase, 2 the
+        determiner, 3 its head noun): with "the" and a head noun of ``speaker_nouns``, the
+        person or body named before it that the noun stands for."""
+        start, end = offset + m.start(1), offset + m.end(1)
         kind = self.language.speaker_nouns.get(m.group(3).casefold())
         index = None
         if kind is not None and m.group(2).casefold() == "the":
-            index = self.antecedent("n" if kind == "ORG" else "x", begin)
-        return _Speaker(self.text[begin:end], begin, end, index)
+            index = self.antecedent("n" if kind == "ORG" else "x", start)
+        return _Speaker(self.text[start:end], start, end, index)
 
     def _name_subject(self, start: int, words: Sequence[str]) -> bool:
         """Whether capitalised words before a verb can be a name as its subject in a language
@@ -1167,19 +1182,7 @@ def _direct(reader: _Reader) -> list[QuoteMention]:
             cue_text = ""
         else:
             continue
-        found.append(
-            QuoteMention(
-                start=part.start,
-                end=part.end,
-                text=text[part.start : part.end],
-                kind="direct",
-                cue=cue_text,
-                speaker_text=speaker.text,
-                speaker_start=speaker.start,
-                speaker_end=speaker.end,
-                speaker=speaker.index,
-            )
-        )
+        found.append(_said(text, part.start, part.end, "direct", cue_text, speaker))
         if speaker.text is not None:
             last_quote = (part.start, speaker)  # a name the tagger missed speaks on too
         if speaker.index is not None:
@@ -1223,20 +1226,7 @@ def _labelled(reader: _Reader, taken: Sequence[QuoteMention]) -> list[QuoteMenti
             continue
         if any(start <= c.start < end and c.kind != "gerund" for c in reader.cues):
             continue  # "Annie Ernaux: the Swedish Academy … said …" is a caption, not her words
-        speaker = reader._from(mentions[0], label_start)
-        found.append(
-            QuoteMention(
-                start=start,
-                end=end,
-                text=text[start:end],
-                kind="direct",
-                cue=":",
-                speaker_text=speaker.text,
-                speaker_start=speaker.start,
-                speaker_end=speaker.end,
-                speaker=speaker.index,
-            )
-        )
+        found.append(_said(text, start, end, "direct", ":", reader._from(mentions[0], label_start)))
     return found
 
 
@@ -1269,20 +1259,8 @@ def _indirect(reader: _Reader) -> list[QuoteMention]:
             stop -= 1
         if stop - start < 8 or text[start] in _OPENERS:
             continue
-        speaker = reader.speaker_of(cue)
-        found.append(
-            QuoteMention(
-                start=start,
-                end=stop,
-                text=text[start:stop],
-                kind="indirect",
-                cue=text[cue.start : cue.end],
-                speaker_text=speaker.text,
-                speaker_start=speaker.start,
-                speaker_end=speaker.end,
-                speaker=speaker.index,
-            )
-        )
+        cue_text = text[cue.start : cue.end]
+        found.append(_said(text, start, stop, "indirect", cue_text, reader.speaker_of(cue)))
     return found
 
 
@@ -1313,7 +1291,7 @@ def _trailing_report(reader: _Reader, cue: _Cue, start: int, end: int) -> QuoteM
     ):
         return None
     openers = language.report_openers
-    if openers is not None and (m := openers.match(content)) is not None and m.start() == 0:
+    if openers is not None and openers.match(content):
         return None  # «Об этом, 17 июля, заявил Песков»: the fact, not words
     tail = text[cue.end : end]
     if language.complementizer is not None and language.complementizer.search(tail):
@@ -1324,17 +1302,7 @@ def _trailing_report(reader: _Reader, cue: _Cue, start: int, end: int) -> QuoteM
     written = _Candidate(speaker.start, speaker.end, speaker.text, None)
     if speaker.start < cue.end or not reader.nominative(written):
         return None  # «…, заявив про свою повагу до президента»: no subject after the verb
-    return QuoteMention(
-        start=begin,
-        end=words_end,
-        text=content,
-        kind="indirect",
-        cue=text[cue.start : cue.end],
-        speaker_text=speaker.text,
-        speaker_start=speaker.start,
-        speaker_end=speaker.end,
-        speaker=speaker.index,
-    )
+    return _said(text, begin, words_end, "indirect", text[cue.start : cue.end], speaker)
 
 
 def find_quotes(
