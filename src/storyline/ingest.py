@@ -55,6 +55,7 @@ from storyline.assemble import story_codec
 from storyline.assemble.linking import CanonicalEntity, EntityLinker
 from storyline.assemble.stories import (
     Merge,
+    Split,
     StoryClusterer,
     StoryInput,
     sentence_vector,
@@ -75,7 +76,7 @@ from storyline.nlp.dates import find_dates
 from storyline.nlp.pipeline import annotate as annotate_article
 from storyline.nlp.terms import article_terms
 from storyline.sources import iter_documents
-from storyline.store import NewArticle, Store, StoryMerge, StoryPlacement, StorySplit
+from storyline.store import NewArticle, Store, StoryPlacement
 
 CHUNK = 64
 CRAWLER_KEEP_DAYS = 183
@@ -464,7 +465,7 @@ class _Stories:
         self._pending[doc.article_id] = doc
         return StoryPlacement(clusterer.add(doc), story_codec.to_json(doc))
 
-    def take_changes(self) -> list[StoryMerge | StorySplit]:
+    def take_changes(self) -> list[Merge | Split]:
         """The automatic merges and splits the clusterer made since the last call, in the
         order it made them, for the store to write with the window that caused them.
 
@@ -480,12 +481,7 @@ class _Stories:
             return []
         changes = list(self.clusterer.changes)
         self.clusterer.changes.clear()
-        return [
-            StoryMerge(c.target, c.source)
-            if isinstance(c, Merge)
-            else StorySplit(c.story, tuple(c.moved), c.new_story)
-            for c in changes
-        ]
+        return changes
 
     def finish(self) -> None:
         """Complete the dates and refresh the surface of every stale story.

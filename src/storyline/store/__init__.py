@@ -42,6 +42,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from storyline.assemble.linking import CanonicalEntity
+from storyline.assemble.stories import Merge, Split
 from storyline.config import database_url
 from storyline.document import REDATABLE, STORYLINE, Article, Precision, RawDocument
 from storyline.errors import StoreError
@@ -78,11 +79,9 @@ from storyline.store.quotes import QuoteMethods, QuoteRecord
 from storyline.store.rows import ARTICLE_COLUMNS, chunked, paged, to_article
 from storyline.store.stories import (
     StoryChange,
-    StoryMerge,
     StoryMethods,
     StoryNotFound,
     StoryPlacement,
-    StorySplit,
     StorySummary,
     apply_story_changes,
     placement_rows,
@@ -99,10 +98,8 @@ __all__ = [
     "Store",
     "StoreError",
     "StoryChange",
-    "StoryMerge",
     "StoryNotFound",
     "StoryPlacement",
-    "StorySplit",
     "StorySummary",
     "WriterBusy",
 ]
@@ -349,7 +346,7 @@ class Store(StoryMethods, QuoteMethods):
         items: Sequence[NewArticle],
         *,
         entities: Sequence[CanonicalEntity] = (),
-        story_changes: Sequence[StoryMerge | StorySplit] = (),
+        story_changes: Sequence[Merge | Split] = (),
     ) -> list[bool]:
         """:meth:`add_article` for many articles in one transaction, each table written with
         one multi-row statement: on PostgreSQL a commit per article, not the NLP, would bound

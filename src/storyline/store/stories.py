@@ -10,7 +10,8 @@ helpers), kept apart because stories have their own life cycle:
   and once when it starts, so an interrupted batch is repaired by the next;
 * merges and splits move membership rows, keep the retired or new ids resolvable,
   and write a history row each. The automatic ones an ingest window causes
-  (:class:`StoryMerge`, :class:`StorySplit`) are written in the window's own
+  (the clusterer's :class:`~storyline.assemble.stories.Merge` and
+  :class:`~storyline.assemble.stories.Split`) are written in the window's own
   transaction (:func:`apply_story_changes`), so a killed batch never keeps a window
   without the merges it made;
 * ``stale`` doubles as "derived work pending": a story stays stale until its dates
@@ -28,7 +29,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from storyline.assemble.stories import split_id
+from storyline.assemble.stories import Merge, Split, split_id
 from storyline.assemble.surface import MAX_CENTRALITY_MEMBERS, Member, Surface, surface
 from storyline.document import REDATABLE
 from storyline.errors import StoreError
@@ -86,27 +87,12 @@ class StoryChange:
     at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class StoryMerge:
-    """An automatic merge to write: ``source``'s articles move into ``target``."""
-
-    target: str
-    source: str
-
-
-@dataclass(frozen=True, slots=True)
-class StorySplit:
-    """An automatic split to write: ``moved`` (members of ``story``) found ``new_id``."""
-
-    story: str
-    moved: tuple[str, ...]
-    new_id: str
-
-
 def apply_story_changes(
-    conn: Connection, changes: Sequence[StoryMerge | StorySplit], now: datetime
+    conn: Connection, changes: Sequence[Merge | Split], now: datetime
 ) -> set[str]:
-    """Write automatic merges and splits, in order, inside the caller's transaction;
+    """Write the clusterer's automatic merges and splits
+    (:attr:`~storyline.assemble.stories.StoryClusterer.changes`), in order, inside the
+    caller's transaction;
     returns the live ids of the stories they changed (left stale).
 
     Each story is resolved through the store first: a change whose story the store no
@@ -117,7 +103,7 @@ def apply_story_changes(
     """
     changed: set[str] = set()
     for change in changes:
-        if isinstance(change, StoryMerge):
+        if isinstance(change, Merge):
             target, source = _resolve(conn, change.target), _resolve(conn, change.source)
             if target is None or source is None or target == source:
                 continue
@@ -131,8 +117,8 @@ def apply_story_changes(
         moved = [a for a in change.moved if a in members]
         if not moved or len(moved) == len(members):
             continue
-        _split_rows(conn, live, moved, change.new_id, automatic=True, now=now)
-        changed.update((live, change.new_id))
+        _split_rows(conn, live, moved, change.new_story, automatic=True, now=now)
+        changed.update((live, change.new_story))
     return changed
 
 
@@ -502,7 +488,7 @@ class StoryMethods:
         self.refresh_stories([live, new_id])
         return new_id
 
-    def apply_story_changes(self, changes: Sequence[StoryMerge | StorySplit]) -> set[str]:
+    def apply_story_changes(self, changes: Sequence[Merge | Split]) -> set[str]:
         """:func:`apply_story_changes` in a transaction of its own (the ingest writes them
         with their window through :meth:`Store.add_articles`); the changed stories are
         left stale for the caller to date and refresh."""
@@ -675,11 +661,9 @@ def _iso(value: date | None) -> str | None:
 
 __all__ = [
     "StoryChange",
-    "StoryMerge",
     "StoryMethods",
     "StoryNotFound",
     "StoryPlacement",
-    "StorySplit",
     "StorySummary",
     "apply_story_changes",
     "placement_rows",
