@@ -1321,11 +1321,8 @@ def chapters(docs: Sequence[StoryInput], gap: int = _CHAPTER_GAP) -> dict[str, i
     result: dict[str, int] = {}
     if dated:
         # start the chain after the widest gap, so a storyline over the new year stays whole
-        gaps = [
-            ((dated[k][0] - dated[k - 1][0]) % 366 if k else (dated[0][0] - dated[-1][0]) % 366, k)
-            for k in range(len(dated))
-        ]
-        start = max(gaps)[1] if len(dated) > 1 else 0
+        # (dated[-1] before dated[0]: the gap over the year end)
+        start = max(((dated[k][0] - dated[k - 1][0]) % 366, k) for k in range(len(dated)))[1]
         ordered = dated[start:] + dated[:start]
         number, previous = 0, ordered[0][0]
         for day, article in ordered:
