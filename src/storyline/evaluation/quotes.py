@@ -336,20 +336,13 @@ def quotes_command(
         raise typer.BadParameter("choose dev, seeds, train, polnear or adaq")
     report = evaluate_quotes(default_gold(corpus), default_pages(corpus))
     console = Console()
-    table = Table(title=f"quotes — {corpus} ({report.articles} articles)")
-    for column in ("match", "precision", "recall", "F1", "tp", "fp", "fn"):
-        table.add_column(column, justify="left" if column == "match" else "right")
-    for label, s in (("text and speaker", report.full), ("text only", report.text)):
-        table.add_row(
-            label,
-            f"{s.precision:.3f}",
-            f"{s.recall:.3f}",
-            f"{s.f1:.3f}",
-            str(s.tp),
-            str(s.fp),
-            str(s.fn),
+    console.print(
+        _score_table(
+            f"quotes — {corpus} ({report.articles} articles)",
+            "match",
+            (("text and speaker", report.full), ("text only", report.text)),
         )
-    console.print(table)
+    )
     for title, rows in (("misses", report.misses), ("false hits", report.false_hits)):
         if rows:
             console.print(f"[bold]{title}[/]")
@@ -359,31 +352,11 @@ def quotes_command(
         write_report(report, out)
 
 
-def _external_command(corpus: str, split: str, limit: int | None, out: Path | None) -> None:
-    """``eval quotes polnear|adaq``: see :mod:`storyline.evaluation.quotes_external`."""
-    from storyline.evaluation import quotes_external as ext
-
-    console = Console()
-    table = Table()
-    for column in ("measure", "precision", "recall", "F1", "tp", "fp", "fn"):
-        table.add_column(column, justify="left" if column == "measure" else "right")
-    result: Any
-    if corpus == "polnear":
-        result = ext.evaluate_polnear(split, limit=limit)
-        table.title = f"PolNeAR {split}: direct quotes ({result.documents} texts)"
-        rows = (
-            ("source exact", result.exact),
-            ("source overlap", result.overlap),
-            ("quote found", result.content),
-        )
-    else:
-        result = ext.evaluate_adaq("ru")
-        table.title = f"ADAQ ru ({result.sentences} sentences)"
-        rows = (
-            ("source tokens", result.source),
-            ("content tokens", result.content),
-            ("sentence has a quote", result.has_quote),
-        )
+def _score_table(title: str, first: str, rows: tuple[tuple[str, Score], ...]) -> Table:
+    """One row per labelled score: precision, recall, F1 and the counts."""
+    table = Table(title=title)
+    for column in (first, "precision", "recall", "F1", "tp", "fp", "fn"):
+        table.add_column(column, justify="left" if column == first else "right")
     for label, s in rows:
         table.add_row(
             label,
@@ -394,6 +367,30 @@ def _external_command(corpus: str, split: str, limit: int | None, out: Path | No
             str(s.fp),
             str(s.fn),
         )
-    console.print(table)
+    return table
+
+
+def _external_command(corpus: str, split: str, limit: int | None, out: Path | None) -> None:
+    """``eval quotes polnear|adaq``: see :mod:`storyline.evaluation.quotes_external`."""
+    from storyline.evaluation import quotes_external as ext
+
+    result: Any
+    if corpus == "polnear":
+        result = ext.evaluate_polnear(split, limit=limit)
+        title = f"PolNeAR {split}: direct quotes ({result.documents} texts)"
+        rows = (
+            ("source exact", result.exact),
+            ("source overlap", result.overlap),
+            ("quote found", result.content),
+        )
+    else:
+        result = ext.evaluate_adaq("ru")
+        title = f"ADAQ ru ({result.sentences} sentences)"
+        rows = (
+            ("source tokens", result.source),
+            ("content tokens", result.content),
+            ("sentence has a quote", result.has_quote),
+        )
+    Console().print(_score_table(title, "measure", rows))
     if out is not None:
         out.write_text(json.dumps(result.as_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
