@@ -50,6 +50,7 @@ from rich.console import Console
 from rich.table import Table
 
 from storyline.config import Settings
+from storyline.display import iso_at_precision
 from storyline.document import Article, RawDocument
 from storyline.evaluation.corpus import shared_dir
 from storyline.extract.article import extract_article
@@ -115,20 +116,11 @@ def read_manifest(manifest: Path) -> list[GoldPage]:
     return pages
 
 
-def _grain(value: str) -> str:
-    return "day" if len(value) == 10 else "month" if len(value) == 7 else "year"
-
-
 def predicted_value(article: Article) -> str | None:
-    """The publication date at its own precision, in the manifest's notation."""
-    if article.published is None:
-        return None
-    day = article.published.date()
-    if article.published_precision == "year":
-        return f"{day.year:04d}"
-    if article.published_precision == "month":
-        return f"{day.year:04d}-{day.month:02d}"
-    return day.isoformat()
+    """The publication date at its own precision, in the manifest's notation (a day
+    without its time)."""
+    value = iso_at_precision(article.published, article.published_precision)
+    return value[:10] if value else None
 
 
 def judge_date(gold: str, predicted: str | None) -> str:
@@ -186,38 +178,36 @@ class ModeResult:
     def as_dict(self) -> dict[str, object]:
         def rates(c: Counter[str], keys: Iterable[str]) -> dict[str, object]:
             total = sum(c.values())
-            out: dict[str, object] = {k: c.get(k, 0) for k in keys}
-            out["total"] = total
             ok = c.get("exact", 0) + c.get("consistent", 0)
-            out["consistent_rate"] = round(ok / total, 4) if total else None
-            return out
+            return {
+                **{k: c.get(k, 0) for k in keys},
+                "total": total,
+                "consistent_rate": _ratio(ok, total),
+            }
 
         date_keys = ("exact", "consistent", "wrong", "wrong_year", "missing")
-        outlet_total = sum(self.outlets.values())
-        found = self.outlets["right"] + self.outlets["wrong"]
+        o, t = self.outlets, self.titles
         return {
             "dates": rates(self.dates, date_keys),
             "dates_shown_in_text": rates(self.dates_in_text, date_keys),
             "dated_without_gold": self.undated_gold_predicted,
             "dated_without_gold_in_another_year": self.implausible_years,
             "outlets": {
-                **dict(self.outlets),
-                "precision": round(self.outlets["right"] / found, 4) if found else None,
-                "recall": round(self.outlets["right"] / outlet_total, 4) if outlet_total else None,
+                **dict(o),
+                "precision": _ratio(o["right"], o["right"] + o["wrong"]),
+                "recall": _ratio(o["right"], sum(o.values())),
             },
             "titles": {
-                **dict(self.titles),
-                "exact_rate": round(
-                    self.titles["exact"]
-                    / (self.titles["exact"] + self.titles["wrong"] + self.titles["missing"]),
-                    4,
-                )
-                if self.titles["exact"] + self.titles["wrong"] + self.titles["missing"]
-                else None,
+                **dict(t),
+                "exact_rate": _ratio(t["exact"], t["exact"] + t["wrong"] + t["missing"]),
             },
             "evidence": dict(self.evidence),
             "errors": self.errors,
         }
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
 
 
 def stored_articles(pages: Sequence[GoldPage], languages: tuple[str, ...]) -> dict[str, Article]:
