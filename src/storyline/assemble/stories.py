@@ -192,7 +192,7 @@ def _day(value: str) -> date | None:
 
 
 _DAY_SLACK = 3
-"""A story's days within this many days of an article's opening day do not clash with it."""
+"""The default of :attr:`Weights.day_slack` (one event; the shipped weights say 30)."""
 
 
 @cache
@@ -497,7 +497,7 @@ def _month_day(number: int) -> str:
 
 
 @cache
-def _near_days(month_day: str, slack: int = _DAY_SLACK) -> tuple[str, ...]:
+def _near_days(month_day: str, slack: int) -> tuple[str, ...]:
     """Month-days within ``slack`` days of ``month_day`` (around the year end)."""
     number = _day_of_year(month_day)
     if number is None:
@@ -606,7 +606,7 @@ class _Doc:
     token_norm: float
     days: frozenset[str]
     near_any: frozenset[str]
-    """Month-days within ``_DAY_SLACK`` of any day the article mentions."""
+    """Month-days within :attr:`Weights.day_slack` of any day the article mentions."""
     day: int | None
     vector: Any
 
