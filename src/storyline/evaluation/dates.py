@@ -33,6 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from storyline import resources
 from storyline.assemble.stories import default_weights
 from storyline.evaluation.corpus import repo_root, shared_dir
 from storyline.evaluation.scoring import score
@@ -191,15 +193,18 @@ def _is_today_word(mention: DateMention) -> bool:
     """A word for the publication day itself («сегодня», "today", "tonight"): the dev gold
     was annotated without them, so they are neither hits nor false hits there; the
     ``relative`` corpus scores them."""
-    return (
-        mention.kind == "relative"
-        and mention.grain == "day"
-        and not any(ch.isdigit() for ch in mention.text)
-        and mention.text.casefold().split()[0] in _TODAY_WORDS
+    return mention.kind == "relative" and " ".join(mention.text.casefold().split()) in _today()
+
+
+@cache
+def _today() -> frozenset[str]:
+    """The phrases ``relative_dates.json`` gives the publication day itself ([day, 0])."""
+    return frozenset(
+        phrase
+        for table in resources.load("relative_dates").values()
+        for phrase, (unit, offset) in table.get("phrases", {}).items()
+        if unit == "day" and offset == 0
     )
-
-
-_TODAY_WORDS = frozenset({"сегодня", "сьогодні", "today", "tonight", "this"})
 
 
 def _run(pages: list[Page], gold: dict[str, list[dict[str, Any]]], mode: str) -> dict[str, Any]:
