@@ -197,27 +197,33 @@ def _process(
         return InputError(raw.source, f"{stage} failed ({type(error).__name__}: {error})")
 
 
-_WARM_UP = {
+WARM_UP_TEXTS = {
     "ru": "Президент Владимир Путин прибыл в Москву 17 июля 2023 года. «Мы готовы», — сказал он.",
     "uk": "Володимир Зеленський прибув до Києва 17 липня 2023 року. «Ми готові», — сказав він.",
     "en": 'President Joe Biden arrived in London on 17 July 2023. "We are ready," he said.',
 }
+"""One short page per language with a model, naming people and places, with a date and a
+quote: processing it loads every model a real page needs (the web pages warm up on it too)."""
 
 
 _WARM_HERE: set[tuple[tuple[str, ...], bool]] = set()
-"""What this process has warmed up for (a web server ingests each POST with a new runner)."""
+"""What this process has warmed up for (a web server's writer process warms up when it
+starts, then ingests each POST with a new runner)."""
 
 
 def warm_up(languages: tuple[str, ...], annotate: bool = True) -> int:
-    """Process one short page per language with a model, so every model is loaded
-    before the first real page (whose time limit must not pay for loading them);
-    returns how many were processed."""
+    """Process one short page per language with a model (:data:`WARM_UP_TEXTS`), so every
+    model is loaded before the first real page (whose time limit must not pay for loading
+    them); once per process for the same arguments. Returns how many were processed."""
+    if (languages, annotate) in _WARM_HERE:
+        return 0
     done = 0
-    for lang, text in _WARM_UP.items():
+    for lang, text in WARM_UP_TEXTS.items():
         if lang in languages:
             raw = RawDocument(source=f"<warm-up {lang}>", data=text.encode(), kind="text")
             process_one(raw, languages, None, annotate)
             done += 1
+    _WARM_HERE.add((languages, annotate))
     return done
 
 
@@ -319,9 +325,8 @@ class LocalRunner:
                 initializer=warm_up,
                 initargs=(languages, annotate),
             )
-        elif self.workers <= 1 and (languages, annotate) not in _WARM_HERE:
+        elif self.workers <= 1:
             warm_up(languages, annotate)
-            _WARM_HERE.add((languages, annotate))
         return self.pool
 
     def close(self) -> None:

@@ -27,7 +27,7 @@ from storyline.assemble.timeline import annotated_parts
 from storyline.compare.coverage import OutletGroups, load_groups
 from storyline.display import headline, outlet_label, published_label
 from storyline.document import Article
-from storyline.ingest import _WARM_UP as WARM_UP_TEXTS
+from storyline.ingest import WARM_UP_TEXTS
 from storyline.memo import Memo
 from storyline.store import Store
 from storyline.web import i18n, views
