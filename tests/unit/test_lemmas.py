@@ -61,42 +61,21 @@ def test_eval_linking_joins_ru_and_uk_mentions() -> None:
     assert report.bcubed_precision > 0.9
 
 
-def _entity_of(topic: str, lang: str, doc: str, surface: str) -> tuple[str, str]:
-    """(entity id, display name) the linker gives ``surface`` in one BSNLP document, the
-    document's annotated mentions linked as evaluate_linking links them."""
+def _linked(topic: str, lang: str, doc: str) -> dict[str, str]:
+    """Surface → entity id of one BSNLP document's annotated mentions, linked as
+    evaluate_linking links them."""
     from storyline.assemble.linking import EntityLinker
-    from storyline.evaluation.lemmas import _TYPES, _raw_text
-    from storyline.nlp.annotations import EntityMention
+    from storyline.evaluation.lemmas import link_document
 
     ms = [m for m in read_bsnlp((topic,), (lang,)) if m.doc == doc]
-    text = _raw_text(ms[0], bsnlp_dir())
-    placed = []
-    for m in ms:
-        at = text.find(m.surface)
-        kind = _TYPES.get(m.type, "EVT")
-        placed.append(
-            EntityMention(
-                start=at,
-                end=at + len(m.surface),
-                text=m.surface,
-                type=kind,  # type: ignore[arg-type]
-                normal=normalize(m.surface, kind, lang),
-                lang=lang,
-            )
-        )
-    linker = EntityLinker()
-    ids = linker.link_article(doc, sorted(placed, key=lambda e: e.start), text)
-    by_text = {e.text: i for e, i in zip(sorted(placed, key=lambda e: e.start), ids, strict=True)}
-    return by_text[surface], linker.entity(by_text[surface]).name
+    ids = link_document(EntityLinker(), ms, bsnlp_dir())
+    return {m.surface: eid for m, eid in zip(ms, ids, strict=True)}
 
 
 def test_a_surname_that_is_also_a_city_is_the_person_the_article_names() -> None:
     # brexit ru file 1004 names «Дэвид Дэвис» and then «Дэвис» (CLDR also knows Davis, CA)
-    doc = "brexit_ru.txt_file_1004"
-    assert (
-        _entity_of("brexit", "ru", doc, "Дэвис")[0]
-        == (_entity_of("brexit", "ru", doc, "Дэвид Дэвис")[0])
-    )
+    linked = _linked("brexit", "ru", "brexit_ru.txt_file_1004")
+    assert linked["Дэвис"] == linked["Дэвид Дэвис"]
 
 
 def test_both_spellings_of_brexit_are_one_event() -> None:

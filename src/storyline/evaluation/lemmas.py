@@ -20,13 +20,16 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from storyline.evaluation.corpus import shared_dir
+
+if TYPE_CHECKING:
+    from storyline.assemble.linking import EntityLinker
 
 TOPICS = ("asia_bibi", "brexit", "ec", "ryanair")
 _TYPES = {"PER": "PER", "LOC": "LOC", "ORG": "ORG", "PRO": "EVT", "EVT": "EVT", "MISC": "EVT"}
@@ -214,8 +217,6 @@ def evaluate_linking(mentions: list[Mention], root: Path | None = None) -> Linki
     """
     from storyline.assemble.linking import EntityLinker
     from storyline.evaluation.stories import bcubed
-    from storyline.nlp.annotations import EntityMention
-    from storyline.nlp.morph import normalize
 
     root = root or bsnlp_dir()
     by_topic: dict[str, dict[tuple[str, str], list[Mention]]] = defaultdict(dict)
@@ -228,28 +229,9 @@ def evaluate_linking(mentions: list[Mention], root: Path | None = None) -> Linki
         gold: dict[tuple[str, str, str], str] = {}
         predicted: dict[tuple[str, str, str], str] = {}
         for (lang, doc), ms in sorted(docs.items()):
-            text = _raw_text(ms[0], root)
-            placed = []
-            for m in ms:
-                at = text.find(m.surface)
-                start = at if at >= 0 else len(text)
-                kind = _TYPES.get(m.type, "EVT")
-                placed.append(
-                    EntityMention(
-                        start=start,
-                        end=start + len(m.surface),
-                        text=m.surface,
-                        type=kind,  # type: ignore[arg-type]
-                        normal=normalize(m.surface, kind, lang),
-                        lang=lang,
-                        source="bsnlp",
-                    )
-                )
-            order = sorted(range(len(ms)), key=lambda i: placed[i].start)
-            ids = linker.link_article(f"{lang}/{doc}", [placed[i] for i in order], text)
-            for i, eid in zip(order, ids, strict=True):
-                key = (lang, doc, ms[i].surface)
-                gold[key] = ms[i].entity
+            for m, eid in zip(ms, link_document(linker, ms, root), strict=True):
+                key = (lang, doc, m.surface)
+                gold[key] = m.entity
                 predicted[key] = eid or f"none:{key}"
         score = bcubed(gold, predicted)
         p_sum += score.precision * score.items
@@ -276,6 +258,40 @@ def evaluate_linking(mentions: list[Mention], root: Path | None = None) -> Linki
     )
 
 
+def link_document(linker: EntityLinker, ms: list[Mention], root: Path) -> list[str]:
+    """The entity ids ``linker`` gives one document's annotated mentions ``ms`` (in their
+    order; ``""`` for none): each placed at its first occurrence in the raw text (at its
+    end when absent), normalized by :func:`~storyline.nlp.morph.normalize`, linked in
+    text order."""
+    from storyline.nlp.annotations import EntityMention
+    from storyline.nlp.morph import normalize
+
+    text = _raw_text(ms[0], root)
+    lang = ms[0].lang
+    placed: list[EntityMention] = []
+    for m in ms:
+        at = text.find(m.surface)
+        start = at if at >= 0 else len(text)
+        kind = _TYPES.get(m.type, "EVT")
+        placed.append(
+            EntityMention(
+                start=start,
+                end=start + len(m.surface),
+                text=m.surface,
+                type=kind,  # type: ignore[arg-type]
+                normal=normalize(m.surface, kind, lang),
+                lang=lang,
+                source="bsnlp",
+            )
+        )
+    order = sorted(range(len(ms)), key=lambda i: placed[i].start)
+    ids = linker.link_article(f"{lang}/{ms[0].doc}", [placed[i] for i in order], text)
+    linked = [""] * len(ms)
+    for i, eid in zip(order, ids, strict=True):
+        linked[i] = eid
+    return linked
+
+
 def lemmas_command(
     topics: Annotated[
         str, typer.Option(help="comma-separated BSNLP topics (asia_bibi, brexit, ec, ryanair)")
@@ -291,7 +307,8 @@ def lemmas_command(
     unknown = [t for t in chosen if t not in TOPICS]
     if unknown:
         raise typer.BadParameter(f"unknown topics: {', '.join(unknown)}")
-    report = evaluate_lemmas(read_bsnlp(chosen))
+    mentions = read_bsnlp(chosen)
+    report = evaluate_lemmas(mentions)
     console = Console()
     table = Table(title=f"base forms — BSNLP {', '.join(chosen)} ({report.total} mentions)")
     for column in ("part", "accuracy", "right", "total"):
@@ -303,7 +320,7 @@ def lemmas_command(
         "all, any case", f"{report.accuracy_folded:.3f}", str(report.folded), str(report.total)
     )
     console.print(table)
-    linking = evaluate_linking(read_bsnlp(chosen)) if with_linking else None
+    linking = evaluate_linking(mentions) if with_linking else None
     if linking is not None:
         console.print(
             f"cross-lingual linking ({linking.mentions} mentions): B-cubed F1 "
