@@ -503,13 +503,17 @@ def _shift_month(reference: date, months: int) -> tuple[int, int]:
 
 
 @cache
-def _eve_words(lang: str) -> tuple[frozenset[str], frozenset[str]]:
+def _eve_words(lang: str) -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
+    """(eve words, words after which they stay adverbs, verb endings) of ``lang``."""
     table = resources.load("relative_dates")[lang]
-    return frozenset(table.get("eve", ())), frozenset(table.get("adverb_before", ()))
+    return (
+        frozenset(table.get("eve", ())),
+        frozenset(table.get("adverb_before", ())),
+        tuple(table.get("verb_endings", ())),
+    )
 
 
 _PREVIOUS_WORD = re.compile(r"([^\W\d_][\w'’-]*)[ \t]+$")
-_PAST_TENSE = ("л", "ла", "ло", "ли", "лся", "лась", "лось", "лись", "в", "вся")
 
 
 def _in_a_name(text: str, start: int) -> bool:
@@ -521,7 +525,9 @@ def _in_a_name(text: str, start: int) -> bool:
     return previous is not None and previous.group(1)[:1].isupper()
 
 
-def _before_a_noun(text: str, end: int, adverb_before: frozenset[str]) -> bool:
+def _before_a_noun(
+    text: str, end: int, adverb_before: frozenset[str], verb_endings: tuple[str, ...]
+) -> bool:
     """«накануне переговоров» is "on the eve of the talks", no day of its own; «накануне
     она заявила», «накануне заявил», «сделанные накануне.» use the adverb."""
     following = _NEXT_WORD.match(text, end)
@@ -529,7 +535,7 @@ def _before_a_noun(text: str, end: int, adverb_before: frozenset[str]) -> bool:
         return False
     word = following.group(1)
     low = word.casefold()
-    return word[:1].islower() and low not in adverb_before and not low.endswith(_PAST_TENSE)
+    return word[:1].islower() and low not in adverb_before and not low.endswith(verb_endings)
 
 
 def _relative(
@@ -537,12 +543,12 @@ def _relative(
 ) -> Iterator[DateMention]:
     for lang in langs:
         pattern, meaning = _relative_pattern(lang)
-        eve, adverb_before = _eve_words(lang)
+        eve, adverb_before, verb_endings = _eve_words(lang)
         for m in pattern.finditer(text):
             key = " ".join(re.sub(_APOSTROPHE, "'", m.group(0).casefold()).split())
             unit, offset, chained = meaning[key]
             if _in_a_name(text, m.start()) or (
-                key in eve and _before_a_noun(text, m.end(), adverb_before)
+                key in eve and _before_a_noun(text, m.end(), adverb_before, verb_endings)
             ):
                 continue
             base = reference
