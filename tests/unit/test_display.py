@@ -25,6 +25,7 @@ def test_a_month_is_a_month_never_its_first_day() -> None:
     assert published_label(datetime(2022, 1, 26), "day", "uk") == "26 січня 2022"
     assert published_label(datetime(2022, 1, 10, 19, 45), "minute", "en") == "10 Jan 2022, 19:45"
     assert published_label(None, None) is None
+    assert published_label(date(2022, 1, 26), "day", "en") == "26 Jan 2022"  # a date, no time
 
 
 def test_date_values_in_words() -> None:
@@ -61,6 +62,3 @@ def test_outlets_by_their_names() -> None:
     assert outlet_label("unknown-site.example", "en") == "unknown-site.example"
     assert outlet_label(None) is None
 
-
-def test_day_only_dates_are_dates_too() -> None:
-    assert published_label(date(2022, 1, 26), "day", "en") == "26 Jan 2022"
