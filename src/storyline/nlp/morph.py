@@ -46,7 +46,9 @@ _SING_BONUS = 0.2
 """Larger than the nominative bonus: uk «Міністерства» is singular genitive, not plural."""
 
 
+@cache
 def _table() -> dict[str, Any]:
+    """``morph.json``, read once: every name and every mention's gender consults it."""
     return resources.load("morph")
 
 
@@ -274,9 +276,7 @@ def _person(
     result.update(_by_ending(words, unread, lang, hint))
     if gender == "masc" and best_case is not None:
         endings = table.get("surname_endings", {}).get(lang, {}).get(best_case, {})
-        for i, m in enumerate(words):
-            if not endings:
-                break
+        for i, m in enumerate(words if endings else ()):
             form = _unknown_surname(m.group(), endings, an)
             if form is not None:
                 result[i] = form
@@ -309,37 +309,39 @@ def gender_hint(text: str, start: int, end: int, lang: str | None) -> str | None
     an = analyzer(lang)
     if an is None:
         return None
-    m = re.match(r"[^\S\n]*([^\W\d_]+)", text[end : end + 40])
+    previous = re.search(r"([^\W\d_]+)[^\S\n]*$", text[max(0, start - 40) : start])
+    before = an.parse(previous.group(1)) if previous is not None else []
+    after = re.match(r"[^\S\n]*([^\W\d_]+)", text[end : end + 40])
     last = (_WORD.findall(text[start:end]) or [""])[-1]
     # the verb agrees with the name only when the name can be its subject: «Асия Биби
-    # была», not «отставка Бориса Джонсона была»
-    subject = any({"nomn", "Fixd"} & p.tag.grammemes for p in an.parse(last)) if last else False
-    before = re.search(r"([^\W\d_]+)[^\S\n]*$", text[max(0, start - 30) : start])
-    if before is not None and any(p.tag.POS == "PREP" for p in an.parse(before.group(1))):
-        subject = False  # «у Биби случился спор»
-    if m is not None and subject:
+    # была», not «отставка Бориса Джонсона была» nor «у Биби случился спор»
+    subject = (
+        bool(last)
+        and any({"nomn", "Fixd"} & p.tag.grammemes for p in an.parse(last))
+        and not any(p.tag.POS == "PREP" for p in before)
+    )
+    if after is not None and subject:
         genders = {
             str(p.tag.gender)
-            for p in an.parse(m.group(1))
+            for p in an.parse(after.group(1))
             if p.tag.POS in ("VERB", "PRTS") and p.tag.gender in ("masc", "femn") and p.score > 0.1
         }
         if len(genders) == 1:
             return genders.pop()
     # «христианки Асии Биби»: a feminine noun for a person right before the name (a
     # masculine one says nothing: «министр Тереза Мэй»)
-    b = re.search(r"([^\W\d_]+)[^\S\n]*$", text[max(0, start - 40) : start])
     relational = _table().get("relational_nouns", {}).get(lang or "", ())
-    if b is not None and b.group(1).islower():
-        parses = an.parse(b.group(1))
-        if (
-            parses
-            and parses[0].normal_form not in relational  # «жена Бориса Джонсона»
-            and all(
-                p.tag.POS == "NOUN" and "anim" in p.tag.grammemes and p.tag.gender == "femn"
-                for p in parses
-            )
-        ):
-            return "femn"
+    if (
+        previous is not None
+        and previous.group(1).islower()
+        and before
+        and before[0].normal_form not in relational  # «жена Бориса Джонсона»
+        and all(
+            p.tag.POS == "NOUN" and "anim" in p.tag.grammemes and p.tag.gender == "femn"
+            for p in before
+        )
+    ):
+        return "femn"
     return None
 
 
@@ -350,6 +352,8 @@ def person_genders(
     :func:`gender_hint` at any mention with the same last word («Асии Биби» … «Асия
     Биби была»), or, when none tells, at any capitalised occurrence of that word; when
     those that tell agree; else None."""
+    if analyzer(lang) is None:  # no dictionary to read a verb's gender by
+        return [None] * len(spans)
     keys = []
     told: dict[str, set[str]] = {}
     for start, end in spans:
