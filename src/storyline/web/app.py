@@ -30,20 +30,19 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
 
 
-def create_app(settings: Settings, store: Store | None = None, *, warm: bool = True) -> FastAPI:
+def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     """The app for ``settings`` (its store opened now, closed at shutdown); pass
-    ``store`` to serve one you opened yourself (it is then left open). ``warm`` loads
-    the pages' NLP models at startup (:func:`pages.warm_up`), before any request, and
-    with a token set starts the writer process (:mod:`storyline.web.writer`)."""
+    ``store`` to serve one you opened yourself (it is then left open). At startup it
+    loads the pages' NLP models (:func:`pages.warm_up`), before any request, and with a
+    token set starts the writer process (:mod:`storyline.web.writer`)."""
     own = store is None
     opened = Store.open(settings.db_url) if store is None else store
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        if warm:
-            if settings.api_token:
-                WRITER.start(settings)
-            await run_in_threadpool(pages.warm_up)
+        if settings.api_token:
+            WRITER.start(settings)
+        await run_in_threadpool(pages.warm_up)
         try:
             yield
         finally:
