@@ -55,14 +55,6 @@ class LanguageReport:
         }
 
 
-def _page(folder: Path, page_id: str) -> Path | None:
-    direct = folder / f"{page_id}.txt"
-    if direct.exists():
-        return direct
-    found = sorted(folder.glob(f"{page_id}*"))
-    return found[0] if found else None
-
-
 def evaluate_language(corpus: str = "dev") -> LanguageReport:
     from storyline.config import Settings
     from storyline.document import RawDocument
@@ -77,19 +69,18 @@ def evaluate_language(corpus: str = "dev") -> LanguageReport:
     with (folder / "manifest.jsonl").open(encoding="utf-8") as f:
         rows = [json.loads(line) for line in f if line.strip()]
     for row in rows:
-        path = _page(folder / "articles", str(row["id"]))
-        if path is None or not row.get("lang"):
+        path = folder / "articles" / f"{row['id']}.txt"
+        if not path.exists() or not row.get("lang"):
             continue
         pages += 1
         article = extract_article(RawDocument(str(path), path.read_bytes()), languages=languages)
         if row["lang"] not in languages:
             unsupported += 1
             continue
-        confidences[str(row["id"])] = article.lang_confidence or 0.0
+        confidence = confidences[str(row["id"])] = article.lang_confidence or 0.0
         if article.lang == row["lang"]:
             right += 1
             continue
-        confidence = article.lang_confidence or 0.0
         confident_wrong += confidence >= 0.9
         wrong.append(
             {"id": row["id"], "gold": row["lang"], "found": article.lang, "confidence": confidence}
