@@ -1135,9 +1135,9 @@ class StoryClusterer:
 
     def _compatible(self, a: Story, b: Story) -> bool:
         """Whether the stories' dates allow them to be one: windows within
-        :attr:`Weights.window` of each other, and (:attr:`Weights.day_veto`) a day each
-        mentions near a day the other mentions, and the day most of each one's members
-        mention (its main event's) within :attr:`Weights.day_slack` of the other's. A page
+        :attr:`Weights.window` of each other, and (:attr:`Weights.day_veto`) the day most
+        of each one's members mention (its main event's) within :attr:`Weights.day_slack`
+        of the other's (so a day each mentions is near a day the other mentions). A page
         joins a storyline by its next event, weeks later; two stories merge only around one
         event: Prigozhin's mutiny and, two months later, his death (dev D07, D08) are two
         stories, though pages of the second recall the first's days."""
@@ -1152,13 +1152,10 @@ class StoryClusterer:
         ):
             return False
         if self.weights.day_veto and a.days and b.days:
-            slack = self.weights.day_slack
-            near = {n for d in a.days for n in _near_days(d, slack)}
-            if near.isdisjoint(b.days):
-                return False
+            # main days within the slack: then a day each mentions is near one of the other's
             main_a = max(a.days, key=a.days.__getitem__)
             main_b = max(b.days, key=b.days.__getitem__)
-            if _day_distance(main_a, main_b) > slack:
+            if _day_distance(main_a, main_b) > self.weights.day_slack:
                 return False
         return True
 
