@@ -64,3 +64,21 @@ def test_no_person_under_two_types_across_pages() -> None:
     guterres = {i for text, _, i in mentions if "Guterres" in text}
     assert len(guterres) == 1
     assert linker.entity(guterres.pop()).type == "PER"
+
+
+def test_a_surname_that_is_also_a_city_is_the_city_until_someone_has_it() -> None:
+    # «Дэвис» tagged PER: Davis, California, while nobody with that surname is named;
+    # the person once «Дэвид Дэвис» is, in his article and in the next one
+    from storyline.nlp.annotations import EntityMention
+
+    def davis(start: int) -> EntityMention:
+        return EntityMention(start, start + 5, "Дэвис", "PER", "Дэвис", "ru")
+
+    linker = EntityLinker()
+    (city,) = linker.link_article("a", [davis(0)], "Дэвис заявил.")
+    assert (linker.entity(city).type, linker.entity(city).name) == ("LOC", "Davis")
+    named = EntityMention(0, 11, "Дэвид Дэвис", "PER", "Дэвид Дэвис", "ru")
+    full, bare = linker.link_article("b", [named, davis(21)], "Дэвид Дэвис приехал. Дэвис заявил.")
+    assert bare == full != city
+    assert linker.entity(full).type == "PER"
+    assert linker.link_article("c", [davis(0)], "Дэвис заявил.") == [full]

@@ -507,10 +507,7 @@ class EntityLinker:
         if p.phase == 8:
             return self._link_role(article, p)
         if p.person is not None and p.city is not None and not self._has_surname(article, p):
-            entity = self._get_or_create(p.city, "LOC", fixed_name=g.entries[p.city].name)
-            self._update(entity, p)
-            article.others.setdefault(entity.id, []).append(p)
-            return entity.id
+            p.person, p.entry = None, p.city  # nobody named «Дэвис»: the city the table knows
         if p.person is not None:
             entity = self._person(article, p)
             starts = article.people.setdefault(entity.id, [])
