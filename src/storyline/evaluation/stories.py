@@ -12,7 +12,16 @@ scored against the manifest's ``story`` labels:
   cluster; averaged over items), overall and per language pair (items of those
   two languages only, clusters restricted to them);
 * **ARI**, the adjusted Rand index;
-* **order sensitivity**: B-cubed F1 over several random ingest orders (min/max).
+* **events**: B-cubed of each predicted storyline's chapters
+  (:func:`~storyline.assemble.stories.chapters`) against the gold events, within the gold
+  storylines (:func:`event_bcubed`; the train corpus labels events);
+* **years mixed**: predicted storylines whose pages' gold dates (:func:`gold_dates`) lie
+  more than a year apart;
+* **order sensitivity**: B-cubed F1 (mean/min/max) and years mixed over several random
+  ingest orders.
+
+``python -m storyline.evaluation.stories`` fits the weights on one labelled corpus (dev,
+train or both) and reports on the other, never on one it was fitted on (:func:`main`).
 """
 
 from __future__ import annotations
