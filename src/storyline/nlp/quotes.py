@@ -1158,25 +1158,18 @@ def _direct(reader: _Reader) -> list[QuoteMention]:
         if cue is not None:
             speaker = reader.speaker_of(cue)
             cue_text = text[cue.start : cue.end]
-        elif how == "continuation" and last_quote is not None:
-            where, speaker = last_quote
+        elif how == "continuation":
+            # the speaker of a cue on this line or the one before, else of the last quote
+            # when it was there
             line_start, _ = reader.line_of(part.start)
             prev_line_start, _ = reader.line_of(max(0, line_start - 2))
             recent = [c for c in reader.cues if prev_line_start <= c.start < part.start]
-            if where < prev_line_start and not recent:
-                continue
             if recent:
                 speaker = reader.speaker_of(recent[-1])
-            if speaker.index is None and speaker.text is None:
+            elif last_quote is not None and last_quote[0] >= prev_line_start:
+                speaker = last_quote[1]
+            else:
                 continue
-            cue_text = ""
-        elif how == "continuation":
-            line_start, _ = reader.line_of(part.start)
-            prev_line_start, _ = reader.line_of(max(0, line_start - 2))
-            recent = [c for c in reader.cues if prev_line_start <= c.start < part.start]
-            if not recent:
-                continue
-            speaker = reader.speaker_of(recent[-1])
             if speaker.index is None and speaker.text is None:
                 continue
             cue_text = ""
