@@ -115,6 +115,12 @@ def test_a_verb_after_a_genitive_name_tells_nothing() -> None:
     assert _in_document("brexit", "brexit_ru.txt_file_10", "Джонсона") != "femn"
 
 
+def test_a_name_in_capitals_keeps_the_gender_the_text_tells() -> None:
+    # a headline's «АСИИ» is read as «Асии» is, in the gender the page tells
+    assert normalize("АСИИ", "PER", "ru", "femn") == normalize("Асии", "PER", "ru", "femn")
+    assert normalize("АСИИ", "PER", "ru", "femn") == "Асия"
+
+
 def test_an_agency_in_capitals_stays_an_acronym() -> None:
     assert normalize("ТАСС", "ORG", "ru") == "ТАСС"
     assert normalize("МОСКВА", "LOC", "ru") == "Москва"

@@ -518,7 +518,7 @@ def normalize(text: str, type: str, lang: str | None, gender: str | None = None)
     if not words:
         return text
     if len(words) == 1 and _shouted(words[0].group(), an):
-        return normalize(text.capitalize(), type, lang)  # a dateline's «КИЇВ», «МОСКВА»
+        return normalize(text.capitalize(), type, lang, gender)  # a dateline's «КИЇВ», «МОСКВА»
     person = type == "PER"
     forms = _person(words, lang or "", an, gender) if person else _phrase(words, type, an)
     if not forms:
