@@ -105,12 +105,6 @@ class Writer:
                     "the next post starts a new one"
                 ) from None
 
-    def close(self) -> None:
-        with self._lock:
-            if self._pool is not None:
-                self._pool.shutdown(cancel_futures=True)
-                self._pool = None
-
 
 WRITER = Writer()
 """The server process's one writer."""
