@@ -81,10 +81,9 @@ def _spans(field_: str) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
-def read_polnear(
-    split: str, root: Path | None = None, *, direct_only: bool = True
-) -> dict[str, tuple[str, list[Attribution]]]:
-    """``{doc: (text, attributions)}`` of one split (train, dev, test)."""
+def read_polnear(split: str, root: Path | None = None) -> dict[str, tuple[str, list[Attribution]]]:
+    """``{doc: (text, direct quotes)}`` of one split (train, dev, test): the attributions
+    with a source whose content holds a quotation mark."""
     root = root or polnear_dir()
     chosen: dict[str, Path] = {}
     for ann in sorted((root / split / "attributions").glob("*.ann")):
@@ -114,7 +113,7 @@ def read_polnear(
             content = spans[rel["Content"]][1]
             source = spans[rel["Source"]][1]
             content_text = " ".join(text[a:b] for a, b in content)
-            if direct_only and not any(m in content_text for m in _QUOTE_MARKS):
+            if not any(m in content_text for m in _QUOTE_MARKS):
                 continue
             source_text = " ".join(text[a:b] for a, b in source)
             found.append(Attribution(doc, content, source, content_text, source_text))
