@@ -4,6 +4,7 @@ wait that ends in :class:`WriterBusy` naming the store."""
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,6 @@ def test_the_lock_is_held_across_threads_of_one_process(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'store.db'}"
     order: list[str] = []
     with Store.open(url) as store:
-        inside = threading.Event()
 
         def other() -> None:
             with store.writer():
@@ -55,7 +55,7 @@ def test_the_lock_is_held_across_threads_of_one_process(tmp_path: Path) -> None:
         with store.writer():
             thread = threading.Thread(target=other)
             thread.start()
-            inside.wait(0.3)
+            time.sleep(0.3)  # the other thread asks meanwhile; unlocked, it would go first
             order.append("first")
         thread.join(5)
     assert order == ["first", "other"]
