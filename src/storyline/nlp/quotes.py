@@ -1077,8 +1077,7 @@ def _dash_verb(reader: _Reader, mark: _Marked) -> _Cue | None:
     if m is None or not m.group(1).islower():
         return None
     word = m.group(1).casefold()
-    endings = [e for e, _ in reader.language.gender_endings if e and word.endswith(e)]
-    if not endings:
+    if not any(e and word.endswith(e) for e, _ in reader.language.gender_endings):
         return None
     start = mark.close + 1 + m.start(1)
     end = mark.close + 1 + m.end(1)
@@ -1198,15 +1197,17 @@ def _labelled(reader: _Reader, taken: Sequence[QuoteMention]) -> list[QuoteMenti
     found: list[QuoteMention] = []
     for m in _LABEL.finditer(text):
         label_start, label_end = m.span(1)
-        mentions = [
-            c
-            for c in reader.candidates
-            if c.entity is not None
-            and reader.entities[c.entity].type in ("PER", "ORG")
-            and c.start == label_start
-            and c.end == label_end
-        ]
-        if not mentions:
+        label = next(
+            (
+                c
+                for c in reader.candidates
+                if c.entity is not None
+                and reader.entities[c.entity].type in ("PER", "ORG")
+                and (c.start, c.end) == (label_start, label_end)
+            ),
+            None,
+        )
+        if label is None:
             continue
         start, end = _trim(text, m.start(2), m.end(2))
         while end > start and text[end - 1] in _CLOSERS:
@@ -1219,7 +1220,7 @@ def _labelled(reader: _Reader, taken: Sequence[QuoteMention]) -> list[QuoteMenti
             continue
         if any(start <= c.start < end and c.kind != "gerund" for c in reader.cues):
             continue  # "Annie Ernaux: the Swedish Academy … said …" is a caption, not her words
-        found.append(_said(text, start, end, "direct", ":", reader._from(mentions[0], label_start)))
+        found.append(_said(text, start, end, "direct", ":", reader._from(label, label_start)))
     return found
 
 
