@@ -101,6 +101,16 @@ def _busy(url: URL, timeout: float | None) -> WriterBusy:
     )
 
 
+def _poll(try_lock: Callable[[], bool], url: URL, timeout: float | None) -> None:
+    """Ask ``try_lock`` every :data:`POLL_S` until it takes the lock, for at most
+    ``timeout`` seconds (``None``: for as long as it takes)."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while not try_lock():
+        if deadline is not None and time.monotonic() >= deadline:
+            raise _busy(url, timeout)
+        time.sleep(POLL_S)
+
+
 @contextmanager
 def _file_lock(
     url: URL, path: Path, on_wait: OnWait | None, timeout: float | None
@@ -118,11 +128,7 @@ def _file_lock(
             if timeout is None:
                 fcntl.flock(fd, fcntl.LOCK_EX)
             else:
-                deadline = time.monotonic() + timeout
-                while not _try_flock(fd):
-                    if time.monotonic() >= deadline:
-                        raise _busy(url, timeout)
-                    time.sleep(POLL_S)
+                _poll(lambda: _try_flock(fd), url, timeout)
         try:
             yield
         finally:
@@ -166,11 +172,7 @@ def _pg_lock(engine: Engine, on_wait: OnWait | None, timeout: float | None) -> I
             if not conn.execute(ask).scalar_one():
                 if on_wait is not None:
                     on_wait(_waiting(engine.url, f"advisory lock {PG_WRITER_LOCK:#x}", timeout))
-                deadline = None if timeout is None else time.monotonic() + timeout
-                while not conn.execute(ask).scalar_one():
-                    if deadline is not None and time.monotonic() >= deadline:
-                        raise _busy(engine.url, timeout)
-                    time.sleep(POLL_S)
+                _poll(lambda: bool(conn.execute(ask).scalar_one()), engine.url, timeout)
         except SQLAlchemyError as exc:
             raise store_error(engine.url, exc, doing="lock") from exc
         try:
