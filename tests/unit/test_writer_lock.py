@@ -41,6 +41,17 @@ def test_a_second_writer_waits_and_is_told_so(tmp_path: Path) -> None:
     assert lock_file(first.url) == Path(f"{tmp_path / 'store.db'}-writer.lock")
 
 
+@pytest.mark.postgres
+def test_postgres_writers_queue_on_the_advisory_lock(pg_url: str) -> None:
+    """Two sessions on one database: the lock is the server's, not a file's."""
+    with Store.open(pg_url) as first, Store(pg_url) as second:
+        heard, busy = _contended(first, second)
+        assert len(heard) == 1 and "advisory lock" in heard[0]
+        assert "more than 0.3 s" in busy
+        with second.writer(timeout=0.3):  # released with the first's block
+            pass
+
+
 def test_the_lock_is_held_across_threads_of_one_process(tmp_path: Path) -> None:
     """flock belongs to the open file: a thread of the same process queues too (the web
     server answers POSTs from a thread pool)."""
