@@ -27,9 +27,11 @@ from rich.console import Console
 from rich.table import Table
 
 from storyline.evaluation.corpus import shared_dir
+from storyline.evaluation.scoring import Score
 
 if TYPE_CHECKING:
     from storyline.assemble.linking import EntityLinker
+    from storyline.evaluation.stories import BCubed
 
 TOPICS = ("asia_bibi", "brexit", "ec", "ryanair")
 _TYPES = {"PER": "PER", "LOC": "LOC", "ORG": "ORG", "PRO": "EVT", "EVT": "EVT", "MISC": "EVT"}
@@ -168,39 +170,26 @@ def _raw_text(m: Mention, root: Path) -> str:
     return ""
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class LinkingReport:
-    bcubed_precision: float
-    bcubed_recall: float
-    cross_tp: int
-    cross_gold: int
-    cross_predicted: int
-    mentions: int
-
-    @property
-    def bcubed_f1(self) -> float:
-        p, r = self.bcubed_precision, self.bcubed_recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    @property
-    def cross_f1(self) -> float:
-        p = self.cross_tp / self.cross_predicted if self.cross_predicted else 0.0
-        r = self.cross_tp / self.cross_gold if self.cross_gold else 0.0
-        return 2 * p * r / (p + r) if p + r else 0.0
+    bcubed: BCubed
+    """Over the distinct (language, document, surface) mentions, pooled over the topics."""
+    pairs: Score
+    """ru–uk mention pairs: predicted (same entity), gold (same gold entity), right (both)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "mentions": self.mentions,
+            "mentions": self.bcubed.items,
             "bcubed": {
-                "precision": round(self.bcubed_precision, 4),
-                "recall": round(self.bcubed_recall, 4),
-                "f1": round(self.bcubed_f1, 4),
+                "precision": round(self.bcubed.precision, 4),
+                "recall": round(self.bcubed.recall, 4),
+                "f1": round(self.bcubed.f1, 4),
             },
             "cross_lingual_pairs": {
-                "tp": self.cross_tp,
-                "gold": self.cross_gold,
-                "predicted": self.cross_predicted,
-                "f1": round(self.cross_f1, 4),
+                "tp": self.pairs.tp,
+                "gold": self.pairs.tp + self.pairs.fn,
+                "predicted": self.pairs.tp + self.pairs.fp,
+                "f1": round(self.pairs.f1, 4),
             },
         }
 
@@ -216,7 +205,7 @@ def evaluate_linking(mentions: list[Mention], root: Path | None = None) -> Linki
     both sides are the same gold entity and the same predicted entity).
     """
     from storyline.assemble.linking import EntityLinker
-    from storyline.evaluation.stories import bcubed
+    from storyline.evaluation.stories import BCubed, bcubed
 
     root = root or bsnlp_dir()
     by_topic: dict[str, dict[tuple[str, str], list[Mention]]] = defaultdict(dict)
@@ -249,12 +238,8 @@ def evaluate_linking(mentions: list[Mention], root: Path | None = None) -> Linki
         gold_pairs += sum(a * b for a, b in golds.values())
         pred_pairs += sum(a * b for a, b in preds.values())
     return LinkingReport(
-        p_sum / total if total else 0.0,
-        r_sum / total if total else 0.0,
-        tp,
-        gold_pairs,
-        pred_pairs,
-        total,
+        BCubed(p_sum / total if total else 0.0, r_sum / total if total else 0.0, total),
+        Score(tp=tp, fp=pred_pairs - tp, fn=gold_pairs - tp),
     )
 
 
@@ -323,9 +308,9 @@ def lemmas_command(
     linking = evaluate_linking(mentions) if with_linking else None
     if linking is not None:
         console.print(
-            f"cross-lingual linking ({linking.mentions} mentions): B-cubed F1 "
-            f"{linking.bcubed_f1:.3f} (P {linking.bcubed_precision:.3f}, R "
-            f"{linking.bcubed_recall:.3f}); ru–uk pair F1 {linking.cross_f1:.3f}"
+            f"cross-lingual linking ({linking.bcubed.items} mentions): B-cubed F1 "
+            f"{linking.bcubed.f1:.3f} (P {linking.bcubed.precision:.3f}, R "
+            f"{linking.bcubed.recall:.3f}); ru–uk pair F1 {linking.pairs.f1:.3f}"
         )
     if out is not None:
         result = report.as_dict()
