@@ -7,6 +7,8 @@ surname alone is tagged ORG after the full name was tagged PER.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from paths import DEV, TRAIN
@@ -20,14 +22,14 @@ from storyline.nlp.pipeline import annotate
 pytestmark = pytest.mark.skipif(not TRAIN.exists(), reason="train corpus not available")
 
 
-def page(path) -> tuple[str, str, Annotations]:  # type: ignore[no-untyped-def]
+def page(path: Path) -> tuple[str, str, Annotations]:
     article = extract_article(
         RawDocument(str(path), path.read_bytes()), languages=Settings().languages
     )
     return article.id, article.text, annotate(article)
 
 
-def link(*paths) -> tuple[EntityLinker, list[tuple[str, str, str]]]:  # type: ignore[no-untyped-def]
+def link(*paths: Path) -> tuple[EntityLinker, list[tuple[str, str, str]]]:
     """The linker after the pages, and (mention text, tagger type, entity id) of each."""
     linker = EntityLinker()
     out = []
