@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from paths import SHARED, TRAIN
+from paths import DEV, SHARED, TRAIN
 from storyline.document import Article
 from storyline.nlp.annotations import Annotations
 from storyline.nlp.pipeline import annotate
@@ -19,7 +19,8 @@ from storyline.nlp.pipeline import annotate
 POLNEAR = SHARED / "external" / "polnear" / "train" / "text"
 
 pytestmark = pytest.mark.skipif(
-    not (POLNEAR.exists() and TRAIN.exists()), reason="shared corpora not available"
+    not (POLNEAR.exists() and TRAIN.exists() and DEV.exists()),
+    reason="shared corpora not available",
 )
 
 
@@ -121,8 +122,6 @@ def test_a_line_that_opens_with_a_speaker_and_a_colon() -> None:
 
 
 def test_a_caption_with_a_colon_is_not_a_quote() -> None:
-    from paths import DEV
-
     (page,) = (DEV / "articles").glob("060*.txt")
     line = page.read_text(encoding="utf-8").splitlines()[0]
     caption = line[line.index("Annie Ernaux:") :]
