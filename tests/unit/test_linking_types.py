@@ -19,7 +19,9 @@ from storyline.extract.article import extract_article
 from storyline.nlp.annotations import Annotations
 from storyline.nlp.pipeline import annotate
 
-pytestmark = pytest.mark.skipif(not TRAIN.exists(), reason="train corpus not available")
+pytestmark = pytest.mark.skipif(
+    not (TRAIN.exists() and DEV.exists()), reason="train and dev corpora not available"
+)
 
 
 def page(path: Path) -> tuple[str, str, Annotations]:
@@ -57,12 +59,7 @@ def test_a_surname_tagged_org_joins_the_person_named_in_the_article() -> None:
 
 
 def test_no_person_under_two_types_across_pages() -> None:
-    pages = [
-        DEV / "articles" / f
-        for f in ("020.txt", "025.txt", "032.txt")
-        if (DEV / "articles" / f).exists()
-    ]
-    linker, mentions = link(*pages)
+    linker, mentions = link(*(DEV / "articles" / f for f in ("020.txt", "025.txt", "032.txt")))
     guterres = {i for text, _, i in mentions if "Guterres" in text}
     assert len(guterres) == 1
     assert linker.entity(guterres.pop()).type == "PER"
