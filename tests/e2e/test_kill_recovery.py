@@ -75,14 +75,18 @@ def _history_rows(url: str) -> int:
         )
 
 
-@pytest.fixture
-def small_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+def _small_windows(monkeypatch: pytest.MonkeyPatch) -> None:
     read = ingest_module._Reader.windows
 
     def windows(self: Any, documents: Any, size: int = 0) -> Iterator[Any]:
         return read(self, documents, WINDOW)
 
     monkeypatch.setattr(ingest_module._Reader, "windows", windows)
+
+
+@pytest.fixture
+def small_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    _small_windows(monkeypatch)
 
 
 def _watch_commits(
@@ -104,22 +108,23 @@ def _watch_commits(
     return before
 
 
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    return pages(tmp_path / "pages", PAGES, DEV / "articles")
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return pages(tmp_path_factory.mktemp("corpus") / "pages", PAGES, DEV / "articles")
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def uninterrupted(
-    corpus: Path, tmp_path: Path, small_windows: None, monkeypatch: pytest.MonkeyPatch
+    corpus: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[dict[str, Any], int]:
     """The store of one uninterrupted run, and the first window that merged or split
-    stories (its changes are in the history before the next window's commit)."""
-    url = f"sqlite:///{tmp_path / 'uninterrupted.db'}"
-    add = Store.add_articles
-    before = _watch_commits(monkeypatch, url)
-    assert ingest_here(url, [str(corpus)]).ok
-    monkeypatch.setattr(Store, "add_articles", add)
+    stories (its changes are in the history before the next window's commit); run once
+    for every test of the module."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('uninterrupted') / 'uninterrupted.db'}"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _small_windows(monkeypatch)
+        before = _watch_commits(monkeypatch, url)
+        assert ingest_here(url, [str(corpus)]).ok
     assert len(before) == WINDOWS
     counts = [*before, _history_rows(url)]
     changed = [k for k in range(1, WINDOWS + 1) if counts[k] > counts[k - 1]]
