@@ -285,8 +285,7 @@ class Store(StoryMethods, QuoteMethods):
         before it loads the store into memory until it ends (see
         :mod:`storyline.store.lock`). ``on_wait`` hears once, in one line, that another
         writer holds it; past ``timeout`` seconds :class:`WriterBusy` is raised."""
-        if self._closed:
-            raise StoreError(f"{safe_url(self.url)}: the store is closed")
+        self._check_open()
         with writer_lock(self._engine, on_wait=on_wait, timeout=timeout):
             yield
 
@@ -855,10 +854,13 @@ class Store(StoryMethods, QuoteMethods):
 
     # ------------------------------------------------------------------ internals
 
-    @contextmanager
-    def _connect(self, *, write: bool = False) -> Iterator[Connection]:
+    def _check_open(self) -> None:
         if self._closed:
             raise StoreError(f"{safe_url(self.url)}: the store is closed")
+
+    @contextmanager
+    def _connect(self, *, write: bool = False) -> Iterator[Connection]:
+        self._check_open()
         with self._engine.connect() as conn:
             if write:
                 conn.execution_options(**{WRITE: True})
