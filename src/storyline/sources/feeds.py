@@ -54,7 +54,7 @@ def without_doctype(data: bytes) -> bytes:
     root = feed_root(body)
     if root is None:
         return data
-    doctype = body.lower().find(b"<!doctype", 0, root)
+    doctype = body[:root].lower().find(b"<!doctype")
     if doctype < 0:
         return data
     return bom + body[:doctype] + body[root:]
