@@ -62,6 +62,7 @@ def test_a_new_member_is_the_only_one_annotated_again(monkeypatch: pytest.Monkey
         return real(article)
 
     monkeypatch.setattr(timeline, "annotate", counting)
+    monkeypatch.setattr(timeline, "_annotated", Memo(64))  # none kept by an earlier test
     story = _Story([_article(n) for n in (1, 2, 3)])
     cache = AccountCache()
     first = cache.get(story, "s_test")
