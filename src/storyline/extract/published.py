@@ -69,16 +69,21 @@ _LABEL_REACH = 30
 
 
 @cache
+def _words_pattern(table: str, key: str | None = None, after: str = "") -> re.Pattern[str]:
+    """Every language's phrases of a word table (or of its ``key`` section) as one
+    alternation, longest first so a phrase wins over its own prefix, then ``after``."""
+    data = resources.load(table)
+    words = {w for ws in (data[key] if key else data).values() for w in ws}
+    alternation = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    return re.compile(rf"(?<!\w)(?:{alternation}){after}", re.IGNORECASE)
+
+
 def _reporting_pattern() -> re.Pattern[str]:
-    stems = sorted({s for stems in resources.load("reporting").values() for s in stems}, key=len)
-    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, stems)) + r")", re.IGNORECASE)
+    return _words_pattern("reporting")
 
 
-@cache
 def _label_pattern() -> re.Pattern[str]:
-    labels = {x for labels in resources.load("published_labels").values() for x in labels}
-    alternation = "|".join(map(re.escape, sorted(labels, key=len, reverse=True)))
-    return re.compile(rf"(?<!\w)(?:{alternation})", re.IGNORECASE)
+    return _words_pattern("published_labels")
 
 
 def has_publication_label(line: str) -> bool:
@@ -95,11 +100,8 @@ def _clause_bounds(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-@cache
 def _deadline_pattern() -> re.Pattern[str]:
-    words = {w for ws in resources.load("published_cues")["deadline"].values() for w in ws}
-    alternation = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
-    return re.compile(rf"(?<!\w)(?:{alternation})\s+$", re.IGNORECASE)
+    return _words_pattern("published_cues", "deadline", r"\s+$")
 
 
 def _reporting_dates(text: str, mentions: list[WrittenDate]) -> list[WrittenDate]:
@@ -136,11 +138,8 @@ def _labelled_date(text: str, mentions: list[WrittenDate]) -> date | None:
     return None
 
 
-@cache
 def _today_pattern() -> re.Pattern[str]:
-    words = {w for ws in resources.load("published_cues")["today"].values() for w in ws}
-    alternation = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
-    return re.compile(rf"(?<!\w)(?:{alternation})[\s,]*(?:[^\W\d_]+,\s*)?$", re.IGNORECASE)
+    return _words_pattern("published_cues", "today", r"[\s,]*(?:[^\W\d_]+,\s*)?$")
 
 
 _DATELINE_HEAD = re.compile(
@@ -194,11 +193,8 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time())
 
 
-@cache
 def _not_evidence_pattern() -> re.Pattern[str]:
-    phrases = {p for words in resources.load("published_not_evidence").values() for p in words}
-    alternation = "|".join(map(re.escape, sorted(phrases, key=len, reverse=True)))
-    return re.compile(rf"(?<!\w)(?:{alternation})", re.IGNORECASE)
+    return _words_pattern("published_not_evidence")
 
 
 def without_boilerplate_dates(text: str) -> str:
