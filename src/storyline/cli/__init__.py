@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import typer
 
-from storyline.cli import account, articles, entities, export, report, serve, stories
+from storyline.cli import account, articles, entities, export, report, serve, stories, watch
 from storyline.evaluation.dates import dates_command
 from storyline.evaluation.entities import entities_command
 from storyline.evaluation.events import events_command
 from storyline.evaluation.language import language_command
 from storyline.evaluation.lemmas import lemmas_command
+from storyline.evaluation.names import names_command
 from storyline.evaluation.ner import ner_command
 from storyline.evaluation.provenance import provenance_command
 from storyline.evaluation.quotes import quotes_command
@@ -30,6 +31,8 @@ for group in (articles.app, entities.app, export.app, account.app, report.app, s
     app.registered_commands.extend(group.registered_commands)
 app.add_typer(stories.app, name="stories")
 app.registered_commands.extend(stories.single.registered_commands)
+app.add_typer(watch.app, name="watch")
+app.registered_commands.extend(watch.single.registered_commands)
 
 eval_app = typer.Typer(
     help="Measure quality on labeled data: precision, recall and F1 per type.",
@@ -43,6 +46,7 @@ eval_app.command("quotes")(quotes_command)
 eval_app.command("events")(events_command)
 eval_app.command("language")(language_command)
 eval_app.command("lemmas")(lemmas_command)
+eval_app.command("names")(names_command)
 eval_app.command("provenance")(provenance_command)
 app.add_typer(eval_app, name="eval")
 
