@@ -9,7 +9,7 @@ registry, not its domain.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -91,6 +91,13 @@ def published_sort_key(article: Article) -> str:
         return "~"
     iso = published_iso(article) or ""
     return iso + ("~" if article.published_precision in ("month", "year") else "")
+
+
+def first_reported(articles: Iterable[Article]) -> Article | None:
+    """The page that reported first, by :func:`published_sort_key` (a dated page before
+    an undated one; a month-only date after that month's days): the "first reported by"
+    of an event, a digest and a feed alike."""
+    return min(articles, key=lambda a: (published_sort_key(a), a.id), default=None)
 
 
 @dataclass(frozen=True, slots=True)

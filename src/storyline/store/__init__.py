@@ -86,6 +86,7 @@ from storyline.store.stories import (
     apply_story_changes,
     placement_rows,
 )
+from storyline.store.watches import Watch, WatchMethods, WatchTargetNotFound
 
 __all__ = [
     "ArticleAnnotations",
@@ -101,6 +102,8 @@ __all__ = [
     "StoryNotFound",
     "StoryPlacement",
     "StorySummary",
+    "Watch",
+    "WatchTargetNotFound",
     "WriterBusy",
 ]
 
@@ -208,7 +211,7 @@ class EntityDetail:
         return self.summary.entity
 
 
-class Store(StoryMethods, QuoteMethods):
+class Store(StoryMethods, QuoteMethods, WatchMethods):
     """Persistent documents and articles behind one database URL."""
 
     def __init__(self, url: str) -> None:

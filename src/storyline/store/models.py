@@ -34,6 +34,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
     false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -331,6 +332,25 @@ class QuoteMentionRow(Base):
     speaker_entity_id: Mapped[str | None] = mapped_column(String(40), ForeignKey("entity.id"))
 
 
+class WatchRow(Base):
+    """Something a reader follows without coming back to look: an entity, a story, or a
+    search query (``target``: the entity or story id, or the query's words). ``storyline
+    digest`` and the watch's feed say what is new for it; the same kind and target are
+    one watch."""
+
+    __tablename__ = "watch"
+    __table_args__ = (
+        CheckConstraint("kind IN ('entity', 'story', 'query')", name="kind"),
+        UniqueConstraint("kind", "target"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    target: Mapped[str] = mapped_column(Text)
+    label: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 ARTICLE_NEWEST_FIRST = "ix_article_published_desc_id"
 """The article lists' order (``published DESC NULLS LAST, id``) as an index, so a page is
 read off it instead of sorting every article. SQLite's ``CREATE INDEX`` takes no
@@ -349,3 +369,4 @@ story_table = StoryRow.__table__
 story_article_table = StoryArticleRow.__table__
 story_history_table = StoryHistoryRow.__table__
 quote_mention_table = QuoteMentionRow.__table__
+watch_table = WatchRow.__table__

@@ -1,0 +1,143 @@
+"""Watches and digests on real pages: the seeds ingested in two batches, a moment between.
+
+What a digest calls new must come from the second batch only: every event it lists is
+reported by second-batch pages alone, and events the first batch already reported are
+not repeated, though the second batch reports them again.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from paths import seed
+from storyline.assemble.timeline import story_account
+from storyline.cli import app
+from storyline.config import Settings
+from storyline.ingest import ingest
+from storyline.report.digest import digest, render_digests
+from storyline.store import Store, WatchTargetNotFound
+
+FIRST = ["000", "001", "002"]
+SECOND = ["003", "004"]
+
+
+def _ingest(store: Store, url: str, prefixes: list[str]) -> list[str]:
+    report = ingest([str(seed(p)) for p in prefixes], store, Settings.from_env(db_url=url))
+    assert report.ok
+    return list(report.article_ids)
+
+
+@pytest.fixture(scope="module")
+def batches(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[str], list[str], datetime]:
+    """The store URL, the first and second batch's article ids, and a moment between."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('watch') / 'w.db'}"
+    with Store.open(url) as store:
+        first = _ingest(store, url, FIRST)
+        time.sleep(0.01)
+        between = datetime.now(UTC)
+        time.sleep(0.01)
+        second = _ingest(store, url, SECOND)
+    return url, first, second, between
+
+
+def test_a_watch_is_stored_once_per_target_and_removed(tmp_path: Path) -> None:
+    with Store.open(f"sqlite:///{tmp_path / 'w.db'}") as store:
+        one = store.add_watch("query", "  переговори у Женеві ", label="talks")
+        again = store.add_watch("query", "переговори у Женеві")
+        assert again.id == one.id and again.label == "talks"
+        assert [w.id for w in store.watches()] == [one.id]
+        assert store.remove_watch(one.id) is True
+        assert store.remove_watch(one.id) is False
+        assert store.watches() == []
+
+
+def test_a_watch_on_an_unknown_entity_or_story_is_refused(tmp_path: Path) -> None:
+    with Store.open(f"sqlite:///{tmp_path / 'w.db'}") as store:
+        with pytest.raises(WatchTargetNotFound):
+            store.add_watch("entity", "e_nothing")
+        with pytest.raises(WatchTargetNotFound):
+            store.add_watch("story", "s_nothing")
+        with pytest.raises(ValueError):
+            store.add_watch("outlet", "bbc.com")
+
+
+def test_digest_lists_events_of_new_pages_and_nothing_old(
+    batches: tuple[str, list[str], list[str], datetime],
+) -> None:
+    url, first, second, between = batches
+    with Store.open(url) as store:
+        (story_id,) = {store.story_of(a) for a in first + second}
+        watch = store.add_watch("story", story_id)
+        found = digest(store, watch, between)
+        account = story_account(store, story_id)
+    (news,) = found.stories
+    assert set(news.new_articles) == set(second)
+    assert news.events, "the second batch's pages report events of their own"
+    for event in news.events:
+        assert set(event.article_ids) <= set(second)
+    listed = {e.event_id for e in news.events}
+    old = [e for e in account.events if {s.article_id for s in e.sources} & set(first)]
+    assert old and not listed & {e.id for e in old}
+
+
+def test_digest_since_now_is_empty_and_since_before_everything_lists_all(
+    batches: tuple[str, list[str], list[str], datetime],
+) -> None:
+    url, first, second, _ = batches
+    with Store.open(url) as store:
+        (story_id,) = {store.story_of(a) for a in first}
+        watch = store.add_watch("story", story_id)
+        assert digest(store, watch, datetime.now(UTC)).stories == ()
+        (everything,) = digest(store, watch, datetime(2000, 1, 1, tzinfo=UTC)).stories
+    assert set(everything.new_articles) == set(first + second)
+
+
+def test_an_entity_watch_follows_the_stories_it_is_mentioned_in(
+    batches: tuple[str, list[str], list[str], datetime],
+) -> None:
+    url, _, second, between = batches
+    with Store.open(url) as store:
+        mentioned = store.articles_annotations(second)
+        entity_id = next(
+            e["entity_id"] for a in second for e in mentioned[a].entities if e.get("entity_id")
+        )
+        watch = store.add_watch("entity", entity_id)
+        found = digest(store, watch, between)
+        assert store.entity_article_ids(entity_id)
+    assert found.stories and found.stories[0].new_articles
+
+
+def test_markdown_digest_escapes_scraped_and_typed_words(
+    batches: tuple[str, list[str], list[str], datetime],
+) -> None:
+    url, _, second, between = batches
+    with Store.open(url) as store:
+        watch = store.add_watch("story", store.story_of(second[0]) or "", label="[x](javascript:1)")
+        text = render_digests([digest(store, watch, between)], "md")
+    assert "## \\[x\\]\\(javascript:1\\)" in text
+    assert "- New event: " in text
+
+
+def test_cli_watch_add_list_rm_and_digest(
+    batches: tuple[str, list[str], list[str], datetime],
+) -> None:
+    url, _, _, between = batches
+    runner = CliRunner()
+    added = runner.invoke(app, ["watch", "add", "--query", "Женева", "--db", url])
+    assert added.exit_code == 0, added.output
+    watch_id = added.output.split("\t")[0]
+    listed = runner.invoke(app, ["watch", "list", "--db", url])
+    assert watch_id in listed.output
+    since = between.strftime("%Y-%m-%dT%H:%M:%S.%f")
+    text = runner.invoke(app, ["digest", "--since", since, "--db", url, "--watch", watch_id])
+    assert text.exit_code == 0, text.output
+    assert text.output.startswith("What is new since")
+    md = runner.invoke(app, ["digest", "--since", since, "--format", "md", "--db", url])
+    assert md.output.startswith("# What is new since")
+    assert runner.invoke(app, ["watch", "rm", watch_id, "--db", url]).exit_code == 0
+    assert runner.invoke(app, ["watch", "rm", watch_id, "--db", url]).exit_code == 1
