@@ -58,7 +58,8 @@ from typing import Any
 import numpy as np
 
 from storyline.assemble import story_codec
-from storyline.assemble.stories import Merge, StoryClusterer, StoryInput
+from storyline.assemble.stories import StoryClusterer, StoryInput
+from storyline.records import Merge
 
 REPO = Path(__file__).resolve().parents[1]
 START = date(2022, 1, 1)

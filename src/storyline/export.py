@@ -14,11 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from storyline.assemble.events import Event
 from storyline.compare.conflicts import Conflict
 from storyline.display import published_iso
 from storyline.document import Article
 from storyline.outlets import registry
+from storyline.records import Event
 from storyline.store import ArticleAnnotations, EntitySummary, QuoteRecord, Store, StorySummary
 
 SCHEMA = 1

@@ -52,10 +52,8 @@ from pathlib import PurePath
 from typing import Any, Protocol
 
 from storyline.assemble import story_codec
-from storyline.assemble.linking import CanonicalEntity, EntityLinker
+from storyline.assemble.linking import EntityLinker
 from storyline.assemble.stories import (
-    Merge,
-    Split,
     StoryClusterer,
     StoryInput,
     sentence_vector,
@@ -75,6 +73,7 @@ from storyline.nlp.annotations import Annotations
 from storyline.nlp.dates import find_dates
 from storyline.nlp.pipeline import annotate as annotate_article
 from storyline.nlp.terms import article_terms
+from storyline.records import CanonicalEntity, Merge, Split
 from storyline.sources import iter_documents
 from storyline.store import NewArticle, Store, StoryPlacement
 

@@ -29,9 +29,10 @@ import pytest
 import storyline.ingest as ingest_module
 from paths import DEV, SEEDS
 from storyline.assemble import stories as stories_module
-from storyline.assemble.stories import Merge, Weights, story_id
+from storyline.assemble.stories import Weights, story_id
 from storyline.config import Settings
 from storyline.ingest import Assembler, IngestReport, Progress, ingest
+from storyline.records import Merge
 from storyline.store import Store, StoryChange
 
 D10 = [DEV / "articles" / f"{i}.txt" for i in ("016", "030", "057", "063", "068", "070")]

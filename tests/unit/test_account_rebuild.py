@@ -14,11 +14,11 @@ import pytest
 
 from paths import DEV
 from storyline.assemble import timeline
-from storyline.assemble.linking import CanonicalEntity
 from storyline.assemble.timeline import AccountCache
 from storyline.document import Article
 from storyline.memo import Memo
 from storyline.nlp.annotations import Annotations
+from storyline.records import CanonicalEntity
 
 
 def _article(number: int) -> Article:

@@ -12,7 +12,7 @@ import pytest
 
 from paths import SEEDS
 from storyline.assemble.events import ArticleEvents, article_events
-from storyline.assemble.linking import CanonicalEntity, EntityLinker
+from storyline.assemble.linking import EntityLinker
 from storyline.assemble.timeline import annotated_parts
 from storyline.config import Settings
 from storyline.document import Article, RawDocument
@@ -20,6 +20,7 @@ from storyline.extract.article import extract_article
 from storyline.extract.published import published_from_storyline, storyline_window
 from storyline.nlp.events import EventMention, find_event_mentions
 from storyline.nlp.pipeline import annotate
+from storyline.records import CanonicalEntity
 
 needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="shared seeds not available")
 

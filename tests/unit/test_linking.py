@@ -9,10 +9,11 @@ import pytest
 
 from paths import DEV, seed
 from storyline.assemble import names
-from storyline.assemble.linking import CanonicalEntity, EntityLinker
+from storyline.assemble.linking import EntityLinker
 from storyline.nlp.annotations import EntityMention
 from storyline.nlp.morph import normalize
 from storyline.nlp.roles import attach_roles, find_role_references
+from storyline.records import CanonicalEntity
 
 
 def build(text: str, lang: str, spans: list[tuple[str, str]]) -> list[EntityMention]:

@@ -20,12 +20,13 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from paths import seed
-from storyline.assemble.linking import CanonicalEntity, EntityLinker
+from storyline.assemble.linking import EntityLinker
 from storyline.cli import app
 from storyline.document import Article, RawDocument
 from storyline.errors import StoreError
 from storyline.export import records, write_csv, write_json, write_jsonl
 from storyline.nlp.annotations import Annotations, DateMention, DurationMention, EntityMention
+from storyline.records import CanonicalEntity
 from storyline.store import ArticleAnnotations, Store
 from storyline.store.db import WRITE, alembic_config, migrate
 

@@ -13,8 +13,6 @@ import pytest
 from storyline.assemble import story_codec
 from storyline.assemble.linking import EntityLinker
 from storyline.assemble.stories import (
-    Merge,
-    Split,
     StoryClusterer,
     StoryInput,
     chapters,
@@ -44,6 +42,7 @@ from storyline.evaluation.stories import (
 )
 from storyline.extract.article import extract_article
 from storyline.nlp.pipeline import annotate
+from storyline.records import Merge, Split
 
 SEEDS = shared_dir() / "seeds"
 DEV = shared_dir() / "corpus" / "dev" / "manifest.jsonl"

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from storyline.assemble.surface import Member, score, summary_of, surface, top_entities
+from storyline.assemble.surface import score, summary_of, surface, top_entities
 from storyline.document import Article
+from storyline.records import Member
 
 TALKS_RU = "В Женеве завершились переговоры России и США по гарантиям безопасности"
 TALKS_UK = "Переговори Росії та США в Женеві тривали майже вісім годин"

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from test_events import needs_seeds, seed_records
 
-from storyline.assemble.events import Event, build_events, timeline
+from storyline.assemble.events import build_events, timeline
 from storyline.compare.coverage import coverage, load_groups
+from storyline.records import Event
 
 pytestmark = needs_seeds
 

@@ -44,16 +44,16 @@ import hashlib
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 
-from storyline.assemble.linking import CanonicalEntity, entity_id
+from storyline.assemble.linking import entity_id
 from storyline.compare.values import dates_compatible, interval
-from storyline.display import date_label
 from storyline.document import Article
 from storyline.nlp.annotations import Annotations
 from storyline.nlp.events import EventMention, family, find_event_mentions, table, tolerance
+from storyline.records import AttributeValue, CanonicalEntity, Event, Source
 
 # --------------------------------------------------------------------------- inputs
 
@@ -106,95 +106,6 @@ def article_events(
         article.published_inferred,
         tuple(built),
     )
-
-
-# --------------------------------------------------------------------------- outputs
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where one article reports the event: the sentence, and what it says of the date."""
-
-    article_id: str
-    part: str
-    start: int
-    end: int
-    sentence: str
-    trigger: str
-    date: str | None
-    """The date this sentence gives (resolved); ``None`` when it gives none."""
-    date_from: str
-    """``text`` (the sentence), ``context`` (the mention it continues), ``published``."""
-
-
-@dataclass(frozen=True)
-class AttributeValue:
-    name: str
-    value: str
-    approximate: bool
-    article_id: str
-    part: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Event:
-    id: str
-    type: str
-    date: str | None
-    date_inferred: bool
-    """True when no source states the date: it is the publication date of a report."""
-    place: str | None
-    participants: tuple[str, ...]
-    """Entity ids, the most often named first."""
-    participant_types: tuple[str, ...]
-    """PER/ORG/LOC of each participant."""
-    attributes: tuple[AttributeValue, ...]
-    sources: tuple[Source, ...]
-    planned: bool
-    """Every source announces it; none reports it happened."""
-    names: Mapping[str, Mapping[str, str]] = field(default_factory=dict, compare=False)
-    """Entity id → language → name (``""`` → the canonical display name), for titles."""
-
-    @property
-    def article_ids(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(s.article_id for s in self.sources))
-
-    def title(self, lang: str = "en") -> str:
-        """A short title from canonical names: "Russia–United States talks, Geneva, 10 Jan 2022"."""
-        spec = table()["title"].get(lang) or table()["title"]["en"]
-        what = table()["types"][self.type]["names"].get(lang) or self.type
-        who = "–".join(self._name(e, lang) for e in _title_participants(self))
-        head = spec["pattern"].format(who=who, what=what).strip() if who else what
-        head = head[:1].upper() + head[1:]
-        pieces = [head]
-        if self.place:
-            pieces.append(self._name(self.place, lang))
-        if self.date:
-            pieces.append(date_label(self.date, lang))
-        return ", ".join(pieces)
-
-    def _name(self, entity: str, lang: str) -> str:
-        names = self.names.get(entity, {})
-        return names.get(lang) or names.get("") or entity
-
-
-def _title_participants(event: Event) -> list[str]:
-    if not event.participants:
-        return []
-    limit = int(table()["title_participants"].get(event.type, 2))
-    people = [
-        p for p, t in zip(event.participants, event.participant_types, strict=True) if t == "PER"
-    ]
-    if limit == 1 and people:
-        return people[:1]  # a statement is made by a person, when the page names one
-    top = event.participants[0]
-    name = event.names.get(top, {}).get("", top)
-    others = [p for p in event.participants[1:] if p != event.place]
-    if any(event.names.get(p, {}).get("", p) in name for p in others):
-        return [top]  # a body named after its members («Совет Россия – НАТО»)
-    return [top, *others[: limit - 1]]
 
 
 # --------------------------------------------------------------------------- items

@@ -48,25 +48,12 @@ from storyline import resources
 from storyline.assemble import names as nm
 from storyline.nlp.annotations import EntityMention
 from storyline.nlp.roles import is_role_reference, role_matches
+from storyline.records import CanonicalEntity
 
 _LANGS = ("ru", "uk", "en")
 _SKIP_TERRITORIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "001"})
 _ADJACENT = 4
 """A country mention ending this close before a bare institution qualifies it ("Russia's MoD")."""
-
-
-@dataclass(frozen=True)
-class CanonicalEntity:
-    id: str
-    type: str
-    name: str
-    """Canonical English/Latin display name."""
-    names: dict[str, str] = field(default_factory=dict)
-    """Language → the best full form seen in that language."""
-    aliases: tuple[str, ...] = ()
-    """Every distinct surface form seen (and role phrases that referred to it)."""
-    roles: tuple[str, ...] = ()
-    """Roles in English ("deputy foreign minister", "NATO Secretary General")."""
 
 
 def entity_id(key: str) -> str:

@@ -26,10 +26,10 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from storyline.document import Article
+from storyline.records import Member, Surface
 
 RECENCY_DAYS = 7.0
 """A story one week older than another needs e-times the weight to rank as high."""
@@ -42,33 +42,6 @@ TITLE_FALLBACK_CHARS = 90
 TOP_ENTITIES = 10
 _WORD = re.compile(r"[^\W_]{3,}")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
-
-
-@dataclass(frozen=True, slots=True)
-class Member:
-    """One article of a story, as the surface needs it."""
-
-    article: Article
-    entity_ids: frozenset[str]
-    """Canonical ids of the PER/ORG/LOC/EVT entities it mentions."""
-
-
-@dataclass(frozen=True, slots=True)
-class Surface:
-    title: str | None
-    titles: dict[str, str]
-    summary: str | None
-    languages: dict[str, int]
-    outlets: dict[str, int]
-    first_published: date | None
-    last_published: date | None
-    top_entities: tuple[str, ...]
-    size: int
-    score: float
-
-    def title_in(self, lang: str | None) -> str | None:
-        """The story's headline in ``lang`` if a member has one, else its main title."""
-        return self.titles.get(lang or "", self.title)
 
 
 def _title_words(article: Article) -> frozenset[str]:

@@ -18,20 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from storyline.assemble.events import (
-    ArticleEvents,
-    Event,
-    article_events,
-    build_events,
-    timeline,
-)
-from storyline.assemble.linking import CanonicalEntity, EntityLinker
+from storyline.assemble.events import ArticleEvents, article_events, build_events, timeline
+from storyline.assemble.linking import EntityLinker
 from storyline.compare.conflicts import Conflict, find_conflicts
 from storyline.compare.coverage import Coverage, OutletGroups, coverage, load_groups
 from storyline.document import Article
 from storyline.memo import Memo
 from storyline.nlp.annotations import Annotations
 from storyline.nlp.pipeline import annotate, date_reference
+from storyline.records import CanonicalEntity, Event
 
 PARTS = ("text", "title", "lead")
 _CACHE_SIZE = 64

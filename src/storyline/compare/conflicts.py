@@ -1,6 +1,6 @@
 """Where sources disagree about one event: its date, how long it lasted, how many.
 
-For each :class:`~storyline.assemble.events.Event`, the values its sources state
+For each :class:`~storyline.records.Event`, the values its sources state
 for an attribute are compared pairwise; a value that is incompatible with another
 is reported in a :class:`Conflict` with the articles giving each value. A value
 that only refines another is no disagreement (:mod:`storyline.compare.values`):
@@ -16,9 +16,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from storyline.assemble.events import Event
 from storyline.compare.values import dates_compatible, duration_seconds, numbers_compatible
 from storyline.nlp.events import tolerance
+from storyline.records import Event
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from storyline import resources
-from storyline.assemble.events import Event
 from storyline.outlets import registry
+from storyline.records import Event
 
 UNKNOWN = "unknown"
 

@@ -41,7 +41,6 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from storyline.assemble.events import Event
 from storyline.assemble.timeline import PARTS, StoryAccount, story_account
 from storyline.compare.values import dates_compatible, interval
 from storyline.config import Settings
@@ -50,6 +49,7 @@ from storyline.evaluation.quotes import speaker_matches
 from storyline.evaluation.scoring import Score
 from storyline.ingest import ingest
 from storyline.nlp.events import family
+from storyline.records import Event
 from storyline.store import Store
 
 

@@ -14,11 +14,11 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from storyline.assemble.events import Event
 from storyline.assemble.speakers import by_speaker
 from storyline.assemble.timeline import StoryAccount, story_account
 from storyline.display import outlet_label, published_label
 from storyline.document import Article
+from storyline.records import Event
 from storyline.report.values import human_date, human_value
 from storyline.store import QuoteRecord, Store, StorySummary
 

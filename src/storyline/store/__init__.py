@@ -41,8 +41,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from storyline.assemble.linking import CanonicalEntity
-from storyline.assemble.stories import Merge, Split
 from storyline.config import database_url
 from storyline.document import REDATABLE, STORYLINE, Article, Precision, RawDocument
 from storyline.errors import StoreError
@@ -54,6 +52,7 @@ from storyline.nlp.annotations import (
     QuoteMention,
 )
 from storyline.nlp.terms import article_terms
+from storyline.records import CanonicalEntity, Merge, Split
 from storyline.store import search
 from storyline.store.db import (
     WRITE,

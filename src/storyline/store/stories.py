@@ -10,8 +10,8 @@ helpers), kept apart because stories have their own life cycle:
   and once when it starts, so an interrupted batch is repaired by the next;
 * merges and splits move membership rows, keep the retired or new ids resolvable,
   and write a history row each. The automatic ones an ingest window causes
-  (the clusterer's :class:`~storyline.assemble.stories.Merge` and
-  :class:`~storyline.assemble.stories.Split`) are written in the window's own
+  (the clusterer's :class:`~storyline.records.Merge` and
+  :class:`~storyline.records.Split`) are written in the window's own
   transaction (:func:`apply_story_changes`), so a killed batch never keeps a window
   without the merges it made;
 * ``stale`` doubles as "derived work pending": a story stays stale until its dates
@@ -29,10 +29,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from storyline.assemble.stories import Merge, Split, split_id
-from storyline.assemble.surface import MAX_CENTRALITY_MEMBERS, Member, Surface, surface
+from storyline.assemble.surface import MAX_CENTRALITY_MEMBERS, surface
 from storyline.document import REDATABLE
 from storyline.errors import StoreError
+from storyline.records import Member, Merge, Split, Surface, split_id
 from storyline.store.models import (
     article_table,
     date_mention_table,

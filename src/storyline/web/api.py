@@ -17,7 +17,6 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from storyline.assemble.events import Event
 from storyline.assemble.timeline import StoryAccount, story_account
 from storyline.compare.coverage import UNKNOWN, EventCoverage, load_groups
 from storyline.config import Settings
@@ -29,6 +28,7 @@ from storyline.export import (
     quote_record,
     story_record,
 )
+from storyline.records import Event
 from storyline.store import QuoteRecord, Store, StoryChange, StorySummary
 from storyline.store.stories import StoryNotFound
 from storyline.web.writer import WRITER, IngestProcessDied

@@ -35,7 +35,7 @@ class _Span:
 def sentence_anchor(part: str, start: int) -> str:
     """The element id of a cited sentence: one function, so the timeline's links and
     the article page's anchors cannot drift apart. ``part`` is ``text``/``title``/``lead``
-    as in :class:`storyline.assemble.events.Source`; a sentence start is unique there."""
+    as in :class:`storyline.records.Source`; a sentence start is unique there."""
     return f"s-{part}-{start}"
 
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from storyline.assemble.linking import CanonicalEntity
 from storyline.assemble.speakers import by_speaker as _by_speaker
 from storyline.assemble.timeline import story_account
 from storyline.document import Article
+from storyline.records import CanonicalEntity
 from storyline.store import ArticleAnnotations, EntityDetail, Store, StoryChange, StorySummary
 
 MAX_STORY_ARTICLES = 500
