@@ -60,6 +60,7 @@ from storyline.assemble.stories import (
     story_input,
     vector_text,
 )
+from storyline.assemble.surface import refresh_stories
 from storyline.config import Settings
 from storyline.dedup import NearDuplicateIndex, minhash, to_bytes
 from storyline.document import CRAWLER, Article, RawDocument
@@ -498,7 +499,7 @@ class _Stories:
         stale = self.store.stale_stories()
         if stale:
             self.complete_dates(stale)
-            self.store.refresh_stories(stale)
+            refresh_stories(self.store, stale)
 
     def complete_dates(self, story_ids: Iterable[str]) -> None:
         """Date the undated pages of ``story_ids`` from their story, and resolve their

@@ -187,3 +187,29 @@ class Surface:
     def title_in(self, lang: str | None) -> str | None:
         """The story's headline in ``lang`` if a member has one, else its main title."""
         return self.titles.get(lang or "", self.title)
+
+
+@dataclass(frozen=True, slots=True)
+class SurfaceInputs:
+    """What the store reads of a story for its surface: its latest members, counts over
+    all of them, and how many articles of the whole store name each of their entities.
+
+    ``version`` identifies the membership read (count, sum and max of the members'
+    clustering sequence numbers): the store saves a surface only while the story still
+    has that membership, so a surface computed outside the write never overwrites a
+    newer change (see :meth:`storyline.store.stories.StoryMethods.save_surface`).
+    """
+
+    story_id: str
+    members: tuple[Member, ...]
+    """The latest members (at most the number asked for), oldest first."""
+    size: int
+    languages: dict[str, int]
+    outlets: dict[str, int]
+    unknown_outlets: int
+    """Members without an outlet."""
+    span: tuple[date | None, date | None]
+    """First and last publication day of the members."""
+    df: dict[str, int]
+    """Entity id → articles of the store mentioning it (for the members' entities)."""
+    version: tuple[int, int, int]

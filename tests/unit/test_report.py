@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from storyline.assemble.surface import refresh_stories
 from storyline.config import Settings
 from storyline.ingest import ingest
 from storyline.report import Dossier, build_dossier, render
@@ -224,7 +225,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, str]:
         stories = store.stories()
         page = next(s for s in stories if "Harvest" in (s.title or ""))
         (other,) = [s for s in stories if s.id != page.id]
-        store.merge_stories(page.id, other.id)
+        refresh_stories(store, [store.merge_stories(page.id, other.id)])
     return url, page.id, other.id
 
 

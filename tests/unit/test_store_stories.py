@@ -10,8 +10,11 @@ from datetime import date, datetime
 
 import pytest
 import sqlalchemy as sa
+from typer.testing import CliRunner
 
 from paths import seed
+from storyline.assemble.surface import MAX_CENTRALITY_MEMBERS, refresh_stories, surface_from
+from storyline.cli import app
 from storyline.document import Article, RawDocument
 from storyline.errors import StoreError
 from storyline.store import Store, StoryNotFound, StoryPlacement
@@ -63,7 +66,7 @@ def test_refresh_gives_the_surface(store: Store) -> None:
     first = _add(store, "000", "s_talks")
     _add(store, "001", "s_talks")
     _add(store, "002", "s_talks")
-    assert store.refresh_stories() == 1
+    assert refresh_stories(store) == 1
     assert store.stale_stories() == []
     story = store.story("s_talks")
     assert story is not None
@@ -83,7 +86,7 @@ def test_stories_are_ranked_and_filtered(store: Store) -> None:
     for key in ("000", "001", "002"):
         _add(store, key, "s_big")
     _add(store, "003", "s_small")
-    store.refresh_stories()
+    refresh_stories(store)
     assert [s.id for s in store.stories()] == ["s_big", "s_small"]
     assert store.count_stories() == 2
     assert [s.id for s in store.stories(lang="uk")] == ["s_big", "s_small"]
@@ -97,9 +100,12 @@ def test_merge_moves_members_and_keeps_the_old_id_working(store: Store) -> None:
     a = _add(store, "000", "s_a")
     b = _add(store, "001", "s_b")
     c = _add(store, "002", "s_c")
-    store.refresh_stories()
+    refresh_stories(store)
     assert store.merge_stories("s_a", "s_b") == "s_a"
     assert store.merge_stories("s_c", "s_a") == "s_c"
+    # the store moves rows; the surface of the survivor is the layer above's to refresh
+    assert store.stale_stories() == ["s_c"]
+    assert refresh_stories(store) == 1
     assert sorted(store.story_article_ids("s_c")) == sorted([a.id, b.id, c.id])
     # both retired ids resolve to the survivor, through the chain
     assert store.resolve_story("s_b") == store.resolve_story("s_a") == "s_c"
@@ -122,8 +128,10 @@ def test_split_moves_the_named_articles_to_a_new_story(store: Store) -> None:
     a = _add(store, "000", "s_mixed")
     b = _add(store, "001", "s_mixed")
     c = _add(store, "003", "s_mixed")
-    store.refresh_stories()
+    refresh_stories(store)
     new = store.split_story("s_mixed", [c.id])
+    assert store.stale_stories() == ["s_mixed", new]
+    assert refresh_stories(store) == 2
     assert new.startswith("s_") and new != "s_mixed"
     assert store.story_article_ids(new) == [c.id]
     assert sorted(store.story_article_ids("s_mixed")) == sorted([a.id, b.id])
@@ -134,6 +142,41 @@ def test_split_moves_the_named_articles_to_a_new_story(store: Store) -> None:
         store.split_story("s_mixed", [c.id])
     with pytest.raises(StoreError, match="at least one article on each side"):
         store.split_story("s_mixed", [a.id, b.id])
+
+
+def test_merge_and_split_by_hand_refresh_what_they_change(store: Store) -> None:
+    """``storyline stories merge|split`` refresh the stories they change, which the store
+    itself leaves stale."""
+    _add(store, "000", "s_a")
+    _add(store, "001", "s_b")
+    c = _add(store, "003", "s_b")
+    refresh_stories(store)
+    url = store.url.render_as_string(hide_password=False)
+    merged = CliRunner().invoke(app, ["stories", "merge", "s_a", "s_b", "--db", url])
+    assert merged.exit_code == 0, merged.output
+    story = store.story("s_a")
+    assert story is not None and story.size == 3 and story.languages == {"uk": 2, "ru": 1}
+    assert store.stale_stories() == []
+    # the retired id names the story it became
+    split = CliRunner().invoke(app, ["stories", "split", "s_b", c.id, "--db", url])
+    assert split.exit_code == 0, split.output
+    new = store.story_of(c.id)
+    assert new is not None and new in split.output
+    assert store.stale_stories() == []
+    assert [(s.id, s.size) for s in store.stories()] == [("s_a", 2), (new, 1)]
+
+
+def test_a_surface_read_before_a_change_is_not_saved(store: Store) -> None:
+    """The surface is computed outside the store's write: a page joining meanwhile must
+    leave the story stale, not give it the surface of the members it had."""
+    _add(store, "000", "s_live")
+    inputs = store.surface_inputs("s_live", MAX_CENTRALITY_MEMBERS)
+    _add(store, "001", "s_live")
+    assert not store.save_surface(inputs, surface_from(inputs, store.count_articles()))
+    assert store.stale_stories() == ["s_live"]
+    assert refresh_stories(store) == 1
+    story = store.story("s_live")
+    assert story is not None and story.size == 2 and story.languages == {"ru": 1, "uk": 1}
 
 
 def test_deleting_an_article_removes_its_membership(store: Store) -> None:

@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from paths import REPO
+from storyline.assemble.surface import refresh_stories
 from storyline.config import Settings
 from storyline.ingest import ingest
 from storyline.store import Store
@@ -115,6 +116,7 @@ def changed(demo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Changed:
         moved = members[-2:]
         split_off = store.split_story(big.id, moved)
         assert store.merge_stories(big.id, harvest.id, automatic=True) == big.id
+        refresh_stories(store, [big.id, split_off])
     return Changed(url, big.id, split_off, moved, harvest.id)
 
 

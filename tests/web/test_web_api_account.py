@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from conftest import settings_for, xss_page
 from paths import seed
+from storyline.assemble.surface import refresh_stories
 from storyline.ingest import ingest
 from storyline.store import Store
 from storyline.web import create_app
@@ -275,6 +276,7 @@ def test_merged_away_story_answers_with_its_successor(fresh_url: str, tmp_path: 
         kept = store.story_of(fair.id)
         (retired,) = [s.id for s in store.stories() if s.id != kept]
         assert kept is not None and store.merge_stories(kept, retired) == kept
+        refresh_stories(store, [kept])
     with TestClient(create_app(settings_for(fresh_url))) as client:
         assert client.get(f"/api/v1/stories/{retired}").json()["id"] == kept
         for route in ("timeline", "conflicts", "coverage", "quotes"):

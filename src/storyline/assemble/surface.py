@@ -26,10 +26,12 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
+from typing import Protocol
 
 from storyline.document import Article
-from storyline.records import Member, Surface
+from storyline.records import Member, Surface, SurfaceInputs
 
 RECENCY_DAYS = 7.0
 """A story one week older than another needs e-times the weight to rank as high."""
@@ -180,6 +182,54 @@ def surface(
         size=n,
         score=score(len(outs) + unknown_outlets, len(langs), n, growth, last),
     )
+
+
+def surface_from(inputs: SurfaceInputs, articles: int) -> Surface:
+    """The surface of a story from what the store read of it (``articles``: articles in
+    the whole store); a story left without members ranks last."""
+    found = surface(
+        inputs.members,
+        df=inputs.df,
+        articles=articles,
+        size=inputs.size,
+        languages=inputs.languages,
+        outlets=inputs.outlets,
+        span=inputs.span,
+        unknown_outlets=inputs.unknown_outlets,
+    )
+    return found if inputs.size else replace(found, score=0.0)
+
+
+class SurfaceStore(Protocol):
+    """What :func:`refresh_stories` needs of the store (:class:`storyline.store.Store`)."""
+
+    def stale_stories(self) -> list[str]: ...
+
+    def count_articles(self) -> int: ...
+
+    def surface_inputs(self, story_id: str, latest: int) -> SurfaceInputs: ...
+
+    def save_surface(self, inputs: SurfaceInputs, found: Surface) -> bool: ...
+
+
+def refresh_stories(store: SurfaceStore, story_ids: Iterable[str] | None = None) -> int:
+    """Recompute and save the surface of ``story_ids`` (default: every stale story);
+    returns how many were saved.
+
+    Computed here, not in the store: the store reads a story's rows and saves the
+    result, and it does not know how a headline is chosen or a story ranked. A story
+    whose membership changed between its read and its save stays stale for the next
+    refresh instead of taking a surface of members it no longer has.
+    """
+    ids = list(dict.fromkeys(story_ids)) if story_ids is not None else store.stale_stories()
+    if not ids:
+        return 0
+    articles = store.count_articles()
+    saved = 0
+    for story_id in ids:
+        inputs = store.surface_inputs(story_id, MAX_CENTRALITY_MEMBERS)
+        saved += store.save_surface(inputs, surface_from(inputs, articles))
+    return saved
 
 
 def _count(values: Iterable[str | None]) -> dict[str, int]:

@@ -8,6 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from storyline.assemble.surface import refresh_stories
 from storyline.cli.common import DbOption, LangOption, err, out, parse_day, store_for
 from storyline.display import outlet_label, published_label, published_sort_key
 from storyline.store import StorySummary
@@ -135,7 +136,9 @@ def merge_cmd(
 ) -> None:
     """Merge SOURCE into TARGET: one story that turned out to be the other."""
     with store_for(db) as store, store.writer(on_wait=_waiting):
-        out.print(f"merged into: {store.merge_stories(target, source)}")
+        merged = store.merge_stories(target, source)
+        refresh_stories(store, [merged])
+        out.print(f"merged into: {merged}")
 
 
 @app.command("split")
@@ -146,7 +149,10 @@ def split_cmd(
 ) -> None:
     """Move ARTICLES out of STORY into a new story (the story drifted)."""
     with store_for(db) as store, store.writer(on_wait=_waiting):
-        out.print(f"new story: {store.split_story(story_id, articles)}")
+        live = store.live_story(story_id)
+        new = store.split_story(live, articles)
+        refresh_stories(store, [live, new])
+        out.print(f"new story: {new}")
 
 
 def _waiting(line: str) -> None:

@@ -330,9 +330,10 @@ class Store(StoryMethods, QuoteMethods, WatchMethods):
         first (created, or updated without losing names, aliases or roles), so the
         mentions may point at them; a link to an entity neither given nor stored
         is a constraint failure. ``story`` puts the article into a story (created
-        if new, marked stale until :meth:`refresh_stories`). ``search_terms`` are the
-        article's index terms when the caller computed them already (the ingest workers
-        do); the entities created or changed here are re-indexed for search.
+        if new, marked stale until :func:`storyline.assemble.surface.refresh_stories`).
+        ``search_terms`` are the article's index terms when the caller computed them
+        already (the ingest workers do); the entities created or changed here are
+        re-indexed for search.
 
         Returns ``False`` and writes nothing when the document, the article id
         or an article for this document is already stored, so re-ingesting is

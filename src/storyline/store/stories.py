@@ -5,9 +5,12 @@ helpers), kept apart because stories have their own life cycle:
 
 * an article's story is written with the article, in the same transaction
   (:func:`placement_rows`), and the story is marked ``stale``;
-* :meth:`StoryMethods.refresh_stories` recomputes the surface of stale stories
-  (:mod:`storyline.assemble.surface`) — the ingest stage calls it after every chunk
-  and once when it starts, so an interrupted batch is repaired by the next;
+* the surface of a stale story (title, summary, rank) is computed above the store
+  (:func:`storyline.assemble.surface.refresh_stories`, from what
+  :meth:`StoryMethods.surface_inputs` reads) and saved by
+  :meth:`StoryMethods.save_surface`, which clears ``stale``; the ingest stage does
+  it after every chunk and once when it starts, so an interrupted batch is repaired
+  by the next. The store never computes it: it only reads and writes rows;
 * merges and splits move membership rows, keep the retired or new ids resolvable,
   and write a history row each. The automatic ones an ingest window causes
   (the clusterer's :class:`~storyline.records.Merge` and
@@ -29,10 +32,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from storyline.assemble.surface import MAX_CENTRALITY_MEMBERS, surface
 from storyline.document import REDATABLE
 from storyline.errors import StoreError
-from storyline.records import Member, Merge, Split, Surface, split_id
+from storyline.records import Member, Merge, Split, Surface, SurfaceInputs, split_id
 from storyline.store.models import (
     article_table,
     date_mention_table,
@@ -436,32 +438,57 @@ class StoryMethods:
         with self._errors("read"), self._connect() as conn:
             return list(conn.scalars(stmt))
 
-    def refresh_stories(self, story_ids: Iterable[str] | None = None) -> int:
-        """Recompute the surface of ``story_ids`` (default: every stale story); returns
-        how many were refreshed. Each story is its own short transaction."""
-        ids = list(dict.fromkeys(story_ids)) if story_ids is not None else self.stale_stories()
-        if not ids:
-            return 0
-        with self._errors("update stories in"), self._connect(write=True) as conn:
-            with conn.begin():
-                count = sa.select(sa.func.count()).select_from(article_table)
-                total = int(conn.execute(count).scalar_one())
-            for story_id in ids:
-                with conn.begin():
-                    _refresh(conn, story_id, total)
-        return len(ids)
+    def surface_inputs(self, story_id: str, latest: int) -> SurfaceInputs:
+        """What the surface of ``story_id`` is computed from, read in one transaction:
+        its ``latest`` members with their entity ids and counts over all its members."""
+        with self._errors("read"), self._connect() as conn:
+            return _surface_inputs(conn, story_id, latest)
+
+    def save_surface(self, inputs: SurfaceInputs, found: Surface) -> bool:
+        """Save the surface ``found`` computed from ``inputs`` and clear ``stale``, unless
+        the story's membership changed since ``inputs`` were read (the story then stays
+        stale for the next refresh, and this returns false)."""
+        story_id = inputs.story_id
+        with (
+            self._errors("update stories in"),
+            self._connect(write=True) as conn,
+            conn.begin(),
+        ):
+            lock = sa.select(_S.id).where(_S.id == story_id).with_for_update()
+            conn.execute(lock)  # a concurrent change of the story waits for this save
+            if _version(conn, story_id) != inputs.version:
+                return False
+            conn.execute(
+                story_table.update()
+                .where(_S.id == story_id)
+                .values(
+                    title=found.title,
+                    titles=found.titles,
+                    summary=found.summary,
+                    languages=found.languages,
+                    outlets=found.outlets,
+                    first_published=_iso(found.first_published),
+                    last_published=_iso(found.last_published),
+                    top_entities=list(found.top_entities),
+                    size=found.size,
+                    score=found.score,
+                    stale=False,
+                    updated_at=datetime.now(UTC),
+                )
+            )
+        return True
 
     # ------------------------------------------------------------------ maintenance
 
     def merge_stories(self, target: str, source: str, *, automatic: bool = False) -> str:
         """Move every article of ``source`` into ``target``; ``source`` then resolves to
-        ``target``. Returns the id of the story that remains."""
+        ``target``. Returns the id of the story that remains, left stale for the caller to
+        refresh (:func:`storyline.assemble.surface.refresh_stories`)."""
         target_id, source_id = self.live_story(target), self.live_story(source)
         if target_id == source_id:
             raise StoreError(f"{source}: already part of story {target_id}")
         with self._errors("merge stories in"), self._connect(write=True) as conn, conn.begin():
             _merge_rows(conn, target_id, source_id, automatic=automatic, now=datetime.now(UTC))
-        self.refresh_stories([target_id])
         return target_id
 
     def split_story(
@@ -473,7 +500,8 @@ class StoryMethods:
         new_id: str | None = None,
     ) -> str:
         """Move ``article_ids`` (members of ``story_id``) into a new story; returns its id
-        (``new_id`` when given, as the clusterer named it, else :func:`split_id`)."""
+        (``new_id`` when given, as the clusterer named it, else :func:`split_id`). Both
+        stories are left stale for the caller to refresh."""
         live = self.live_story(story_id)
         members = set(self.story_article_ids(live))
         wanted = list(dict.fromkeys(article_ids))
@@ -485,7 +513,6 @@ class StoryMethods:
         new_id = new_id or split_id(live, wanted)
         with self._errors("split a story in"), self._connect(write=True) as conn, conn.begin():
             _split_rows(conn, live, wanted, new_id, automatic=automatic, now=datetime.now(UTC))
-        self.refresh_stories([live, new_id])
         return new_id
 
     def apply_story_changes(self, changes: Sequence[Merge | Split]) -> set[str]:
@@ -553,68 +580,60 @@ def _story_filters(
     return stmt
 
 
-def _refresh(conn: Connection, story_id: str, total_articles: int) -> None:
+def _surface_inputs(conn: Connection, story_id: str, latest: int) -> SurfaceInputs:
     members_of = sa.select(_SA.article_id).where(_SA.story_id == story_id)
-    size = int(
-        conn.execute(sa.select(sa.func.count()).where(_SA.story_id == story_id)).scalar_one()
-    )
+    version = _version(conn, story_id)
     langs = _counts(conn, _A.lang, members_of)
     outlets = _counts(conn, _A.outlet, members_of)
     unknown = conn.execute(
         sa.select(sa.func.count()).where(_A.id.in_(members_of), _A.outlet.is_(None))
     ).scalar_one()
     first, last = _span(conn, members_of)
-    latest = list(
+    newest = list(
         conn.scalars(
             sa.select(_SA.article_id)
             .where(_SA.story_id == story_id)
             .order_by(_SA.seq.desc())
-            .limit(MAX_CENTRALITY_MEMBERS)
+            .limit(latest)
         )
     )
     articles = {
         row.id: to_article(row)
-        for row in conn.execute(sa.select(*ARTICLE_COLUMNS).where(_A.id.in_(latest)))
+        for row in conn.execute(sa.select(*ARTICLE_COLUMNS).where(_A.id.in_(newest)))
     }
-    entity_sets: dict[str, set[str]] = {a: set() for a in latest}
+    entity_sets: dict[str, set[str]] = {a: set() for a in newest}
     for article_id, entity_id in conn.execute(
         sa.select(_M.article_id, _M.entity_id).where(
-            _M.article_id.in_(latest), _M.entity_id.is_not(None), _M.type.in_(_STORY_TYPES)
+            _M.article_id.in_(newest), _M.entity_id.is_not(None), _M.type.in_(_STORY_TYPES)
         )
     ):
         entity_sets[article_id].add(entity_id)
-    members = [
-        Member(articles[a], frozenset(entity_sets[a])) for a in reversed(latest) if a in articles
-    ]
-    df = _entity_df(conn, set().union(*entity_sets.values()) if entity_sets else set())
-    found = surface(
-        members,
-        df=df,
-        articles=total_articles,
-        size=size,
+    members = tuple(
+        Member(articles[a], frozenset(entity_sets[a])) for a in reversed(newest) if a in articles
+    )
+    return SurfaceInputs(
+        story_id=story_id,
+        members=members,
+        size=version[0],
         languages=langs,
         outlets=outlets,
-        span=(_as_day(first), _as_day(last)),
         unknown_outlets=int(unknown),
+        span=(_as_day(first), _as_day(last)),
+        df=_entity_df(conn, set().union(*entity_sets.values()) if entity_sets else set()),
+        version=version,
     )
-    conn.execute(
-        story_table.update()
-        .where(_S.id == story_id)
-        .values(
-            title=found.title,
-            titles=found.titles,
-            summary=found.summary,
-            languages=found.languages,
-            outlets=found.outlets,
-            first_published=_iso(found.first_published),
-            last_published=_iso(found.last_published),
-            top_entities=list(found.top_entities),
-            size=found.size,
-            score=found.score if size else 0.0,
-            stale=False,
-            updated_at=datetime.now(UTC),
-        )
-    )
+
+
+def _version(conn: Connection, story_id: str) -> tuple[int, int, int]:
+    """The story's membership as count, sum and max of its members' sequence numbers:
+    a placement adds a new, larger number; a merge or a split changes the count."""
+    stmt = sa.select(
+        sa.func.count(),
+        sa.func.coalesce(sa.func.sum(_SA.seq), 0),
+        sa.func.coalesce(sa.func.max(_SA.seq), 0),
+    ).where(_SA.story_id == story_id)
+    count, total, top = conn.execute(stmt).one()
+    return int(count), int(total), int(top)
 
 
 def _span(conn: Connection, members_of: Any) -> tuple[Any, Any]:
