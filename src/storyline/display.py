@@ -15,9 +15,9 @@ from datetime import date, datetime
 from functools import cache
 
 from storyline import resources
-from storyline.compare.values import interval
 from storyline.document import Article
 from storyline.outlets import registry
+from storyline.values import interval
 
 DEFAULT_LANG = "en"
 HEADLINE_MAX_CHARS = 140

@@ -7,8 +7,8 @@ from test_events import needs_seeds, seed_records
 
 from storyline.assemble.events import build_events
 from storyline.compare.conflicts import find_conflicts
-from storyline.compare.values import dates_compatible, duration_seconds, numbers_compatible
 from storyline.records import AttributeValue, Event, Source
+from storyline.values import dates_compatible, duration_seconds, numbers_compatible
 
 # --- refinement rules ------------------------------------------------------------------------
 

@@ -49,11 +49,11 @@ from datetime import date, datetime
 from functools import cache
 
 from storyline.assemble.linking import entity_id
-from storyline.compare.values import dates_compatible, interval
 from storyline.document import Article
 from storyline.nlp.annotations import Annotations
 from storyline.nlp.events import EventMention, family, find_event_mentions, table, tolerance
 from storyline.records import AttributeValue, CanonicalEntity, Event, Source
+from storyline.values import dates_compatible, interval
 
 # --------------------------------------------------------------------------- inputs
 

@@ -3,7 +3,7 @@
 For each :class:`~storyline.records.Event`, the values its sources state
 for an attribute are compared pairwise; a value that is incompatible with another
 is reported in a :class:`Conflict` with the articles giving each value. A value
-that only refines another is no disagreement (:mod:`storyline.compare.values`):
+that only refines another is no disagreement (:mod:`storyline.values`):
 a month and a day inside it («в середине декабря» / 17 December), a range and a
 day inside it, an approximate and an exact value within the table's tolerance
 («около 4 часов» / «4 часа»). Dates taken from a publication date, not stated
@@ -16,9 +16,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from storyline.compare.values import dates_compatible, duration_seconds, numbers_compatible
 from storyline.nlp.events import tolerance
 from storyline.records import Event
+from storyline.values import dates_compatible, duration_seconds, numbers_compatible
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ annotate, link, cluster), then :func:`~storyline.assemble.timeline.story_account
 every story — and the timeline events (events with a date) are paired with the gold:
 
 * **match** — the same type family, dates that refine one another
-  (:func:`~storyline.compare.values.dates_compatible`: «January 2022» matches
+  (:func:`~storyline.values.dates_compatible`: «January 2022» matches
   21 January, 15 December does not match 17 December), the gold place among the
   event's place names when the gold gives one, and at least one gold participant
   among the event's place and participant names (by the transliteration keys
@@ -42,7 +42,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from storyline.assemble.timeline import PARTS, StoryAccount, story_account
-from storyline.compare.values import dates_compatible, interval
 from storyline.config import Settings
 from storyline.evaluation.corpus import repo_root, shared_dir
 from storyline.evaluation.quotes import speaker_matches
@@ -51,6 +50,7 @@ from storyline.ingest import ingest
 from storyline.nlp.events import family
 from storyline.records import Event
 from storyline.store import Store
+from storyline.values import dates_compatible, interval
 
 
 @dataclass(frozen=True)

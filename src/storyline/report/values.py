@@ -6,8 +6,8 @@ human one so the reader can still match it with ``storyline conflicts`` output.
 
 from __future__ import annotations
 
-from storyline.compare.values import duration_seconds, interval
 from storyline.display import date_label
+from storyline.values import duration_seconds, interval
 
 _UNITS: dict[str, tuple[tuple[int, str], ...]] = {
     "en": ((86400, "d"), (3600, "h"), (60, "min"), (1, "s")),

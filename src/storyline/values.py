@@ -1,7 +1,10 @@
 """When two values sources give for one attribute are compatible (refinement) or not.
 
-Kept apart from :mod:`storyline.compare.conflicts` because the event merge uses
-the same date arithmetic to decide which mentions may be one happening.
+What a normalized value (an ISO date, month or range; an ISO duration; a number)
+covers, and whether two of them agree. At the bottom of the package because many
+layers read these values: conflicts (:mod:`storyline.compare.conflicts`), the event
+merge (which mentions may be one happening), and the labels readers see
+(:mod:`storyline.display`, :mod:`storyline.report.values`).
 """
 
 from __future__ import annotations
