@@ -3,7 +3,7 @@ search without coming back to look."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
 from enum import StrEnum
 from typing import Annotated
 
@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from storyline.cli.common import DbOption, LangOption, err, out, parse_day, store_for
-from storyline.report.digest import digest, render_digests, watch_name
+from storyline.report.digest import digest, render_digests, start_of, watch_name
 
 app = typer.Typer(help="Watches: an entity, a story or a search query you follow.")
 single = typer.Typer()
@@ -42,7 +42,7 @@ def add_cmd(
         except ValueError as exc:
             raise typer.BadParameter(str(exc)) from None
         name = watch_name(store, watch)
-    out.print(f"{watch.id}\t{watch.kind}\t{escape(name)}", soft_wrap=True)
+    typer.echo(f"{watch.id}\t{watch.kind}\t{name}")  # tab-separated: a script reads the id
 
 
 @app.command("list")
@@ -79,7 +79,7 @@ def rm_cmd(
 def digest_cmd(
     since: Annotated[
         str | None,
-        typer.Option(help="Pages stored on or after this ISO date/time (UTC). Default: a day ago."),
+        typer.Option(help="Pages stored on or after this ISO date/time (UTC); default: 7 days."),
     ] = None,
     fmt: Annotated[
         DigestFormat, typer.Option("--format", help="Plain text, or Markdown for a mail.")
@@ -91,7 +91,8 @@ def digest_cmd(
     db: DbOption = None,
 ) -> None:
     """What is new per watch: new events, new conflicts, new outlets."""
-    start = parse_day(since, "--since") or datetime.now(UTC) - timedelta(days=1)
+    given = parse_day(since, "--since")
+    start = start_of(None) if given is None else given
     start = start if start.tzinfo is not None else start.replace(tzinfo=UTC)
     with store_for(db) as store:
         watches = [w for w in store.watches() if not watch or w.id in watch]

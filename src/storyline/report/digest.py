@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from storyline.assemble.timeline import story_account
 from storyline.display import date_label, first_reported, outlet_label
@@ -23,6 +23,8 @@ from storyline.report.markdown import escape
 from storyline.report.values import human_value
 from storyline.store import Store, StorySummary, Watch
 
+RECENT_DAYS = 7
+"""What a watch page, the API and ``storyline digest`` call recent when not told a moment."""
 QUERY_HITS = 200
 """Search hits a query watch reads (best first): its stories are those of these pages."""
 
@@ -72,6 +74,14 @@ class WatchDigest:
     the story's title or the query."""
     since: datetime
     stories: tuple[StoryNews, ...]
+
+
+def start_of(day: date | None, now: datetime | None = None) -> datetime:
+    """The moment a digest counts from: the start of ``day`` (UTC), else
+    :data:`RECENT_DAYS` days before ``now``."""
+    if day is None:
+        return (now or datetime.now(UTC)) - timedelta(days=RECENT_DAYS)
+    return datetime.combine(day, time(), UTC)
 
 
 def watched_articles(store: Store, watch: Watch) -> list[str] | None:

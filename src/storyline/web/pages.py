@@ -29,10 +29,12 @@ from storyline.display import headline, outlet_label, published_label
 from storyline.document import Article
 from storyline.ingest import WARM_UP_TEXTS
 from storyline.memo import Memo
+from storyline.report.digest import digest, start_of, watch_name
 from storyline.store import Store
 from storyline.web import i18n, views
 from storyline.web.api import LANG_PATTERN, MAX_OFFSET, StoreDep
 from storyline.web.chart import bar_chart, buckets
+from storyline.web.feeds import feed_url
 from storyline.web.highlight import highlight, sentence_anchor
 
 router = APIRouter(include_in_schema=False)
@@ -156,6 +158,7 @@ def front(
         },
         known_outlets=known_outlets,
         known_groups=_group_names(groups),
+        feeds=[feed_url("stories")],
     )
 
 
@@ -166,7 +169,13 @@ def story_page(request: Request, story_id: str, store: StoreDep) -> Response:
         raise HTTPException(404, f"no story with id {story_id!r}")
     if view.story.id != story_id:  # merged into another: one canonical address
         return RedirectResponse(f"/stories/{view.story.id}", status_code=301)
-    return render(request, "story.html", view=view, story=view.story)
+    return render(
+        request,
+        "story.html",
+        view=view,
+        story=view.story,
+        feeds=[feed_url("stories", view.story.id)],
+    )
 
 
 _cited: Memo[str, dict[str, list[tuple[int, int]]]] = Memo(512)
@@ -235,7 +244,9 @@ def entity_page(request: Request, entity_id: str, store: StoreDep) -> Response:
         raise HTTPException(404, f"no entity with id {entity_id!r}")
     t = i18n.translator(i18n.ui_lang(request))
     chart = bar_chart(buckets(view.days), t("mentions_over_time"))
-    return render(request, "entity.html", view=view, entity=view.detail.summary, chart=chart)
+    entity = view.detail.summary
+    feeds = [feed_url("entities", entity.id)]
+    return render(request, "entity.html", view=view, entity=entity, chart=chart, feeds=feeds)
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -272,4 +283,27 @@ def search_page(
         pager=_pager(offset, result.total if result else 0),
         filters={"language": language, "outlet": outlet, "group": group},
         known_groups=_group_names(groups),
+    )
+
+
+@router.get("/watches", response_class=HTMLResponse)
+def watches_page(request: Request, store: StoreDep) -> Response:
+    ui = i18n.ui_lang(request)
+    rows = [(w, watch_name(store, w, ui)) for w in store.watches()]
+    return render(request, "watches.html", watches=rows)
+
+
+@router.get("/watches/{watch_id}", response_class=HTMLResponse)
+def watch_page(request: Request, watch_id: str, store: StoreDep, since: Day = None) -> Response:
+    watch = store.watch(watch_id)
+    if watch is None:
+        raise HTTPException(404, f"no watch with id {watch_id!r}")
+    found = digest(store, watch, start_of(since), i18n.ui_lang(request))
+    return render(
+        request,
+        "watch.html",
+        watch=watch,
+        found=found,
+        since=found.since.date(),
+        feeds=[feed_url("watches", watch.id)],
     )
