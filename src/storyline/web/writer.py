@@ -35,14 +35,21 @@ class IngestProcessDied(StorylineError):
     """The child process running an ingest ended before answering."""
 
 
+_WRITER_NICENESS = 10
+"""How much lower the ingest child's CPU priority is than the server's (``nice``)."""
+
 _stores: dict[str, Store] = {}
 """In the child: the stores it has opened, by URL (opening one checks its migrations)."""
 
 
 def _start_child(server: int, languages: tuple[str, ...]) -> None:
-    """In the child, at start: follow the server, and load the ingest's models now rather
-    than during the first post."""
+    """In the child, at start: follow the server, step back in the CPU queue, and load
+    the ingest's models now rather than during the first post.
+
+    Lower priority because a post can wait seconds and a reader should not: on a machine
+    of two cores the child's annotation otherwise takes a core the readers queue for."""
     _follow(server)
+    os.nice(_WRITER_NICENESS)
     warm_up(languages)
 
 
