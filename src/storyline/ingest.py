@@ -42,7 +42,7 @@ import multiprocessing
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -52,6 +52,7 @@ from pathlib import PurePath
 from typing import Any, Protocol
 
 from storyline.assemble import story_codec
+from storyline.assemble.events import annotate_parts, part_mentions, part_texts, reference_key
 from storyline.assemble.linking import EntityLinker
 from storyline.assemble.stories import (
     StoryClusterer,
@@ -72,11 +73,13 @@ from storyline.extract.published import published_from_storyline, storyline_wind
 from storyline.extract.text import LineStats, count_lines
 from storyline.nlp.annotations import Annotations
 from storyline.nlp.dates import find_dates
+from storyline.nlp.events import EventMention, link_mentions
 from storyline.nlp.pipeline import annotate as annotate_article
 from storyline.nlp.terms import article_terms
 from storyline.records import CanonicalEntity, Merge, Split
 from storyline.sources import iter_documents
 from storyline.store import NewArticle, Store, StoryPlacement
+from storyline.store.events import PartEvents
 
 CHUNK = 64
 CRAWLER_KEEP_DAYS = 183
@@ -115,6 +118,11 @@ class Processed:
     vector: tuple[float, ...] | None = None
     """Sentence vector of the title and opening, the stories' cross-lingual topic signal
     (:func:`storyline.assemble.stories.sentence_vector`); ``None`` without annotation."""
+    parts: Mapping[str, Annotations] = field(default_factory=dict)
+    """Body, title and lead annotated (:func:`~storyline.assemble.events.annotate_parts`);
+    empty without annotation."""
+    mentions: Mapping[str, tuple[EventMention, ...]] = field(default_factory=dict)
+    """The event mentions of each part; the writer links their entities."""
 
 
 class PageTimeLimitError(InputError):
@@ -188,7 +196,16 @@ def _process(
         stage = "annotation"
         notes = annotate_article(article) if annotate else None
         vector = sentence_vector(vector_text(article)) if annotate else None
-        return Processed(article, notes, article_terms(article), minhash(article.text), vector)
+        parts = annotate_parts(article, notes) if notes is not None else {}
+        return Processed(
+            article,
+            notes,
+            article_terms(article),
+            minhash(article.text),
+            vector,
+            parts,
+            part_mentions(article, parts),
+        )
     except InputError as error:
         if error.source != raw.source:  # raised where the input's name is not known
             return type(error)(raw.source, error.detail)
@@ -403,11 +420,13 @@ class _Linker:
         self.linker: EntityLinker | None = None
 
     def link(
-        self, article: Article, annotations: Annotations
+        self, article: Article, annotations: Annotations, text: str | None = None
     ) -> tuple[list[str], list[CanonicalEntity]]:
+        """Entity ids of ``annotations`` (of ``text``, by default the body) and the entities
+        they name."""
         if self.linker is None:
             self.linker = EntityLinker(self.store.load_entities())
-        ids = self.linker.link_article(article.id, annotations.entities, article.text)
+        ids = self.linker.link_article(article.id, annotations.entities, text or article.text)
         touched = [self.linker.entity(i) for i in dict.fromkeys(ids) if i]
         return ids, touched
 
@@ -507,10 +526,12 @@ class _Stories:
         crawler's token half a year or more from the story's dates gives way when the
         page's own words, read in the story's time, name its day. A story whose stated days do
         not gather (a cluster mixing years) dates nothing."""
+        redated: list[str] = []
         for sid, article_ids in self.store.undated_members(story_ids).items():
             window = storyline_window(self.store.stated_days(sid))
             if window is None:
                 continue
+            redated.extend(article_ids)
             anchor = window.median
             for article in self.store.articles_by_id(article_ids):
                 content = "\n\n".join(filter(None, (article.title, article.lead, article.text)))
@@ -528,6 +549,34 @@ class _Stories:
                 self.store.replace_dates(
                     article.id, dates, (found.value, found.precision) if found else None
                 )
+        refind_events(self.store, redated)
+
+
+def refind_events(store: Store, article_ids: Sequence[str]) -> int:
+    """Find again the event mentions of the articles whose date reference changed since
+    theirs were stored (their story re-dated them): the entities stay, so only dates and
+    sentences are read again, no NER and no linking. Returns how many were found again."""
+    if not article_ids:
+        return 0
+    stored = store.event_references(article_ids)
+    changed = []
+    for article in store.articles_by_id(a for a in article_ids if a in stored):
+        key = reference_key(article)
+        if stored[article.id] == key:
+            continue
+        linked = store.event_entities(article.id)
+        texts = part_texts(article)
+        notes = {
+            name: annotate_article(
+                article.with_(text=texts[name]), entities=tuple(m for m, _ in pairs)
+            )
+            for name, pairs in linked.items()
+            if name in texts
+        }
+        ids = {name: [eid for _, eid in linked[name]] for name in notes}
+        changed.append((article.id, key, event_parts(notes, ids, part_mentions(article, notes))))
+    store.replace_event_rows(changed)
+    return len(changed)
 
 
 class _Reader:
@@ -649,7 +698,23 @@ class Assembler:
         placement = self.stories.place(
             article, annotations or Annotations(article.id, article.lang), ids, result.vector
         )
-        item = NewArticle(raw, article, signature, annotations, ids, placement, result.terms)
+        events = None
+        if annotations is not None and not article.duplicate_of:  # accounts leave copies out
+            part_ids = {"text": ids}
+            texts = part_texts(article)
+            for name in ("title", "lead"):
+                if name in result.parts:
+                    part_ids[name], more = self.linker.link(
+                        article, result.parts[name], texts[name]
+                    )
+                    touched.extend(more)
+            events = (
+                reference_key(article),
+                event_parts(result.parts, part_ids, result.mentions),
+            )
+        item = NewArticle(
+            raw, article, signature, annotations, ids, placement, result.terms, events
+        )
         return item, touched
 
     def _count(self, item: NewArticle, stored: bool) -> None:
@@ -665,6 +730,22 @@ class Assembler:
         else:
             self.report.ingested += 1
             self.note(source, "ingested")
+
+
+def event_parts(
+    notes: Mapping[str, Annotations],
+    entity_ids: Mapping[str, Sequence[str]],
+    mentions: Mapping[str, tuple[EventMention, ...]],
+) -> dict[str, PartEvents]:
+    """What the store keeps of each part's event mentions: its entity mentions with their
+    ids, and the mentions with their entities linked."""
+    return {
+        name: PartEvents(
+            tuple(zip(n.entities, entity_ids[name], strict=True)),
+            link_mentions(mentions[name], n.entities, entity_ids[name]),
+        )
+        for name, n in notes.items()
+    }
 
 
 def _say_waiting(line: str) -> None:

@@ -1,8 +1,9 @@
-"""A story's account when the story changes: only the newcomer is annotated again.
+"""A story's account when the story changes, for a store without event mentions (one
+migrated from before they were stored): only the newcomer is annotated again.
 
-An article's content never changes under its id, so its annotations are kept; a story
-that gains a member (every POST under load) rebuilds its account from the kept ones and
-the newcomer's. Rebuilding every member was the story pages' slow tail under writes."""
+An article's content never changes under its id, so the annotations a reader made are
+kept; a story that gains a member rebuilds its account from the kept ones and the
+newcomer's. Stores written since keep every member's mentions (tests/unit/test_event_rows.py)."""
 
 from __future__ import annotations
 
@@ -52,17 +53,23 @@ class _Story:
     def entities_by_id(self, entity_ids: Iterable[str]) -> Mapping[str, CanonicalEntity]:
         return {}
 
+    def article_event_rows(self, article_ids: Iterable[str]) -> Mapping[str, Any]:
+        return {}  # stored before event mentions were
+
+    def event_references(self, article_ids: Iterable[str]) -> Mapping[str, str]:
+        return {}
+
 
 def test_a_new_member_is_the_only_one_annotated_again(monkeypatch: pytest.MonkeyPatch) -> None:
     annotated: list[str] = []
-    real = timeline.annotate
+    real = timeline.annotate_parts
 
-    def counting(article: Article) -> Annotations:
+    def counting(article: Article) -> dict[str, Annotations]:
         annotated.append(article.id)
         return real(article)
 
-    monkeypatch.setattr(timeline, "annotate", counting)
-    monkeypatch.setattr(timeline, "_annotated", Memo(64))  # none kept by an earlier test
+    monkeypatch.setattr(timeline, "annotate_parts", counting)
+    monkeypatch.setattr(timeline, "_annotated_memo", Memo(64))  # none kept by an earlier test
     story = _Story([_article(n) for n in (1, 2, 3)])
     cache = AccountCache()
     first = cache.get(story, "s_test")
@@ -72,6 +79,6 @@ def test_a_new_member_is_the_only_one_annotated_again(monkeypatch: pytest.Monkey
     second = cache.get(story, "s_test")
     assert set(annotated) == {"a_dev004"}
     assert len(second.outlets) == 4 and second.events != () and first.events != ()
-    monkeypatch.setattr(timeline, "_annotated", Memo(64))  # nothing kept: built from scratch
+    monkeypatch.setattr(timeline, "_annotated_memo", Memo(64))  # nothing kept: from scratch
     fresh = AccountCache().get(story, "s_test")
     assert [e.id for e in fresh.events] == [e.id for e in second.events]

@@ -27,11 +27,12 @@ NEW_INDEXES = {
 
 
 def _rows(store: Store) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, columns as the database has them now, in primary-key
-    order: what "intact" means at any revision."""
+    """Every row of every table the revision has, columns as the database has them now, in
+    primary-key order: what "intact" means at any revision."""
+    known = {t.name for t in Base.metadata.sorted_tables}
     with store.engine.connect() as conn:
         tables = sa.MetaData()
-        tables.reflect(conn, only=[t.name for t in Base.metadata.sorted_tables])
+        tables.reflect(conn, only=lambda name, _: name in known)
         return {
             table.name: [
                 tuple(row) for row in conn.execute(sa.select(table).order_by(*table.primary_key))
@@ -101,8 +102,11 @@ def test_upgrade_from_0005_keeps_the_data_and_adds_indexes_and_provenance(db_url
         # every old column of every row as it was; the new ones empty for old rows
         width = len(rows["article"][0])
         assert [r[:width] for r in upgraded["article"]] == rows["article"]
-        assert {k: v for k, v in upgraded.items() if k != "article"} == {
+        assert {k: v for k, v in upgraded.items() if k in rows and k != "article"} == {
             k: v for k, v in rows.items() if k != "article"
         }
+        # tables added since 0005 start empty (old articles' event mentions are found
+        # when a reader first asks for them: storyline.assemble.timeline)
+        assert not any(v for k, v in upgraded.items() if k not in rows)
         assert all(e is None and c is None for _, e, c in _provenance(store))
         assert _reads(store) == reads

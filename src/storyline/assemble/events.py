@@ -51,23 +51,79 @@ from functools import cache
 from storyline.assemble.linking import entity_id
 from storyline.document import Article
 from storyline.nlp.annotations import Annotations
-from storyline.nlp.events import EventMention, family, find_event_mentions, table, tolerance
+from storyline.nlp.events import (
+    EventMention,
+    LinkedMention,
+    family,
+    find_event_mentions,
+    link_mentions,
+    table,
+    tolerance,
+)
+from storyline.nlp.pipeline import annotate, date_reference
 from storyline.records import AttributeValue, CanonicalEntity, Event, Source
 from storyline.values import dates_compatible, interval
 
 # --------------------------------------------------------------------------- inputs
 
 
+PARTS = ("text", "title", "lead")
+"""The texts of an article events are read from: titles and leads carry events the body
+omits, such as «майже вісім годин» in a headline."""
+
+
+def part_texts(article: Article) -> dict[str, str]:
+    """The article's non-empty texts by part name, in :data:`PARTS` order."""
+    texts = {"text": article.text, "title": article.title or "", "lead": article.lead or ""}
+    return {name: texts[name] for name in PARTS if texts[name]}
+
+
+def reference_key(article: Article) -> str:
+    """The date reference of ``article`` (:func:`~storyline.nlp.pipeline.date_reference`)
+    as stored with its event mentions: when its story re-dates the page, the key changes
+    and the mentions are found again."""
+    return "|".join(d.isoformat() if d else "" for d in date_reference(article))
+
+
+def annotate_parts(article: Article, body: Annotations | None = None) -> dict[str, Annotations]:
+    """Each text of ``article`` annotated as a page of its own (``body``: the body's
+    annotations when already made)."""
+    return {
+        name: body if name == "text" and body is not None else annotate(article.with_(text=text))
+        for name, text in part_texts(article).items()
+    }
+
+
+def part_mentions(
+    article: Article, notes: Mapping[str, Annotations]
+) -> dict[str, tuple[EventMention, ...]]:
+    """The event mentions of each part of ``article`` whose annotations ``notes`` gives."""
+    texts = part_texts(article)
+    return {
+        name: find_event_mentions(texts[name], article.lang, n, name) for name, n in notes.items()
+    }
+
+
+def linked_parts(
+    article: Article, parts: Mapping[str, tuple[Annotations, Sequence[str]]]
+) -> dict[str, tuple[LinkedMention, ...]]:
+    """The event mentions of each part of ``article``, with entity ids: ``parts`` maps
+    ``text``/``title``/``lead`` to that text's annotations and the linker's ids of its
+    entities."""
+    found = part_mentions(article, {name: notes for name, (notes, _) in parts.items()})
+    return {
+        name: link_mentions(found[name], notes.entities, ids)
+        for name, (notes, ids) in parts.items()
+    }
+
+
 @dataclass(frozen=True)
 class TextPart:
-    """One text of an article (body, title or lead) with what was found in it."""
+    """One text of an article (body, title or lead) with the event mentions found in it."""
 
     name: str
     text: str
-    annotations: Annotations
-    entity_ids: tuple[str, ...]
-    """Aligned with ``annotations.entities``, as :meth:`EntityLinker.link_article` gives them."""
-    mentions: tuple[EventMention, ...]
+    mentions: tuple[LinkedMention, ...]
 
 
 @dataclass(frozen=True)
@@ -83,20 +139,10 @@ class ArticleEvents:
     parts: tuple[TextPart, ...]
 
 
-def article_events(
-    article: Article, parts: Mapping[str, tuple[Annotations, Sequence[str]]]
-) -> ArticleEvents:
-    """The record of ``article``: ``parts`` maps ``text``/``title``/``lead`` to that text's
-    annotations and entity ids; event mentions are found here."""
-    texts = {"text": article.text, "title": article.title or "", "lead": article.lead or ""}
-    built = []
-    for name, (notes, ids) in parts.items():
-        text = texts[name]
-        built.append(
-            TextPart(
-                name, text, notes, tuple(ids), find_event_mentions(text, article.lang, notes, name)
-            )
-        )
+def article_events(article: Article, parts: Mapping[str, Sequence[LinkedMention]]) -> ArticleEvents:
+    """The record of ``article``: ``parts`` maps ``text``/``title``/``lead`` to the event
+    mentions found in that text (:func:`linked_parts`, or as the store keeps them)."""
+    texts = part_texts(article)
     return ArticleEvents(
         article.id,
         article.outlet,
@@ -104,7 +150,7 @@ def article_events(
         article.published,
         article.published_precision,
         article.published_inferred,
-        tuple(built),
+        tuple(TextPart(name, texts.get(name, ""), tuple(m)) for name, m in parts.items()),
     )
 
 
@@ -125,7 +171,7 @@ class _Item:
     article_id: str
     part: str
     index: int
-    mention: EventMention
+    mention: LinkedMention
     sentence: str
     type: str
     place: str | None
@@ -144,24 +190,8 @@ def _items(record: ArticleEvents) -> list[_Item]:
     countries = country_ids()
     out: list[_Item] = []
     for part in record.parts:
-        entities = part.annotations.entities
         for index, m in enumerate(part.mentions):
-            ids = part.entity_ids
-            people = [ids[i] for i in m.participants if ids[i]]
-            ordered = tuple(
-                (ids[i], entities[i].type)
-                for i in m.participants
-                if ids[i] and ids[i] != (ids[m.place] if m.place is not None else None)
-            )
-            place = ids[m.place] if m.place is not None and ids[m.place] else None
-            persons = frozenset(
-                ids[i] for i in m.participants if ids[i] and entities[i].type == "PER"
-            )
-            specific = frozenset(
-                ids[i]
-                for i in m.participants
-                if ids[i] and entities[i].type in ("PER", "ORG") and ids[i] not in countries
-            )
+            place = m.place
             attributes = tuple(
                 AttributeValue(
                     a.name, a.value, a.approximate, record.article_id, part.name, a.start, a.end
@@ -177,10 +207,14 @@ def _items(record: ArticleEvents) -> list[_Item]:
                     part.text[m.sentence_start : m.sentence_end],
                     m.type,
                     place,
-                    frozenset(people) - ({place} if place else set()),
-                    ordered,
-                    persons,
-                    specific,
+                    frozenset(e for e, _ in m.participants) - ({place} if place else set()),
+                    tuple((e, kind) for e, kind in m.participants if e != place),
+                    frozenset(e for e, kind in m.participants if kind == "PER"),
+                    frozenset(
+                        e
+                        for e, kind in m.participants
+                        if kind in ("PER", "ORG") and e not in countries
+                    ),
                     value=m.date,
                     attributes=attributes,
                 )

@@ -106,6 +106,66 @@ class EventMention:
     """Which text of the article: ``text`` (the body), ``title`` or ``lead``."""
 
 
+@dataclass(frozen=True, slots=True)
+class LinkedMention:
+    """An :class:`EventMention` with its entities resolved to canonical ids: what an ingest
+    worker and the writer find once and the store keeps, so a story's events are merged
+    from rows when read, not found again. Entities unlinked at ingest are left out."""
+
+    part: str
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    trigger: str
+    type: str
+    date: str | None
+    grain: str | None
+    date_inferred: bool
+    place: str | None
+    """Entity id of the place."""
+    participants: tuple[tuple[str, str], ...]
+    """(entity id, PER/ORG/LOC) of each linked participant, in text order (repeats kept:
+    a participant named twice counts twice)."""
+    attributes: tuple[Attribute, ...]
+    planned: bool
+    antecedent: int | None
+
+
+def link_mentions(
+    mentions: Iterable[EventMention],
+    entities: Sequence[EntityMention],
+    entity_ids: Sequence[str],
+) -> tuple[LinkedMention, ...]:
+    """``mentions`` of one text with their entity indices replaced by ``entity_ids`` (the
+    linker's id of each of ``entities``; ``""``: not linked)."""
+    linked = []
+    for m in mentions:
+        place = entity_ids[m.place] if m.place is not None else ""
+        linked.append(
+            LinkedMention(
+                part=m.part,
+                start=m.start,
+                end=m.end,
+                sentence_start=m.sentence_start,
+                sentence_end=m.sentence_end,
+                trigger=m.trigger,
+                type=m.type,
+                date=m.date,
+                grain=m.grain,
+                date_inferred=m.date_inferred,
+                place=place or None,
+                participants=tuple(
+                    (entity_ids[i], entities[i].type) for i in m.participants if entity_ids[i]
+                ),
+                attributes=m.attributes,
+                planned=m.planned,
+                antecedent=m.antecedent,
+            )
+        )
+    return tuple(linked)
+
+
 # --------------------------------------------------------------------------- table
 
 

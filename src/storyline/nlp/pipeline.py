@@ -14,7 +14,7 @@ from datetime import date
 
 from storyline.document import Article
 from storyline.nlp import roles, segment
-from storyline.nlp.annotations import Annotations
+from storyline.nlp.annotations import Annotations, EntityMention
 from storyline.nlp.dates import find_dates
 from storyline.nlp.durations import find_durations
 from storyline.nlp.ner.registry import recognize
@@ -38,12 +38,16 @@ def date_reference(article: Article) -> tuple[date | None, date | None]:
     return None, day
 
 
-def annotate(article: Article) -> Annotations:
+def annotate(article: Article, entities: tuple[EntityMention, ...] | None = None) -> Annotations:
+    """``entities``: the text's entity mentions when they were found before. They do not
+    depend on the publication date, so a page its story re-dates is read again for its
+    dates without running NER."""
     text, lang = article.text, article.lang
-    named = roles.drop_role_words(text, recognize(text, lang), lang)
-    mentions = roles.attach_roles(text, named, lang)
-    references = roles.find_role_references(text, mentions, lang)
-    entities = tuple(sorted((*mentions, *references), key=lambda m: (m.start, m.end)))
+    if entities is None:
+        named = roles.drop_role_words(text, recognize(text, lang), lang)
+        mentions = roles.attach_roles(text, named, lang)
+        references = roles.find_role_references(text, mentions, lang)
+        entities = tuple(sorted((*mentions, *references), key=lambda m: (m.start, m.end)))
     published, anchor = date_reference(article)
     sentences = segment.sentences(text, lang)
     return Annotations(

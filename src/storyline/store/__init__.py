@@ -29,7 +29,7 @@ returns them in the order they were first stored, to rebuild the linker.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
@@ -64,6 +64,7 @@ from storyline.store.db import (
     safe_url,
     store_error,
 )
+from storyline.store.events import EventMethods, PartEvents, event_rows
 from storyline.store.lock import OnWait, WriterBusy, writer_lock
 from storyline.store.models import (
     article_table,
@@ -141,6 +142,9 @@ class NewArticle:
     entity_ids: Sequence[str] = ()
     story: StoryPlacement | None = None
     search_terms: str | None = None
+    events: tuple[str, Mapping[str, PartEvents]] | None = None
+    """The date reference and, per text, the event mentions found in the article
+    (:mod:`storyline.store.events`); ``None``: none found (no annotation asked for)."""
 
 
 class _Raced(Exception):
@@ -210,7 +214,7 @@ class EntityDetail:
         return self.summary.entity
 
 
-class Store(StoryMethods, QuoteMethods, WatchMethods):
+class Store(StoryMethods, QuoteMethods, WatchMethods, EventMethods):
     """Persistent documents and articles behind one database URL."""
 
     def __init__(self, url: str) -> None:
@@ -426,6 +430,7 @@ class Store(StoryMethods, QuoteMethods, WatchMethods):
                 if i.annotations is not None
             ],
         )
+        event_rows(conn, [(i.article.id, *i.events) for i in chosen if i.events is not None])
         if self._searchable(conn):
             search.index_articles(
                 conn,
