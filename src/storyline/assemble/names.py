@@ -8,6 +8,9 @@
   morphological analyser could not normalise («Гутеррешем», «Лукашенка»).
 * :func:`display` — a readable Latin spelling of a ru/uk name (BGN/PCGN-like for
   Russian, the national system for Ukrainian).
+* :func:`standard_person` — a person's English name from the curated people table
+  (``resources/people.json``, each with its source) when a transliteration is not it;
+  :func:`without_titles` — a name without the role words before it.
 * :func:`parse_person` — given names, patronymic and surname of a person's name;
   :func:`given_compatible` — whether two sets of given names can be the same person.
 """
@@ -265,6 +268,38 @@ def display_person(given: Sequence[str], surname: str, lang: str) -> str:
     return " ".join(w for w in out if w)
 
 
+@cache
+def _people() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Surname stem key → (given-name keys, English name) of ``resources/people.json``."""
+    out: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for item in resources.load("people")["people"]:
+        for forms in item["names"].values():
+            for form in forms:
+                person = parse_person(form)
+                surname = person.surname or (person.given[-1] if person.given else "")
+                given = person.given_keys if person.surname else ()
+                entry = (given, item["name"])
+                bucket = out.setdefault(stem(word_key(surname)), [])
+                if entry not in bucket:
+                    bucket.append(entry)
+    return out
+
+
+def standard_person(given: Iterable[str], surnames: Iterable[str]) -> str | None:
+    """The English name of the curated people table (``resources/people.json``) for a
+    person of these given-name keys and surname stem keys: the name English writes, which
+    no transliteration gives («Си Цзиньпин» → Xi Jinping, «Роберт Хабек» → Robert Habeck).
+    A one-word entry («Варфоломей») meets a person known by one word only; ``None`` when no
+    entry, or more than one, meets."""
+    given = tuple(given)
+    found: set[str] = set()
+    for surname in surnames:
+        for keys, name in _people().get(surname, ()):
+            if given_compatible(keys, given) if keys and given else not keys and not given:
+                found.add(name)
+    return found.pop() if len(found) == 1 else None
+
+
 def is_given_name(word: str) -> bool:
     """Whether ``word`` is a first name of the ``given_names`` table."""
     return word_key(word) in _given_groups()
@@ -313,6 +348,18 @@ class PersonName:
     @property
     def full(self) -> str:
         return " ".join((*self.given, self.surname))
+
+
+def without_titles(name: str) -> str:
+    """``name`` without the titles and role words before it (``honorifics`` of
+    ``resources/translit.json``): a role is never part of a name ("Spokeswoman Maria
+    Zakharova" → "Maria Zakharova"); a name of one word keeps it."""
+    found = list(_WORD.finditer(name))
+    honorifics = _honorifics()
+    cut = 0
+    while cut < len(found) - 1 and fold(found[cut].group()) in honorifics:
+        cut += 1
+    return name[found[cut].start() :] if cut else name
 
 
 def parse_person(name: str, particles: Sequence[str] = ()) -> PersonName:

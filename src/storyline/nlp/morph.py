@@ -63,6 +63,23 @@ def analyzer(lang: str | None) -> Any | None:
     return pymorphy3.MorphAnalyzer(lang=code)
 
 
+def known_not_a_place(text: str) -> bool:
+    """Whether a dictionary that marks place names (``place_tags`` of ``morph.json``) knows
+    a word of ``text`` with no place reading: «Море», «Баран», the surname «Шевченко» are
+    each a town somewhere, but a name that is an ordinary word is rarely that town. Names
+    of several words («Нова Каховка») are never ordinary words."""
+    words = re.findall(r"[^\W\d_]+", text)
+    if len(words) != 1:
+        return False
+    for lang, tags in _table().get("place_tags", {}).items():
+        morph = analyzer(lang)
+        if morph is None or not morph.word_is_known(words[0].lower()):
+            continue
+        if not any(tag in parse.tag.grammemes for parse in morph.parse(words[0]) for tag in tags):
+            return True
+    return False
+
+
 def is_acronym(word: str) -> bool:
     """НАТО, МИД, США, ЗСУ: two or more letters, all upper-case."""
     letters = [c for c in word if c.isalpha()]
