@@ -36,7 +36,7 @@ def test_front_page_ranks_stories_with_filters(client: TestClient) -> None:
     html = client.get("/").text
     story = _first_story(client)
     assert f'href="/stories/{story["id"]}"' in html
-    assert "ru 3" in html and "uk 2" in html and "2022-01-09" in html
+    assert "ru 3" in html and "uk 2" in html and "9 Jan 2022" in html  # a day in words
     assert 'name="language"' in html and 'name="since"' in html and 'name="outlet"' in html
     only_en = client.get("/", params={"language": "en"}).text
     assert story["id"] not in only_en and "Harvest fair" in only_en
@@ -61,13 +61,13 @@ def test_story_page_shows_timeline_quotes_coverage_and_conflicts(client: TestCli
     for section in ("timeline", "quotes", "coverage", "conflicts"):
         assert f'id="{section}"' in html, section
     timeline = html[html.index('id="timeline"') : html.index('id="quotes"')]
-    days = re.findall(r"<time>(\d{4}-\d{2}(?:-\d{2})?)", timeline)
+    days = re.findall(r'<time datetime="(\d{4}-\d{2}(?:-\d{2})?)', timeline)
     assert days and days == sorted(days)
     assert "Geneva" in timeline and 'class="conflict-mark"' in timeline
     sources = re.findall(r'class="event-source" href="/articles/(a_[0-9a-f]+)', timeline)
     assert sources and set(sources) <= set(story["articles"])
     conflicts = html[html.index('id="conflicts"') :]
-    assert "2021-12-15" in conflicts and "2021-12-17" in conflicts
+    assert "15 Dec 2021" in conflicts and "17 Dec 2021" in conflicts
     russian = client.get(f"/stories/{story['id']}", params={"lang": "ru"}).text
     client.cookies.clear()  # the switch is remembered; later tests read English
     assert "Женева" in russian

@@ -844,6 +844,9 @@ class Store(StoryMethods, QuoteMethods, WatchMethods, EventMethods):
         lang: str | None = None,
         outlet: str | None = None,
         outlets: Sequence[str] | None = None,
+        since: datetime | date | None = None,
+        until: datetime | date | None = None,
+        entity: str | None = None,
         limit: int | None = 20,
         offset: int = 0,
     ) -> search.SearchResult:
@@ -851,7 +854,16 @@ class Store(StoryMethods, QuoteMethods, WatchMethods, EventMethods):
         entity whose name matches (see :mod:`storyline.store.search`)."""
         with self._errors("search"), self._connect() as conn:
             return search.search(
-                conn, q, lang=lang, outlet=outlet, outlets=outlets, limit=limit, offset=offset
+                conn,
+                q,
+                lang=lang,
+                outlet=outlet,
+                outlets=outlets,
+                since=_wall_clock(since),
+                until=_wall_clock(until),
+                entity=entity,
+                limit=limit,
+                offset=offset,
             )
 
     def outlets(self) -> list[str]:

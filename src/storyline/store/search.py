@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -245,12 +246,17 @@ def search(
     lang: str | None = None,
     outlet: str | None = None,
     outlets: Sequence[str] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    entity: str | None = None,
     limit: int | None = 20,
     offset: int = 0,
 ) -> SearchResult:
     """Articles whose words match every query word (any form), then articles that
     mention an entity whose name matches; best first, one page of them. ``outlets``
-    keeps articles of those outlets only (an outlet group; empty: none)."""
+    keeps articles of those outlets only (an outlet group; empty: none);
+    ``since``/``until`` those published in ``[since, until)`` (wall clock, as the
+    store's other filters); ``entity`` those that mention that entity."""
     if limit is not None and limit < 0:
         raise ValueError(f"limit must be >= 0, got {limit}")
     if offset < 0:
@@ -292,6 +298,18 @@ def search(
         names = ", ".join(f":o{i}" for i in range(len(outlets))) or "NULL"
         filters += f" AND a.outlet IN ({names})"
         params.update({f"o{i}": o for i, o in enumerate(outlets)})
+    if since is not None:
+        filters += " AND a.published >= :since"
+        params["since"] = since
+    if until is not None:
+        filters += " AND a.published < :until"
+        params["until"] = until
+    if entity is not None:
+        filters += (
+            " AND EXISTS (SELECT 1 FROM mention m"
+            " WHERE m.article_id = a.id AND m.entity_id = :entity)"
+        )
+        params["entity"] = entity
     # MATERIALIZED: SQLite refuses bm25() once the planner flattens the FTS query into
     # the outer one.
     hits = (

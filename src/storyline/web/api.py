@@ -31,6 +31,7 @@ from storyline.export import (
 from storyline.records import Event
 from storyline.store import QuoteRecord, Store, StoryChange, StorySummary
 from storyline.store.stories import StoryNotFound
+from storyline.web.snippet import searched_text, snippet
 from storyline.web.writer import WRITER, IngestProcessDied
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -386,10 +387,25 @@ def search(
     q: Annotated[str, Query(min_length=1, max_length=500, description="Words, any form.")],
     lang: Lang = None,
     outlet: Outlet = None,
+    since: Since = None,
+    until: Until = None,
+    entity: Annotated[
+        str | None, Query(max_length=200, description="Only pages mentioning this entity id.")
+    ] = None,
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    result = store.search(q, lang=lang, outlet=outlet, limit=limit, offset=offset)
+    result = store.search(
+        q,
+        lang=lang,
+        outlet=outlet,
+        since=since,
+        until=until,
+        entity=entity,
+        limit=limit,
+        offset=offset,
+    )
+    stories = store.stories_of(h.article_id for h in result.hits)
     found = {a.id: a for a in store.articles_by_id(h.article_id for h in result.hits)}
     items = []
     for hit in result.hits:
@@ -407,6 +423,8 @@ def search(
                 "url": article.url,
                 "score": hit.score,
                 "via_entity": hit.via_entity,
+                "story_id": stories.get(article.id),
+                "snippet": str(snippet(searched_text(article), q, article.lang)),
             }
         )
     return {"items": items, "total": result.total, "entities": list(result.entity_ids)}

@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyline.config import Settings
 from storyline.store import Store
-from storyline.web import api, feeds, pages, watch_api
+from storyline.web import api, feeds, pages, reader_api
 from storyline.web.security import SecurityMiddleware
 from storyline.web.writer import WRITER
 
@@ -62,7 +62,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.settings = settings
     app.add_middleware(SecurityMiddleware, max_body=settings.max_request_bytes)
     app.include_router(api.router)
-    app.include_router(watch_api.router)
+    app.include_router(reader_api.router)
     app.include_router(pages.router)
     app.include_router(feeds.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

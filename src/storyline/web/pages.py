@@ -11,7 +11,6 @@ cookie); the story language filter is ``?language=``, so the two never clash.
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -24,8 +23,8 @@ from jinja2 import Environment, FileSystemLoader
 from storyline.assemble.events import article_events
 from storyline.assemble.linking import EntityLinker
 from storyline.assemble.timeline import annotated_parts
-from storyline.compare.coverage import OutletGroups, load_groups
-from storyline.display import headline, outlet_label, published_label
+from storyline.compare.coverage import OutletGroups
+from storyline.display import date_label, headline, outlet_label, published_label
 from storyline.document import Article
 from storyline.ingest import WARM_UP_TEXTS
 from storyline.memo import Memo
@@ -33,9 +32,23 @@ from storyline.report.digest import digest, start_of, watch_name
 from storyline.store import Store
 from storyline.web import i18n, views
 from storyline.web.api import LANG_PATTERN, MAX_OFFSET, StoreDep
-from storyline.web.chart import bar_chart, buckets
+from storyline.web.chart import (
+    bar_chart,
+    buckets,
+    share_bar,
+    stacked_buckets,
+    stacked_chart,
+)
 from storyline.web.feeds import feed_url
 from storyline.web.highlight import highlight, sentence_anchor
+from storyline.web.reading import (
+    group_names,
+    group_shares,
+    outlet_groups,
+    outlet_reading,
+    reading_for,
+)
+from storyline.web.snippet import searched_text, snippet
 
 router = APIRouter(include_in_schema=False)
 
@@ -78,14 +91,28 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> Re
         "name_in": lambda names, fallback: i18n.name_in(names, fallback, ui),
         "sentence_anchor": sentence_anchor,
         "when": lambda a: published_label(a.published, a.published_precision, ui),
+        "day_label": lambda day: published_label(day, "day", ui),
+        "date_label": lambda value: date_label(value, ui),
         "headline": headline,
         "outlet_name": lambda outlet: outlet_label(outlet, ui),
+        "coverage_bar": lambda story: share_bar(
+            _unknown_pages(story), i18n.translator(ui)("outlet_group")
+        ),
     }
     response = templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
     asked = request.query_params.get("lang")
     if asked in i18n.UI_LANGS:
         response.set_cookie(i18n.COOKIE, asked, max_age=365 * 24 * 3600, samesite="lax")
     return response
+
+
+def _unknown_pages(story: Any) -> list[tuple[str, int, str]]:
+    """A story's group shares, pages without an outlet counted as unknown."""
+    outlets = dict(story.outlets)
+    missing = story.size - sum(outlets.values())
+    if missing > 0:
+        outlets[""] = missing
+    return group_shares(outlets)
 
 
 def error_page(request: Request, status: int, detail: str) -> Response:
@@ -100,17 +127,6 @@ def _pager(offset: int, total: int, size: int = PAGE) -> dict[str, int | None]:
         "last": min(offset + size, total),
         "total": total,
     }
-
-
-@cache
-def _outlet_groups() -> OutletGroups:
-    """The outlet → group mapping coverage uses, so a group means the same everywhere."""
-    return load_groups()
-
-
-def _group_names(groups: OutletGroups) -> list[str]:
-    """Every group the mapping can assign, for the filter's choices."""
-    return sorted(set(groups.domains.values()) | set(groups.suffixes.values()))
 
 
 def _group_outlets(store: Store, group: str, groups: OutletGroups) -> list[str]:
@@ -132,7 +148,7 @@ def front(
     offset: Offset = 0,
 ) -> Response:
     outlet, group = outlet or None, group or None
-    groups = _outlet_groups()
+    groups = outlet_groups()
     outlets = _group_outlets(store, group, groups) if group else None
     filters: dict[str, Any] = {
         "lang": language,
@@ -157,7 +173,7 @@ def front(
             "until": until,
         },
         known_outlets=known_outlets,
-        known_groups=_group_names(groups),
+        known_groups=group_names(groups),
         feeds=[feed_url("stories")],
     )
 
@@ -169,11 +185,17 @@ def story_page(request: Request, story_id: str, store: StoreDep) -> Response:
         raise HTTPException(404, f"no story with id {story_id!r}")
     if view.story.id != story_id:  # merged into another: one canonical address
         return RedirectResponse(f"/stories/{view.story.id}", status_code=301)
+    ui = i18n.ui_lang(request)
+    reading = reading_for(store, view.story.id, view.articles, ui)
+    colours = dict(reading.groups)
+    t = i18n.translator(ui)
     return render(
         request,
         "story.html",
         view=view,
         story=view.story,
+        reading=reading,
+        coverage_chart=stacked_chart(stacked_buckets(reading.per_day), colours, t("pages_per_day")),
         feeds=[feed_url("stories", view.story.id)],
     )
 
@@ -257,33 +279,74 @@ def search_page(
     language: Language = None,
     outlet: Outlet = None,
     group: Group = None,
+    since: Day = None,
+    until: Day = None,
+    entity: Annotated[str | None, Query(max_length=200)] = None,
     offset: Offset = 0,
 ) -> Response:
-    outlet, group = outlet or None, group or None
-    groups = _outlet_groups()
+    outlet, group, entity = outlet or None, group or None, entity or None
+    groups = outlet_groups()
     outlets = _group_outlets(store, group, groups) if group else None
     result = None
-    articles: list[Any] = []
+    by_story: list[tuple[Any, list[Any]]] = []
     matched: list[Any] = []
     if q.strip():
         result = store.search(
-            q, lang=language, outlet=outlet, outlets=outlets, limit=PAGE, offset=offset
+            q,
+            lang=language,
+            outlet=outlet,
+            outlets=outlets,
+            since=since,
+            until=until,
+            entity=entity,
+            limit=PAGE,
+            offset=offset,
         )
         found = {a.id: a for a in store.articles_by_id(h.article_id for h in result.hits)}
-        articles = [(h, found[h.article_id]) for h in result.hits if h.article_id in found]
+        hits = [
+            (
+                h,
+                found[h.article_id],
+                snippet(searched_text(found[h.article_id]), q, found[h.article_id].lang),
+            )
+            for h in result.hits
+            if h.article_id in found
+        ]
+        by_story = _grouped_by_story(store, hits)
         entities = store.entities_by_id(list(result.entity_ids[:10]))
         matched = [entities[e] for e in result.entity_ids[:10] if e in entities]
+    filtered_entity = store.entity(entity) if entity else None
     return render(
         request,
         "search.html",
         q=q,
         result=result,
-        hits=articles,
+        by_story=by_story,
         matched=matched,
         pager=_pager(offset, result.total if result else 0),
-        filters={"language": language, "outlet": outlet, "group": group},
-        known_groups=_group_names(groups),
+        filters={
+            "language": language,
+            "outlet": outlet,
+            "group": group,
+            "since": since,
+            "until": until,
+            "entity": entity,
+        },
+        filtered_entity=filtered_entity,
+        known_groups=group_names(groups),
     )
+
+
+def _grouped_by_story(store: Store, hits: list[Any]) -> list[tuple[Any, list[Any]]]:
+    """Hits under their story, stories in the order of their best hit; hits of pages in
+    no story last, under ``None``."""
+    story_of = store.stories_of(h.article_id for h, _, _ in hits)
+    order: dict[str | None, list[Any]] = {}
+    for hit in hits:
+        order.setdefault(story_of.get(hit[0].article_id), []).append(hit)
+    stories = {sid: store.story(sid) for sid in order if sid is not None}
+    grouped = [(stories.get(sid), rows) for sid, rows in order.items() if sid is not None]
+    return grouped + ([(None, order[None])] if None in order else [])
 
 
 @router.get("/watches", response_class=HTMLResponse)
@@ -307,3 +370,11 @@ def watch_page(request: Request, watch_id: str, store: StoreDep, since: Day = No
         since=found.since.date(),
         feeds=[feed_url("watches", watch.id)],
     )
+
+
+@router.get("/outlets/{outlet}", response_class=HTMLResponse)
+def outlet_page(request: Request, outlet: str, store: StoreDep) -> Response:
+    found = outlet_reading(store, outlet)
+    if found is None:
+        raise HTTPException(404, f"no page from outlet {outlet!r}")
+    return render(request, "outlet.html", found=found)
