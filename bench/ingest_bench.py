@@ -9,6 +9,11 @@ reprints do.
 Reported per run: wall seconds, articles per second, articles per second per
 core (divided by the worker count), CPU seconds, peak RSS of the main process
 and of the largest worker. Run: ``make bench`` (or ``python bench/ingest_bench.py``).
+
+Beside the runs, a yardstick: plain Natasha (segment, morphology, NER, normalize
+the spans) and our whole worker stage (extraction, annotation of every part, event
+mentions, index terms, the sentence vector) on the same real Russian pages, in CPU
+seconds of this process after warm-up, and their ratio.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ SHARED = REPO.parent / "shared"
 REAL_PAGES = [
     *sorted((SHARED / "seeds").glob("*.txt")),
     *sorted((SHARED / "corpus" / "dev" / "articles").glob("*.txt")),
+    *sorted((SHARED / "corpus" / "train" / "articles").glob("*.txt")),
     *sorted((REPO / "tests" / "data" / "html").glob("*.html")),
 ]
 
@@ -179,6 +185,60 @@ def run(pages_dir: Path, workers: int, work: Path, annotate: bool) -> dict[str, 
     }
 
 
+def natasha_yardstick(languages: tuple[str, ...]) -> dict[str, float | int]:
+    """CPU milliseconds per Russian page: plain Natasha against our worker stage."""
+    from natasha import (
+        Doc,
+        MorphVocab,
+        NewsEmbedding,
+        NewsMorphTagger,
+        NewsNERTagger,
+        Segmenter,
+    )
+
+    from storyline.document import RawDocument
+    from storyline.errors import InputError
+    from storyline.extract.article import extract_article
+    from storyline.ingest import process_one, warm_up
+
+    raws = [RawDocument(str(p), p.read_bytes()) for p in REAL_PAGES if p.suffix == ".txt"]
+    texts = []
+    for raw in raws:
+        try:
+            article = extract_article(raw, languages=languages)
+        except InputError:
+            continue
+        if article.lang == "ru":
+            texts.append((raw, article.text))
+    segmenter, vocab, emb = Segmenter(), MorphVocab(), NewsEmbedding()
+    morph, ner = NewsMorphTagger(emb), NewsNERTagger(emb)
+
+    def natasha(text: str) -> None:
+        doc = Doc(text)
+        doc.segment(segmenter)
+        doc.tag_morph(morph)
+        doc.tag_ner(ner)
+        for span in doc.spans:
+            span.normalize(vocab)
+
+    warm_up(languages)
+    natasha(texts[0][1])
+    start = time.process_time()
+    for _, text in texts:
+        natasha(text)
+    plain = (time.process_time() - start) / len(texts) * 1000
+    start = time.process_time()
+    for raw, _ in texts:
+        process_one(raw, languages, None)
+    ours = (time.process_time() - start) / len(texts) * 1000
+    return {
+        "russian_pages": len(texts),
+        "natasha_ms_per_page": round(plain, 1),
+        "worker_ms_per_page": round(ours, 1),
+        "worker_to_natasha": round(ours / plain, 2),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=2100)
@@ -190,7 +250,8 @@ def main() -> None:
     args = parser.parse_args()
     with page_corpus(args.pages) as (work, pages_dir, n):
         runs = [run(pages_dir, w, work, not args.no_annotate) for w in args.workers]
-    report("ingest", n, args.out, runs=runs)
+    yardstick = natasha_yardstick(Settings().languages)
+    report("ingest", n, args.out, runs=runs, russian_pages_against_natasha=yardstick)
 
 
 if __name__ == "__main__":
