@@ -1,4 +1,5 @@
-"""Small pieces every part of the store shares: paging, chunked ``IN`` lists, article rows.
+"""Small pieces every part of the store shares: paging, chunked ``IN`` lists, article rows
+and the wall-clock ``published`` value.
 
 Kept apart from :mod:`storyline.store` so the store's mixins (stories, quotes,
 search) import them at the top instead of reaching back into the package.
@@ -7,7 +8,7 @@ search) import them at the top instead of reaching back into the package.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 import sqlalchemy as sa
@@ -39,9 +40,7 @@ def paged(stmt: sa.Select[Any], limit: int | None, offset: int) -> sa.Select[Any
 
 
 def to_article(row: Any) -> Article:
-    published = row.published
-    if published is not None and row.published_utcoffset is not None:
-        published = published.replace(tzinfo=timezone(timedelta(seconds=row.published_utcoffset)))
+    published = aware(row.published, row.published_utcoffset)
     return Article(
         id=row.id,
         source=row.source,
@@ -64,3 +63,20 @@ def to_article(row: Any) -> Article:
         duplicate_of=row.duplicate_of,
         doc_sha256=row.doc_sha256,
     )
+
+
+def wall_clock(value: datetime | date | None) -> datetime | None:
+    """``value`` as the store keeps and compares ``published``: the wall-clock time, naive
+    (an aware bound is compared by its own wall-clock value; a date is its midnight)."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time())
+    return value.replace(tzinfo=None)
+
+
+def aware(published: datetime | None, utcoffset: int | None) -> datetime | None:
+    """A stored wall-clock time with the page's UTC offset put back (naive if it gave none)."""
+    if published is not None and utcoffset is not None:
+        return published.replace(tzinfo=timezone(timedelta(seconds=utcoffset)))
+    return published
