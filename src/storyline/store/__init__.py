@@ -219,7 +219,7 @@ class Store(
         with writer_lock(self._engine, on_wait=on_wait, timeout=timeout):
             yield
 
-    # ------------------------------------------------------------------ articles
+    # ------------------------------------------------------------------ writing
 
     def add_article(
         self,
@@ -449,7 +449,7 @@ class Store(
         return dialect.insert(table).on_conflict_do_nothing().returning(pk)
 
 
-# ---------------------------------------------------------------------- mapping
+# ---------------------------------------------------------------------- checks
 
 
 def _check(item: NewArticle) -> None:
