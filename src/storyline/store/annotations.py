@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, Literal, NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 from storyline.document import REDATABLE, STORYLINE, Precision
 from storyline.nlp.annotations import (
@@ -68,7 +68,6 @@ class AnnotationMethods:
 
     _connect: Any
     _errors: Any
-    _engine: Engine
 
     def annotations(self, article_id: str) -> Annotations | None:
         """The stored entity, date and duration mentions of an article (``None``: no article).

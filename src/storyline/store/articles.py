@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
 from storyline.document import Article, RawDocument
 from storyline.store.models import (
@@ -32,7 +31,6 @@ class ArticleMethods:
 
     _connect: Any
     _errors: Any
-    _engine: Engine
 
     def has_document(self, sha256: str) -> bool:
         with self._errors("read"), self._connect() as conn:
