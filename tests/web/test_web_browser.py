@@ -97,6 +97,7 @@ def test_front_story_source_article_entity_search_round_trip(page: object, base_
 
     # An event's source, cited in the body, lands on that very sentence, lit up.
     source = page.locator('#timeline a.event-source[href*="#s-text-"]').first
+    source.locator("xpath=ancestor::details[1]/summary").click()  # sources are folded
     sentence = source.text_content() or ""
     href = source.get_attribute("href") or ""
     article_path = href.split("#")[0]
