@@ -165,3 +165,12 @@ def test_hostile_page_stays_text_on_the_new_views(client: TestClient) -> None:
         assert SCRIPT not in html and IMG not in html, path
         assert "<script" not in html.lower(), path
     assert "&lt;script&gt;" in client.get("/search?q=harvest").text
+
+
+def test_front_page_card_names_the_most_reported_event(client: TestClient) -> None:
+    story = _seed_story(client)
+    events = _timeline(client, story["id"])
+    reach = {e["id"]: len({s["article_id"] for s in e["sources"]}) for e in events}
+    html = client.get("/").text
+    (key,) = re.findall(rf'<a href="/stories/{story["id"]}#([^"]+)">', html)
+    assert reach[key] == max(reach.values())

@@ -44,6 +44,7 @@ from storyline.web.highlight import highlight, sentence_anchor
 from storyline.web.reading import (
     group_names,
     group_shares,
+    key_event,
     outlet_groups,
     outlet_reading,
     reading_for,
@@ -174,6 +175,7 @@ def front(
         },
         known_outlets=known_outlets,
         known_groups=group_names(groups),
+        key_events={s.id: key_event(store, s.id) for s in stories},
         feeds=[feed_url("stories")],
     )
 

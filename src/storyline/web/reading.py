@@ -86,6 +86,12 @@ def key_facts(events: Sequence[Event], limit: int = KEY_FACTS) -> tuple[Event, .
     return tuple(e for e in events if e.id in top)
 
 
+def key_event(store: Store, story_id: str) -> Event | None:
+    """The event most pages of the story report (the front page's one line of it)."""
+    found = key_facts(story_account(store, story_id).events, 1)
+    return found[0] if found else None
+
+
 def story_reading(
     found: StoryAccount,
     articles: Sequence[Article],
