@@ -17,6 +17,7 @@ from storyline.assemble.surface import MAX_CENTRALITY_MEMBERS, refresh_stories, 
 from storyline.cli import app
 from storyline.document import Article, RawDocument
 from storyline.errors import StoreError
+from storyline.records import Merge, Split, split_id
 from storyline.store import Store, StoryNotFound, StoryPlacement
 
 
@@ -164,6 +165,21 @@ def test_merge_and_split_by_hand_refresh_what_they_change(store: Store) -> None:
     assert new is not None and new in split.output
     assert store.stale_stories() == []
     assert [(s.id, s.size) for s in store.stories()] == [("s_a", 2), (new, 1)]
+
+
+def test_pages_split_off_again_after_a_merge_back_are_in_a_live_story(store: Store) -> None:
+    """The clusterer may split the same pages off, merge them back and split them off
+    again (on the dev corpus: 11 of 144 pages); the second split reuses the retired id."""
+    _add(store, "000", "s_base")
+    _add(store, "001", "s_base")
+    c = _add(store, "003", "s_base")
+    new = split_id("s_base", [c.id])
+    again = [Split("s_base", new, (c.id,)), Merge("s_base", new), Split("s_base", new, (c.id,))]
+    assert store.apply_story_changes(again) == {"s_base", new}
+    assert store.resolve_story(new) == new
+    assert store.story_of(c.id) == new and store.story_article_ids(new) == [c.id]
+    refresh_stories(store)
+    assert sorted((s.id, s.size) for s in store.stories()) == sorted([("s_base", 2), (new, 1)])
 
 
 def test_a_surface_read_before_a_change_is_not_saved(store: Store) -> None:

@@ -175,11 +175,18 @@ def _split_rows(
     now: datetime,
 ) -> None:
     """Move ``moved`` (members of the live story ``live``) into ``new_id``, created if new;
-    both sides are left stale."""
-    if conn.execute(sa.select(_S.id).where(_S.id == new_id)).first() is None:
+    both sides are left stale.
+
+    Split ids are derived from the story and the pages moved (:func:`split_id`), so the
+    clusterer can split the same pages off again after merging them back: the retired
+    ``new_id`` then lives again, or its pages would sit in a story no list shows."""
+    existing = conn.execute(sa.select(_S.merged_into).where(_S.id == new_id)).first()
+    if existing is None:
         conn.execute(story_table.insert().values(_new_story(conn, new_id, now)))
     elif not automatic:
         raise StoreError(f"{live}: these articles were split off before, as {new_id}")
+    elif existing.merged_into is not None:
+        conn.execute(story_table.update().where(_S.id == new_id).values(merged_into=None))
     # else the clusterer split the story while storing a window, and the window's
     # later pages already joined the new story: the split only moves the rest
     for chunk in chunked(moved):
