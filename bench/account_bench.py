@@ -3,12 +3,13 @@
 Two stages on the pages of ``ingest_bench.py`` (real pages and their one-line-off
 variants), one process each, so the figures are per core:
 
-1. **ingest** with one worker: extract, annotate, deduplicate, link entities, place
-   articles into stories, complete dates, store;
+1. **ingest** with one worker: extract, annotate (body, title and lead, with their
+   event mentions), deduplicate, link entities, place articles into stories,
+   complete dates, store;
 2. **accounts**: for every story, :func:`~storyline.assemble.timeline.story_account`
-   on a cold cache — event mentions of every member (title, lead and body re-read
-   and re-linked), events merged across articles, the timeline, conflicts and
-   coverage: what the story page, ``storyline timeline`` and the export build.
+   on a cold cache — every member's stored event mentions read, events merged
+   across articles, the timeline, conflicts and coverage: what the story page,
+   ``storyline timeline`` and the export build.
 
 Reported: seconds and CPU seconds of each stage, articles per second per core of
 each and of the whole path (stored articles over the summed CPU time), stories,

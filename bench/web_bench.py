@@ -4,8 +4,8 @@ Builds the demo store (the five pages in examples/) in a temporary SQLite file,
 serves it with real uvicorn on a loopback port, and times 100 sequential GETs of
 the biggest story's page with httpx (after 5 untimed warm-up requests), so the
 figure includes HTTP, routing, the store queries and Jinja2 rendering — what a
-reader waits for. The first request of the story page (the story's account built on a
-cold cache: every member annotated) is reported on its own. The article page of the
+reader waits for. The first request of the story page (the story's account merged from
+its members' stored event mentions on a cold cache) is reported on its own. The article page of the
 story's longest article, the API's story endpoint and its timeline are timed the same
 way for comparison.
 Run: ``make bench`` (or ``python bench/web_bench.py --out bench/results/web.json``).

@@ -434,12 +434,14 @@ def _cluster(groups: list[_Group]) -> list[_Group]:
     while merged:
         merged = False
         pairs = []
+        spans = [c.span for c in clusters]  # once per round, not once per pair
         for x in range(len(clusters)):
             for y in range(x + 1, len(clusters)):
                 a, b = clusters[x], clusters[y]
-                if a.span is None or b.span is None:
+                span_a, span_b = spans[x], spans[y]
+                if span_a is None or span_b is None:
                     continue
-                apart = _days_apart(a.span, b.span)
+                apart = _days_apart(span_a, span_b)
                 if 0 < apart <= days and (score := _near_score(a, b)) is not None:
                     pairs.append((apart, -score, x, y))
         if pairs:

@@ -27,6 +27,7 @@ from storyline.assemble.events import (
     annotate_parts,
     article_events,
     build_events,
+    country_ids,
     linked_parts,
     part_texts,
     reference_key,
@@ -181,6 +182,14 @@ class AccountCache:
 
 
 _default_cache = AccountCache()
+
+
+def warm_up() -> None:
+    """Load what merging an account reads besides its rows (the outlet registry coverage
+    groups outlets by, the country ids the merge sets apart), so a fresh server's first
+    account pays for its own merge only."""
+    load_groups(None)
+    country_ids()
 
 
 def story_account(

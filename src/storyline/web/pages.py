@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
+from storyline.assemble import timeline
 from storyline.assemble.events import article_events
 from storyline.assemble.linking import EntityLinker
 from storyline.assemble.timeline import annotated_parts
@@ -232,6 +233,9 @@ def warm_up() -> None:
     for lang, text in WARM_UP_TEXTS.items():
         article = Article(id=f"warm-{lang}", source="warm-up", text=text, title=text, lang=lang)
         article_events(article, annotated_parts(article, linker))
+    timeline.warm_up()  # what a story's account is merged with, besides its rows
+    for name in _env.list_templates():
+        _env.get_template(name)  # compiled now, not by a first reader
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
