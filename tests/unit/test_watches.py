@@ -7,8 +7,12 @@ not repeated, though the second batch reports them again.
 
 from __future__ import annotations
 
+import json
+import threading
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
@@ -20,6 +24,7 @@ from storyline.cli import app
 from storyline.config import Settings
 from storyline.ingest import ingest
 from storyline.report.digest import digest, render_digests
+from storyline.report.notify import notify
 from storyline.store import Store, WatchTargetNotFound
 
 FIRST = ["000", "001", "002"]
@@ -142,3 +147,56 @@ def test_cli_watch_add_list_rm_and_digest(
     assert md.output.startswith("# What is new since")
     assert runner.invoke(app, ["watch", "rm", watch_id, "--db", url]).exit_code == 0
     assert runner.invoke(app, ["watch", "rm", watch_id, "--db", url]).exit_code == 1
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    """Answers the statuses queued on its server, then 200; keeps every body posted."""
+
+    def do_POST(self) -> None:
+        server = self.server
+        length = int(self.headers.get("Content-Length", 0))
+        server.bodies.append(json.loads(self.rfile.read(length)))  # type: ignore[attr-defined]
+        queued = server.statuses  # type: ignore[attr-defined]
+        self.send_response(queued.pop(0) if queued else 200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def receiver() -> Iterator[HTTPServer]:
+    server = HTTPServer(("127.0.0.1", 0), _Receiver)
+    server.bodies, server.statuses = [], []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_webhook_gets_the_digest_after_a_busy_answer_and_gives_up_on_a_dead_one(
+    batches: tuple[str, list[str], list[str], datetime], receiver: HTTPServer
+) -> None:
+    url, _, second, between = batches
+    address = f"http://127.0.0.1:{receiver.server_address[1]}/hook"
+    with Store.open(url) as store:
+        story_id = store.story_of(second[0]) or ""
+        live = store.add_watch("story", story_id, webhook=address)
+        dead = store.add_watch("query", "Женева", webhook="http://127.0.0.1:9/closed")
+        quiet = store.add_watch("query", "pumpkins honey", webhook=address)
+        digests = [digest(store, w, between) for w in (live, dead, quiet)]
+        with pytest.raises(ValueError):
+            store.add_watch("query", "x", webhook="file:///etc/passwd")
+    receiver.statuses.append(503)  # type: ignore[attr-defined]
+    deliveries = notify(digests, attempts=3, timeout=2.0, backoff=0.01)
+    by_watch = {d.watch_id: d for d in deliveries}
+    assert quiet.id not in by_watch, "nothing new: nothing posted"
+    assert by_watch[live.id].ok and by_watch[live.id].attempts == 2
+    assert not by_watch[dead.id].ok and by_watch[dead.id].attempts == 3
+    bodies = [b for b in receiver.bodies if b["id"] == live.id]  # type: ignore[attr-defined]
+    assert len(bodies) == 2 and bodies[0] == bodies[1], "the retry posts the same digest"
+    body = bodies[-1]
+    (news,) = body["stories"]
+    assert set(news["new_article_ids"]) == set(second)
+    assert all(set(e["article_ids"]) <= set(second) for e in news["events"])

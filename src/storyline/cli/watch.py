@@ -13,6 +13,7 @@ from rich.table import Table
 
 from storyline.cli.common import DbOption, LangOption, err, out, parse_day, store_for
 from storyline.report.digest import digest, render_digests, start_of, watch_name
+from storyline.report.notify import notify
 
 app = typer.Typer(help="Watches: an entity, a story or a search query you follow.")
 single = typer.Typer()
@@ -29,6 +30,10 @@ def add_cmd(
     story: Annotated[str | None, typer.Option(help="A story id to follow.")] = None,
     query: Annotated[str | None, typer.Option(help="Search words to follow.")] = None,
     label: Annotated[str | None, typer.Option(help="A name for the watch.")] = None,
+    webhook: Annotated[
+        str | None,
+        typer.Option(help="An http(s) address `storyline digest --notify` posts news to."),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Watch one entity, story or query (give exactly one); prints the watch's id."""
@@ -38,7 +43,7 @@ def add_cmd(
     ((kind, target),) = given
     with store_for(db) as store:
         try:
-            watch = store.add_watch(kind, target, label=label)
+            watch = store.add_watch(kind, target, label=label, webhook=webhook)
         except ValueError as exc:
             raise typer.BadParameter(str(exc)) from None
         name = watch_name(store, watch)
@@ -88,6 +93,14 @@ def digest_cmd(
         LangOption.en
     ),
     watch: Annotated[list[str] | None, typer.Option(help="Only these watch ids.")] = None,
+    notify_hooks: Annotated[
+        bool,
+        typer.Option(
+            "--notify",
+            help="Also post each watch's news, as JSON, to its webhook (bounded retries); "
+            "exit status 1 if a post failed.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """What is new per watch: new events, new conflicts, new outlets."""
@@ -98,3 +111,15 @@ def digest_cmd(
         watches = [w for w in store.watches() if not watch or w.id in watch]
         found = [digest(store, w, start, lang.value) for w in watches]
     typer.echo(render_digests(found, fmt.value), nl=False)
+    if notify_hooks:
+        failed = False
+        for delivery in notify(found):
+            failed |= not delivery.ok
+            outcome = "posted" if delivery.ok else f"failed ({delivery.error})"
+            err.print(
+                f"webhook {escape(delivery.watch_id)}: {outcome} "
+                f"after {delivery.attempts} attempt(s)",
+                soft_wrap=True,
+            )
+        if failed:
+            raise typer.Exit(1)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from storyline.assemble.timeline import story_account
 from storyline.display import date_label, first_reported, outlet_label
@@ -236,3 +237,55 @@ def render_digests(digests: Sequence[WatchDigest], fmt: str = "text") -> str:
         body.extend(_lines(found, md))
         body.append("")
     return "\n".join(head + body)
+
+
+def watch_record(watch: Watch, name: str) -> dict[str, Any]:
+    """A watch as JSON (the API's list, a digest's head)."""
+    return {
+        "id": watch.id,
+        "kind": watch.kind,
+        "target": watch.target,
+        "label": watch.label,
+        "name": name,
+        "created_at": watch.created_at.isoformat(),
+        "webhook": watch.webhook,
+        "feed": f"/feeds/watches/{watch.id}.atom",
+    }
+
+
+def news_record(news: StoryNews) -> dict[str, Any]:
+    """One story's news as JSON."""
+    return {
+        "story_id": news.story.id,
+        "title": news.title,
+        "new_article_ids": list(news.new_articles),
+        "events": [
+            {
+                "event_id": e.event_id,
+                "title": e.title,
+                "date": e.date,
+                "first_reported_by": e.first_outlet,
+                "article_ids": list(e.article_ids),
+            }
+            for e in news.events
+        ],
+        "conflicts": [
+            {
+                "event_id": c.event_id,
+                "event_title": c.event_title,
+                "attribute": c.attribute,
+                "values": list(c.values),
+            }
+            for c in news.conflicts
+        ],
+        "outlets": list(news.outlets),
+    }
+
+
+def digest_record(found: WatchDigest) -> dict[str, Any]:
+    """A digest as JSON: what the API answers and what a webhook is posted."""
+    return {
+        **watch_record(found.watch, found.name),
+        "since": found.since.isoformat(),
+        "stories": [news_record(n) for n in found.stories],
+    }

@@ -348,6 +348,8 @@ class WatchRow(Base):
     kind: Mapped[str] = mapped_column(String(8))
     target: Mapped[str] = mapped_column(Text)
     label: Mapped[str | None] = mapped_column(Text)
+    webhook: Mapped[str | None] = mapped_column(Text)
+    """An http(s) address ``storyline digest --notify`` posts the watch's news to."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

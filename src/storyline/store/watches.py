@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, get_args
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
@@ -53,6 +54,8 @@ class Watch:
     """The entity or story id, or the query's words."""
     label: str | None
     created_at: datetime
+    webhook: str | None = None
+    """Where ``storyline digest --notify`` posts what is new (http or https)."""
 
 
 def watch_id(kind: str, target: str) -> str:
@@ -61,7 +64,7 @@ def watch_id(kind: str, target: str) -> str:
 
 
 def _to_watch(row: Any) -> Watch:
-    return Watch(row.id, row.kind, row.target, row.label, row.created_at)
+    return Watch(row.id, row.kind, row.target, row.label, row.created_at, row.webhook)
 
 
 class WatchMethods:
@@ -72,9 +75,13 @@ class WatchMethods:
     _insert_ignore: Any
     resolve_story: Any
 
-    def add_watch(self, kind: str, target: str, *, label: str | None = None) -> Watch:
-        """Watch ``target``; the watch already there when it is watched (its label kept).
-        A story id is stored as the story it lives on as."""
+    def add_watch(
+        self, kind: str, target: str, *, label: str | None = None, webhook: str | None = None
+    ) -> Watch:
+        """Watch ``target``; the watch already there when it is watched (its label kept,
+        a webhook given now set). A story id is stored as the story it lives on as."""
+        if webhook is not None and urlsplit(webhook).scheme not in ("http", "https"):
+            raise ValueError(f"a webhook is an http(s) address, not {webhook!r}")
         if kind not in WATCH_KINDS:
             raise ValueError(f"a watch is on one of {', '.join(WATCH_KINDS)}, not {kind!r}")
         target = target.strip()
@@ -92,10 +99,14 @@ class WatchMethods:
             "kind": kind,
             "target": target,
             "label": label,
+            "webhook": webhook,
             "created_at": datetime.now(UTC),
         }
         with self._errors("write"), self._connect(write=True) as conn:
             conn.execute(self._insert_ignore(watch_table).values(row))
+            if webhook is not None:
+                update = watch_table.update().where(_W.id == row["id"])
+                conn.execute(update.values(webhook=webhook))
             conn.commit()
         found = self.watch(row["id"])
         assert found is not None
