@@ -174,3 +174,25 @@ def test_front_page_card_names_the_most_reported_event(client: TestClient) -> No
     html = client.get("/").text
     (key,) = re.findall(rf'<a href="/stories/{story["id"]}#([^"]+)">', html)
     assert reach[key] == max(reach.values())
+
+
+def test_who_said_what_links_to_the_quote_itself(client: TestClient) -> None:
+    """Each quote link lands on the quote's words in the article, except where a quote
+    overlaps another one the article marks instead (the body marks no overlaps)."""
+    story = _seed_story(client)
+    quotes = _section(client.get(f"/stories/{story['id']}").text, "quotes")
+    links = set(re.findall(r'href="/articles/(a_[0-9a-f]+)#q-(\d+)"', quotes))
+    listed = client.get(f"/api/v1/stories/{story['id']}/quotes", params={"limit": 100}).json()
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for q in listed["items"]:
+        spans.setdefault(q["article_id"], []).append((q["start"], q["end"]))
+    alone = 0
+    for article_id, start in links:
+        end = next(e for s, e in spans[article_id] if s == int(start))
+        overlaps = [(s, e) for s, e in spans[article_id] if s < end and int(start) < e]
+        if len(overlaps) > 1:
+            continue
+        alone += 1
+        article = client.get(f"/articles/{article_id}").text
+        assert article.count(f'id="q-{start}"') == 1, (article_id, start)
+    assert alone >= 3

@@ -55,8 +55,11 @@ def test_quotes_nest_between_cited_sentences_and_mentions() -> None:
     entities = [{"start": nato, "end": nato + 4, "text": "НАТО", "type": "ORG", "entity_id": "e_n"}]
     html = str(highlight(text, entities, [], quotes=quotes, cited=[(second, quote_end + 2)]))
     title = 'title="&lt;b&gt;Рябков&lt;/b&gt; (direct)"'
-    # the quote is cut at the cited sentence's start: one piece before it, one inside it
-    assert html.count(f'<span class="quote quote-direct" {title}>') == 2
+    # the quote is cut at the cited sentence's start: one piece before it, one inside it;
+    # the first piece carries the quote's anchor (the story's "who said what" links to it)
+    start = quotes[0]["start"]
+    assert html.count(f'<span class="quote quote-direct" id="q-{start}" {title}>') == 1
+    assert html.count(f'<span class="quote quote-direct" {title}>') == 1
     inside = html[html.index(f'<span class="cited" id="s-text-{second}">') :]
     assert inside.index('<span class="quote') < inside.index('<a class="ent ent-ORG"')
     assert "<b>" not in html

@@ -39,6 +39,12 @@ def sentence_anchor(part: str, start: int) -> str:
     return f"s-{part}-{start}"
 
 
+def quote_anchor(start: int) -> str:
+    """The element id of a quote in an article's body (where its words start), which a
+    story's "who said what" links to."""
+    return f"q-{start}"
+
+
 def _non_overlapping(raw: list[_Span], length: int) -> list[_Span]:
     """Valid spans in text order, none overlapping; on overlap the earlier (then longer) wins."""
     raw = sorted(raw, key=lambda s: (s.start, -(s.end - s.start)))
@@ -91,6 +97,10 @@ def _tags(span: _Span, names: dict[str, str]) -> tuple[Markup, Markup]:
     if span.kind == "quote":
         css = "quote quote-" + str(span.data.get("kind") or "direct")
         title = _quote_title(span.data, names)
+        if span.start == span.data.get("start"):  # a quote cut in pieces: its first one
+            anchor = quote_anchor(span.start)
+            opening = Markup('<span class="{}" id="{}" title="{}">').format(css, anchor, title)
+            return opening, Markup("</span>")
         return Markup('<span class="{}" title="{}">').format(css, title), Markup("</span>")
     if span.kind == "date":
         title = str(span.data.get("value") or "")

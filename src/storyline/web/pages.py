@@ -41,7 +41,7 @@ from storyline.web.chart import (
     stacked_chart,
 )
 from storyline.web.feeds import feed_url
-from storyline.web.highlight import highlight, sentence_anchor
+from storyline.web.highlight import highlight, quote_anchor, sentence_anchor
 from storyline.web.reading import (
     group_names,
     group_shares,
@@ -92,6 +92,7 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> Re
         "url_with": lambda **kw: _url_with(request, **kw),
         "name_in": lambda names, fallback: i18n.name_in(names, fallback, ui),
         "sentence_anchor": sentence_anchor,
+        "quote_anchor": quote_anchor,
         "when": lambda a: published_label(a.published, a.published_precision, ui),
         "day_label": lambda day: published_label(day, "day", ui),
         "date_label": lambda value: date_label(value, ui),
