@@ -381,3 +381,21 @@ def test_text_root_keys_compare_russian_and_ukrainian_wording() -> None:
     ru = set(names.text_root_keys("Россия вышла из зерновой сделки, заявил Песков"))
     uk = set(names.text_root_keys("Росія вийшла із зернової угоди, заявив Пєсков"))
     assert {"zerno", "zaiav"} <= ru & uk
+
+
+def test_a_headline_bare_surname_is_the_person_its_own_body_names() -> None:
+    """The title is linked after the body under the same article id: a bare surname there
+    is the person the body names in full, whatever the store's mention counts say (a
+    resumed ingest loads entities from the store without them, and used to mint a bare
+    «Пригожин» entity where the uninterrupted run found Yevgeny Prigozhin)."""
+    linker = EntityLinker()
+    # two people of that surname already known, neither dominant
+    link(linker, "a1", "Евгений Пригожин прибыл в Минск.", "ru", [("Евгений Пригожин", "PER")])
+    link(linker, "a2", "Далия Пригожина выступила в суде.", "ru", [("Далия Пригожина", "PER")])
+    body = "Глава ЧВК Евгений Пригожин заявил об отводе войск."
+    full, bare = [("Евгений Пригожин", "PER")], [("Пригожин", "PER")]
+    headline = "Пригожин отводит войска"
+    named = one(link(linker, "a3", body, "ru", full)["Евгений Пригожин"])
+    assert one(link(linker, "a3", headline, "ru", bare)["Пригожин"]) == named
+    # another article's headline has no body of its own in context
+    assert one(link(linker, "a4", headline, "ru", bare)["Пригожин"]) != named

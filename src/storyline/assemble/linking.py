@@ -486,6 +486,7 @@ class EntityLinker:
         self._surname_near: dict[str, list[str]] = {}
         self._generic: dict[str, str] = {}
         self._generic_stem: dict[str, str] = {}
+        self._last: _Article | None = None
         for entity in known:
             self._load(entity)
 
@@ -508,9 +509,20 @@ class EntityLinker:
         ``text`` (the article's text the mentions point into) is optional; with it a bare
         institution also takes the country written right before it ("Russia's Defence
         Ministry", «у російському міністерстві оборони»).
+
+        Called again for the same article (its title and lead after its body), the people,
+        roles and countries the body named stay in context: a headline's bare «Пригожин»
+        is the Yevgeny Prigozhin of its own text, not whoever the store's counts favour
+        (counts a resumed run, loading entities from the store, does not have).
         """
         g = _gazetteer()
-        article = _Article(article_id, text or "")
+        if self._last is not None and self._last.id == article_id:
+            article = self._last
+            article.text = text or ""
+            article.countries = []  # where the body wrote them: offsets of another text
+        else:
+            article = _Article(article_id, text or "")
+        self._last = article
         prepared = [self._prepare(g, i, m) for i, m in enumerate(mentions)]
         ids = [""] * len(mentions)
         order = sorted(prepared, key=lambda p: (p.phase, p.mention.start, p.index))
