@@ -196,3 +196,16 @@ def test_who_said_what_links_to_the_quote_itself(client: TestClient) -> None:
         article = client.get(f"/articles/{article_id}").text
         assert article.count(f'id="q-{start}"') == 1, (article_id, start)
     assert alone >= 3
+
+
+def test_api_filters_by_outlet_group_as_the_pages_do(client: TestClient) -> None:
+    for group in ("Ukrainian media", "international"):
+        api = client.get("/api/v1/stories", params={"group": group}).json()
+        page = client.get("/", params={"group": group}).text
+        listed = set(re.findall(r'class="story-card">\s*<h2><a href="/stories/([^"]+)"', page))
+        assert {s["id"] for s in api["items"]} == listed, group
+        hits = client.get("/api/v1/search", params={"q": "НАТО", "group": group}).json()
+        found = client.get("/search", params={"q": "НАТО", "group": group}).text
+        assert all(f'href="/articles/{i["article_id"]}"' in found for i in hits["items"])
+    ukrainian = client.get("/api/v1/stories", params={"group": "Ukrainian media"}).json()
+    assert ukrainian["total"] == 1  # depo.ua's story, and not the harvest fair's

@@ -31,6 +31,7 @@ from storyline.export import (
 from storyline.records import Event
 from storyline.store import QuoteRecord, Store, StoryChange, StorySummary
 from storyline.store.stories import StoryNotFound
+from storyline.web.reading import group_outlets
 from storyline.web.snippet import searched_text, snippet
 from storyline.web.writer import WRITER, IngestProcessDied
 
@@ -47,6 +48,10 @@ Offset = Annotated[
 ]
 Lang = Annotated[str | None, Query(pattern=LANG_PATTERN, description="ISO 639-1 code.")]
 Outlet = Annotated[str | None, Query(max_length=200)]
+Group = Annotated[
+    str | None,
+    Query(max_length=200, description="An outlet group of the coverage mapping."),
+]
 Since = Annotated[date | None, Query(description="Published on or after (YYYY-MM-DD).")]
 Until = Annotated[date | None, Query(description="Published before (YYYY-MM-DD).")]
 TitleLang = Annotated[Literal["en", "ru", "uk"], Query(description="Language of the event titles.")]
@@ -111,12 +116,19 @@ def list_stories(
     store: StoreDep,
     lang: Lang = None,
     outlet: Outlet = None,
+    group: Group = None,
     since: Since = None,
     until: Until = None,
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    filters: dict[str, Any] = {"lang": lang, "outlet": outlet, "since": since, "until": until}
+    filters: dict[str, Any] = {
+        "lang": lang,
+        "outlet": outlet,
+        "outlets": group_outlets(store, group),
+        "since": since,
+        "until": until,
+    }
     page = store.stories(**filters, limit=limit, offset=offset)
     members = store.story_members(s.id for s in page)
     items = [_story_item(s, members[s.id]) for s in page]
@@ -387,6 +399,7 @@ def search(
     q: Annotated[str, Query(min_length=1, max_length=500, description="Words, any form.")],
     lang: Lang = None,
     outlet: Outlet = None,
+    group: Group = None,
     since: Since = None,
     until: Until = None,
     entity: Annotated[
@@ -399,6 +412,7 @@ def search(
         q,
         lang=lang,
         outlet=outlet,
+        outlets=group_outlets(store, group),
         since=since,
         until=until,
         entity=entity,

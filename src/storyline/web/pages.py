@@ -24,7 +24,6 @@ from storyline.assemble import timeline
 from storyline.assemble.events import article_events
 from storyline.assemble.linking import EntityLinker
 from storyline.assemble.timeline import annotated_parts
-from storyline.compare.coverage import OutletGroups
 from storyline.display import date_label, headline, outlet_label, published_label
 from storyline.document import Article
 from storyline.ingest import WARM_UP_TEXTS
@@ -44,6 +43,7 @@ from storyline.web.feeds import feed_url
 from storyline.web.highlight import highlight, quote_anchor, sentence_anchor
 from storyline.web.reading import (
     group_names,
+    group_outlets,
     group_shares,
     key_event,
     outlet_groups,
@@ -132,13 +132,6 @@ def _pager(offset: int, total: int, size: int = PAGE) -> dict[str, int | None]:
     }
 
 
-def _group_outlets(store: Store, group: str, groups: OutletGroups) -> list[str]:
-    """The stored outlets ``groups`` puts in ``group``. Groups are computed in Python
-    (subdomains, suffix fallbacks), not in SQL, so the store is asked for outlets by name;
-    the distinct outlets of the store are read and grouped here."""
-    return [o for o in store.outlets() if groups.group(o) == group]
-
-
 @router.get("/", response_class=HTMLResponse)
 def front(
     request: Request,
@@ -152,7 +145,7 @@ def front(
 ) -> Response:
     outlet, group = outlet or None, group or None
     groups = outlet_groups()
-    outlets = _group_outlets(store, group, groups) if group else None
+    outlets = group_outlets(store, group)
     filters: dict[str, Any] = {
         "lang": language,
         "outlet": outlet,
@@ -293,7 +286,7 @@ def search_page(
 ) -> Response:
     outlet, group, entity = outlet or None, group or None, entity or None
     groups = outlet_groups()
-    outlets = _group_outlets(store, group, groups) if group else None
+    outlets = group_outlets(store, group)
     result = None
     by_story: list[tuple[Any, list[Any]]] = []
     matched: list[Any] = []

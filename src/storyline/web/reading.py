@@ -170,6 +170,16 @@ def outlet_groups() -> OutletGroups:
     return load_groups()
 
 
+def group_outlets(store: Store, group: str | None) -> list[str] | None:
+    """The stored outlets the bundled mapping puts in ``group`` (``None``: no group
+    asked). Groups are computed in Python (subdomains, suffix fallbacks), not in SQL, so
+    the store's distinct outlets are read and grouped here, and filters ask by name."""
+    if group is None:
+        return None
+    groups = outlet_groups()
+    return [o for o in store.outlets() if groups.group(o) == group]
+
+
 def group_names(groups: OutletGroups) -> list[str]:
     """Every group the mapping can assign (the filters' choices, the chips' colours)."""
     return sorted(set(groups.domains.values()) | set(groups.suffixes.values()))
