@@ -8,7 +8,7 @@ the page; it is drawn on the server so that the page reads the same without scri
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from markupsafe import Markup, escape
@@ -78,10 +78,14 @@ def stacked_buckets(
 
 
 def stacked_chart(
-    data: list[tuple[str, dict[str, int]]], colours: dict[str, str], label: str
+    data: list[tuple[str, dict[str, int]]],
+    colours: dict[str, str],
+    label: str,
+    axis_label: Callable[[str], str] = str,
 ) -> Markup:
     """Bars of pages per day (or month), each split by group, the segments coloured by
-    the groups' chip classes (``colours``: group → class); empty without data."""
+    the groups' chip classes (``colours``: group → class); empty without data. The first
+    and last bar are labelled by ``axis_label`` (a date in the reader's words)."""
     if not data:
         return Markup("")
     top = max(sum(groups.values()) for _, groups in data) or 1
@@ -121,7 +125,7 @@ def stacked_chart(
                 tx=x + bar / 2, ty=y - 4, n=total
             )
         )
-    parts.extend(_axis(data[0][0], data[-1][0]))
+    parts.extend(_axis(axis_label(data[0][0]), axis_label(data[-1][0])))
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)
 

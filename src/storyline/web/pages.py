@@ -192,7 +192,12 @@ def story_page(request: Request, story_id: str, store: StoreDep) -> Response:
         view=view,
         story=view.story,
         reading=reading,
-        coverage_chart=stacked_chart(stacked_buckets(reading.per_day), colours, t("pages_per_day")),
+        coverage_chart=stacked_chart(
+            stacked_buckets(reading.per_day),
+            colours,
+            t("pages_per_day"),
+            lambda key: date_label(key, ui),
+        ),
         feeds=[feed_url("stories", view.story.id)],
     )
 
