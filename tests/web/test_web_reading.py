@@ -209,3 +209,21 @@ def test_api_filters_by_outlet_group_as_the_pages_do(client: TestClient) -> None
         assert all(f'href="/articles/{i["article_id"]}"' in found for i in hits["items"])
     ukrainian = client.get("/api/v1/stories", params={"group": "Ukrainian media"}).json()
     assert ukrainian["total"] == 1  # depo.ua's story, and not the harvest fair's
+
+
+def test_timeline_shows_each_dispute_inline_with_both_values(client: TestClient) -> None:
+    story = _seed_story(client)
+    disputed = client.get(f"/api/v1/stories/{story['id']}/conflicts", params={"limit": 100})
+    items = disputed.json()["items"]
+    assert items
+    timeline = _section(client.get(f"/stories/{story['id']}").text, "timeline")
+    for item in items:
+        start = timeline.index(f'id="{item["id"]}"')
+        event = timeline[start : timeline.find('<li class="event', start + 1)]
+        lines = re.findall(r'<p class="dispute">(.*?)</p>', event, re.DOTALL)
+        assert len(lines) == len(item["conflicts"]), item["id"]
+        for line, conflict in zip(lines, item["conflicts"], strict=True):
+            assert line.count("<strong>") == len(conflict["values"]) >= 2
+            for value in conflict["values"]:
+                for article_id in value["article_ids"]:
+                    assert f'href="/articles/{article_id}"' in line

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
 from storyline.assemble.timeline import StoryAccount, story_account
+from storyline.compare.conflicts import Conflict
 from storyline.compare.coverage import UNKNOWN, OutletGroups, load_groups
 from storyline.display import first_reported
 from storyline.document import Article
@@ -68,6 +69,8 @@ class StoryReading:
     """Groups with at least one page, the unknown group not counted."""
     articles: Mapping[str, Article]
     """The members by id: a source is shown by its outlet and headline, never its id."""
+    conflicts: Mapping[str, tuple[Conflict, ...]] = field(default_factory=dict)
+    """Event id → what its sources disagree on (shown inline in the timeline)."""
 
 
 def colour_of(group: str, known: Sequence[str]) -> str:
@@ -138,6 +141,7 @@ def story_reading(
         languages=len({a.lang for a in articles if a.lang}),
         sides=len({g for g in present if g != UNKNOWN}),
         articles=by_id,
+        conflicts=found.conflicts,
     )
 
 
