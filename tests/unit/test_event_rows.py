@@ -126,3 +126,23 @@ def test_a_fresh_process_reads_the_same_account(seeds_store: str) -> None:
         check=True,
     )
     assert json.loads(out.stdout) == here
+
+
+def test_the_article_page_anchors_the_stored_mentions(
+    seeds_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storyline.memo import Memo
+    from storyline.web import pages
+
+    monkeypatch.setattr(timeline, "annotate_parts", _no_nlp)
+    monkeypatch.setattr(pages, "_cited", Memo(16))  # none kept by an earlier test
+    with Store.open(seeds_store) as store:
+        articles = store.articles(limit=100)
+        rows = store.article_event_rows(a.id for a in articles)
+        for article in articles:
+            cited = pages._cited_sentences(store, article)
+            assert cited == {
+                name: [(m.sentence_start, m.sentence_end) for m in mentions]
+                for name, mentions in rows[article.id].parts.items()
+            }
+    assert any(cited.values())

@@ -118,6 +118,19 @@ def account(
     return StoryAccount(story_id, events, found, coverage(events, outlets, groups), outlets)
 
 
+def stored_mentions(
+    store: _StoryStore, articles: Sequence[Article]
+) -> dict[str, Mapping[str, Sequence[LinkedMention]]]:
+    """Article id → part → its stored event mentions, for those of ``articles`` whose
+    stored mentions fit their dates (found against the date reference they have now)."""
+    rows = store.article_event_rows(a.id for a in articles)
+    return {
+        a.id: rows[a.id].parts
+        for a in articles
+        if a.id in rows and rows[a.id].reference == reference_key(a)
+    }
+
+
 def story_records(
     store: _StoryStore, article_ids: Sequence[str]
 ) -> tuple[list[ArticleEvents], dict[str, CanonicalEntity]]:
@@ -126,12 +139,7 @@ def story_records(
     mentions; found here for an article stored without them or whose stored ones no
     longer fit its dates (its story re-dated it since the last ingest)."""
     originals = [a for a in store.articles_by_id(article_ids) if not a.duplicate_of]
-    rows = store.article_event_rows(a.id for a in originals)
-    found: dict[str, Mapping[str, Sequence[LinkedMention]]] = {
-        a.id: rows[a.id].parts
-        for a in originals
-        if a.id in rows and rows[a.id].reference == reference_key(a)
-    }
+    found = stored_mentions(store, originals)
     made: dict[str, CanonicalEntity] = {}
     missing = [a for a in originals if a.id not in found]
     if missing:

@@ -205,19 +205,21 @@ def story_page(request: Request, story_id: str, store: StoreDep) -> Response:
 _cited: Memo[str, dict[str, list[tuple[int, int]]]] = Memo(512)
 
 
-def _cited_sentences(article: Article) -> dict[str, list[tuple[int, int]]]:
+def _cited_sentences(store: Store, article: Article) -> dict[str, list[tuple[int, int]]]:
     """Part → ``(start, end)`` of the sentences of ``article`` that report an event: every
     sentence a story timeline can cite from it, so each source link has its anchor.
 
-    Read off this article alone (its event mentions), not its story's account: the
-    account annotates every member, which a cold article page must not pay for. An id
-    names one content, so the answer is kept per id (a few hundred, least recent out)."""
+    Read off this article's stored event mentions (those its story's timeline cites), not
+    its story's account; found here for an article stored without them. An id names one
+    content, so the answer is kept per id (a few hundred, least recent out)."""
 
     def build() -> dict[str, list[tuple[int, int]]]:
-        record = article_events(article, annotated_parts(article, EntityLinker()))
+        found = timeline.stored_mentions(store, [article]).get(article.id)
+        if found is None:
+            found = annotated_parts(article, EntityLinker())
         return {
-            part.name: [(m.sentence_start, m.sentence_end) for m in part.mentions]
-            for part in record.parts
+            name: [(m.sentence_start, m.sentence_end) for m in mentions]
+            for name, mentions in found.items()
         }
 
     return _cited.get(article.id, build)
@@ -244,7 +246,7 @@ def article_page(request: Request, article_id: str, store: StoreDep) -> Response
         raise HTTPException(404, f"no article with id {article_id!r}")
     ui = i18n.ui_lang(request)
     titles = {eid: i18n.name_in(e.names, e.name, ui) for eid, e in view.entities.items()}
-    cited = _cited_sentences(view.article)
+    cited = _cited_sentences(store, view.article)
     article, notes = view.article, view.annotations
     return render(
         request,
