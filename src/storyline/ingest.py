@@ -423,10 +423,13 @@ class _Linker:
         self, article: Article, annotations: Annotations, text: str | None = None
     ) -> tuple[list[str], list[CanonicalEntity]]:
         """Entity ids of ``annotations`` (of ``text``, by default the body) and the entities
-        they name."""
+        they name. Another part than the body is linked without teaching the linker new
+        forms (see :meth:`EntityLinker.link_article`)."""
         if self.linker is None:
             self.linker = EntityLinker(self.store.load_entities())
-        ids = self.linker.link_article(article.id, annotations.entities, text or article.text)
+        ids = self.linker.link_article(
+            article.id, annotations.entities, text or article.text, learn=text is None
+        )
         touched = [self.linker.entity(i) for i in dict.fromkeys(ids) if i]
         return ids, touched
 

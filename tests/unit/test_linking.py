@@ -399,3 +399,20 @@ def test_a_headline_bare_surname_is_the_person_its_own_body_names() -> None:
     assert one(link(linker, "a3", headline, "ru", bare)["Пригожин"]) == named
     # another article's headline has no body of its own in context
     assert one(link(linker, "a4", headline, "ru", bare)["Пригожин"]) != named
+
+
+def test_a_title_links_without_teaching_forms_to_known_entities() -> None:
+    """``learn=False`` (titles, leads) leaves what an entity is called to its bodies, where
+    every mention is stored: a resumed ingest loads the same entity the live linker has."""
+    linker = EntityLinker()
+    body = "Глава ЧВК Евгений Пригожин заявил об отводе войск."
+    named = one(link(linker, "a1", body, "ru", [("Евгений Пригожин", "PER")])["Евгений Пригожин"])
+    before = entity(linker, named)
+    title = "Пригожин отводит войска"
+    ids = linker.link_article("a1", build(title, "ru", [("Пригожин", "PER")]), title, learn=False)
+    assert ids == [named]
+    assert entity(linker, named) == before
+    # a name first seen in a title is still an entity
+    new = "Прилепин отводит войска"
+    (fresh,) = linker.link_article("a2", build(new, "ru", [("Прилепин", "PER")]), new, learn=False)
+    assert entity(linker, fresh).names == {"ru": "Прилепин"}

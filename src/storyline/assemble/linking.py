@@ -487,6 +487,7 @@ class EntityLinker:
         self._generic: dict[str, str] = {}
         self._generic_stem: dict[str, str] = {}
         self._last: _Article | None = None
+        self._learn = True
         for entity in known:
             self._load(entity)
 
@@ -501,7 +502,12 @@ class EntityLinker:
         return self._entities[entity_id].freeze()
 
     def link_article(
-        self, article_id: str, mentions: Sequence[EntityMention], text: str | None = None
+        self,
+        article_id: str,
+        mentions: Sequence[EntityMention],
+        text: str | None = None,
+        *,
+        learn: bool = True,
     ) -> list[str]:
         """The entity id of each mention (``""`` for a role used alone that nobody in the
         article holds), creating and updating entities.
@@ -514,6 +520,12 @@ class EntityLinker:
         roles and countries the body named stay in context: a headline's bare «Пригожин»
         is the Yevgeny Prigozhin of its own text, not whoever the store's counts favour
         (counts a resumed run, loading entities from the store, does not have).
+
+        ``learn=False`` (a title, a lead) links without adding forms, aliases, roles or
+        name keys to entities that already have forms: what an entity is called is
+        learnt from bodies, where every mention is stored, so an entity loaded from the
+        store is the one the live linker holds and a resumed run links as an
+        uninterrupted one would. An entity first seen there is created as usual.
         """
         g = _gazetteer()
         if self._last is not None and self._last.id == article_id:
@@ -523,6 +535,7 @@ class EntityLinker:
         else:
             article = _Article(article_id, text or "")
         self._last = article
+        self._learn = learn
         prepared = [self._prepare(g, i, m) for i, m in enumerate(mentions)]
         ids = [""] * len(mentions)
         order = sorted(prepared, key=lambda p: (p.phase, p.mention.start, p.index))
@@ -612,6 +625,8 @@ class EntityLinker:
         return entity.id
 
     def _update(self, entity: _Entity, p: _Prepared) -> None:
+        if not self._learn and entity.forms:
+            return
         m = p.mention
         entity.add_form(m.lang, p.form)
         entity.aliases.setdefault(_clean(m.text))
@@ -734,11 +749,12 @@ class EntityLinker:
             entity = self._bare_surname(article, surname, p.mention.start)
         else:
             entity = self._bare_given(article, given)
-        for key in given:
-            entity.given.setdefault(key)
-        if surname:
-            entity.surnames.setdefault(surname)
-        self._index_person(entity)
+        if self._learn or not entity.forms:
+            for key in given:
+                entity.given.setdefault(key)
+            if surname:
+                entity.surnames.setdefault(surname)
+            self._index_person(entity)
         return entity
 
     def _has_surname(self, article: _Article, p: _Prepared) -> bool:
@@ -834,7 +850,8 @@ class EntityLinker:
             return ""
         best = _nearest_before(holders, article.people, p.mention.start)
         entity = self._entities[best]
-        entity.aliases.setdefault(_clean(p.mention.text))
+        if self._learn:
+            entity.aliases.setdefault(_clean(p.mention.text))
         return best
 
     # -- loading ----------------------------------------------------------------------------
