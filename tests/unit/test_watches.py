@@ -22,6 +22,8 @@ from paths import seed
 from storyline.assemble.timeline import story_account
 from storyline.cli import app
 from storyline.config import Settings
+from storyline.display import outlet_label, published_sort_key
+from storyline.document import Article
 from storyline.ingest import ingest
 from storyline.report.digest import digest, render_digests
 from storyline.report.notify import notify
@@ -48,6 +50,11 @@ def batches(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[str], l
         time.sleep(0.01)
         second = _ingest(store, url, SECOND)
     return url, first, second, between
+
+
+def store_articles(url: str, ids: list[str]) -> list[Article]:
+    with Store.open(url) as store:
+        return store.articles_by_id(ids)
 
 
 def test_a_watch_is_stored_once_per_target_and_removed(tmp_path: Path) -> None:
@@ -100,6 +107,14 @@ def test_digest_since_now_is_empty_and_since_before_everything_lists_all(
         assert digest(store, watch, datetime.now(UTC)).stories == ()
         (everything,) = digest(store, watch, datetime(2000, 1, 1, tzinfo=UTC)).stories
     assert set(everything.new_articles) == set(first + second)
+    # first reported by: the earliest page's outlet, None when that page names none
+    # (never a later page's, though the seeds' only named outlet reports most events)
+    pages = {a.id: a for a in store_articles(url, first + second)}
+    for event in everything.events:
+        earliest = min(
+            (pages[a] for a in event.article_ids), key=lambda a: (published_sort_key(a), a.id)
+        )
+        assert event.first_outlet == outlet_label(earliest.outlet), event.title
 
 
 def test_an_entity_watch_follows_the_stories_it_is_mentioned_in(

@@ -191,7 +191,9 @@ def story_news(
 
 
 def _first_outlet(articles: Sequence[Article], lang: str) -> str | None:
-    first = first_reported(a for a in articles if a.outlet)
+    """The outlet of the page that reported first; ``None`` when that page names none
+    (a later page's outlet would be a wrong "first reported by")."""
+    first = first_reported(articles)
     return outlet_label(first.outlet, lang) if first is not None else None
 
 
