@@ -10,11 +10,13 @@ Corpora (read from ``SHARED``, the ``shared/`` folder beside the repository, or
     and ``storyline`` (the same output after :func:`storyline.nlp.ner.ru.postprocess`),
     so an improvement is always measured against the baseline on the same
     documents. Gold follows :mod:`storyline.evaluation.factrueval` (nested
-    objects kept).
+    objects kept). A third column, ``with known names``, adds
+    :func:`storyline.nlp.ner.known.amend` (table names), as ``recognize`` does.
 ``ner-uk``
     NER-UK 2.0 test file (``corpora/ner-uk/v2.0/iob/test.iob``), read by
     :func:`storyline.evaluation.ner_uk.read_ner_uk`, scored as exact spans: the
-    ``storyline`` column is the Ukrainian tagger of the registry.
+    ``storyline`` column is the Ukrainian tagger of the registry, ``with known names``
+    that tagger amended by the table names as ``recognize`` does.
 ``dev``
     Our dev corpus (``corpus/dev``): :func:`storyline.nlp.ner.registry.recognize`
     on the 27 articles of ``gold_entities.jsonl``, per language and overall.
@@ -84,6 +86,7 @@ def _score_spans(
 
 def _factrueval(path: Path, limit: int | None) -> dict[str, Any]:
     from storyline.evaluation.factrueval import read_factrueval
+    from storyline.nlp.ner.known import amend
     from storyline.nlp.ner.ru import natasha_spans, postprocess
 
     texts = list(read_factrueval(path))[:limit]
@@ -98,11 +101,13 @@ def _factrueval(path: Path, limit: int | None) -> dict[str, Any]:
         ours[t.doc_id] = postprocess(t.text, plain[t.doc_id])
         tagger_s += middle - start
         post_s += time.perf_counter() - middle
+    known = {t.doc_id: amend(t.text, ours[t.doc_id], "ru") for t in texts}
     n = max(len(texts), 1)
     return {
         "columns": {
             "natasha-plain": _table(_score_spans(texts, plain)),
             "storyline": _table(_score_spans(texts, ours)),
+            "with known names": _table(_score_spans(texts, known)),
         },
         "docs": len(texts),
         "ms_per_doc": {
@@ -114,6 +119,7 @@ def _factrueval(path: Path, limit: int | None) -> dict[str, Any]:
 
 def _ner_uk(path: Path, limit: int | None) -> dict[str, Any]:
     from storyline.evaluation.ner_uk import read_ner_uk
+    from storyline.nlp.ner.known import amend
     from storyline.nlp.ner.registry import tagger
 
     tag = tagger("uk")
@@ -124,8 +130,12 @@ def _ner_uk(path: Path, limit: int | None) -> dict[str, Any]:
     start = time.perf_counter()
     predictions = {t.doc_id: list(tag(t.text)) for t in texts}
     elapsed = time.perf_counter() - start
+    known = {t.doc_id: amend(t.text, predictions[t.doc_id], "uk") for t in texts}
     return {
-        "columns": {"storyline": _table(_score_spans(texts, predictions))},
+        "columns": {
+            "storyline": _table(_score_spans(texts, predictions)),
+            "with known names": _table(_score_spans(texts, known)),
+        },
         "docs": len(texts),
         "ms_per_doc": {"uk": round(1000 * elapsed / max(len(texts), 1), 2)},
     }

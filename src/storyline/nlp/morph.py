@@ -80,6 +80,20 @@ def known_not_a_place(text: str) -> bool:
     return False
 
 
+def common_word(word: str) -> bool:
+    """Whether the most likely reading of ``word`` in lower case, in a dictionary that
+    marks proper nouns (``place_tags`` languages), is no name: «того» is a pronoun before it
+    is Togo, so «Того» opening a sentence tells no name."""
+    for lang in _table().get("place_tags", {}):
+        morph = analyzer(lang)
+        if morph is None or not morph.word_is_known(word.lower()):
+            continue
+        best = morph.parse(word.lower())[0]
+        if not set(_table()["name_tags"]) & set(best.tag.grammemes):
+            return True
+    return False
+
+
 def is_acronym(word: str) -> bool:
     """НАТО, МИД, США, ЗСУ: two or more letters, all upper-case."""
     letters = [c for c in word if c.isalpha()]

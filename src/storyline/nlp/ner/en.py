@@ -48,6 +48,10 @@ def _disabled() -> list[str]:
 def _clean(text: str, start: int, end: int) -> tuple[int, int]:
     table = resources.load("ner_en")
     surface = text[start:end]
+    for article in table["articles"]:  # "The Hague" is the name: spaCy leaves "The" out
+        before = text[max(0, start - len(article) - 1) : start]
+        if before == article + " " and f"{article} {surface}" in table["keep_article"]:
+            return _clean(text, start - len(article) - 1, end)
     if surface not in table["keep_article"]:
         for article in table["articles"]:
             if surface.startswith(article + " ") and len(surface) > len(article) + 1:

@@ -13,6 +13,10 @@ en      ``storyline.nlp.ner.en.tag_en``     spacy
 uk      ``storyline.nlp.ner.uk.tag_uk``     uk-ner
 ======  ==================================  ===========
 
+Every tagger's spans are then amended by the names the tables know
+(:func:`storyline.nlp.ner.known.amend`: the alias table, CLDR's countries and cities,
+the surnames of the people a page names in full), which the taggers miss or mistype.
+
 Other languages (be, bg, pl, fr, …) get no NER: no packaged model for them is
 installed, and a Russian or English model run on another language would mostly
 guess (not measured: the dev corpus has 10 such articles and no gold for them).
@@ -27,6 +31,7 @@ from functools import cache
 
 from storyline.nlp import morph
 from storyline.nlp.annotations import EntityMention
+from storyline.nlp.ner import known
 
 Tagger = Callable[[str], list[tuple[int, int, str]]]
 
@@ -68,9 +73,10 @@ def recognize(text: str, lang: str | None) -> tuple[EntityMention, ...]:
     if tag is None or not text:
         return ()
     found = source(lang)
+    tagged = known.amend(text, tag(text), lang)
     spans = [
         (start, end, type_)
-        for start, end, type_ in sorted(set(tag(text)))
+        for start, end, type_ in sorted(set(tagged))
         if type_ in TYPES and 0 <= start < end <= len(text)
     ]
     people = [(start, end) for start, end, type_ in spans if type_ == "PER"]

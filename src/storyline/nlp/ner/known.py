@@ -1,0 +1,221 @@
+"""Names found by table beside the taggers (``resources/ner_known.json``).
+
+The statistical taggers miss or mistype names that every page of this news uses: the
+English one calls Kyiv an organisation, the Ukrainian one misses «ООН» and «Україну»,
+and Ukrainian outlets write «росія» in lower case on purpose. The alias table
+(``aliases.json``) and CLDR (:func:`cldr_places`, which linking reads too) know these
+names and their types; :func:`amend` adds the occurrences no tagger span covers, puts a
+known name in place of the tagger's spans inside it («ГЕС» of «Каховська ГЕС»), and
+retypes a span that is exactly such a name; a span ending in a region word is a place.
+A person the page names in full is also
+found by surname alone, and a span that is that surname is a person ("Zelenskyy" tagged
+ORG after "Volodymyr Zelenskyy"). Matching is by written form, case endings allowed
+after a stem in the languages that inflect names (no morphology: one pattern a page).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import cache
+
+from storyline import resources
+from storyline.nlp.morph import common_word
+
+Span = tuple[int, int, str]
+CLDR_LANGS = ("ru", "uk", "en")
+_SKIP_TERRITORIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "001"})
+_VOWELS = frozenset("аеёиоуыэюяіїєйьaeiouy")
+_OPEN = '[«"„“]'
+_CLOSE = '[»"”“]'
+
+
+@cache
+def cldr_places() -> tuple[dict[str, dict[str, list[str]]], dict[str, dict[str, list[str]]]]:
+    """Countries (ISO → lang → names) and cities (en name → lang → names) from babel's CLDR
+    (cities: the exemplar cities of time zones)."""
+    from babel import Locale
+
+    locales = {lang: Locale(lang) for lang in CLDR_LANGS}
+    countries: dict[str, dict[str, list[str]]] = {}
+    for code in locales["en"].territories:
+        if code in _SKIP_TERRITORIES:
+            continue
+        countries[code] = {
+            lang: [loc.territories[code]]
+            for lang, loc in locales.items()
+            if code in loc.territories
+        }
+    cities: dict[str, dict[str, list[str]]] = {}
+    for zone in locales["ru"].time_zones:
+        if zone.startswith("Etc/") or "/" not in zone:
+            continue
+        from_id = zone.rsplit("/", 1)[-1].replace("_", " ")
+        en = (locales["en"].time_zones.get(zone) or {}).get("city") or from_id
+        forms = {"en": list(dict.fromkeys([en, from_id]))}
+        for lang in ("ru", "uk"):
+            city = (locales[lang].time_zones.get(zone) or {}).get("city")
+            if city:
+                forms[lang] = [city]
+        cities.setdefault(en, forms)
+    return countries, cities
+
+
+def _word_pattern(word: str, endings: str | None, min_stem: int) -> str:
+    """A word as written, or (in a language that inflects names, from ``min_stem``
+    letters) its stem and a case ending: «Каховская» → «Каховск» + «ой»."""
+    letters = [c for c in word if c.isalpha()]
+    if endings is None or len(word) < min_stem or all(c.isupper() for c in letters):
+        return re.escape(word)
+    stem = word
+    while len(stem) > min_stem - 1 and len(word) - len(stem) < 2 and stem[-1].lower() in _VOWELS:
+        stem = stem[:-1]
+    return re.escape(stem) + endings
+
+
+def _form_pattern(form: str, endings: str | None, min_stem: int) -> str:
+    """A name's pattern: its first word as written (a capital tells a name), the others in
+    any case, with endings from three letters, maybe quoted («ЧВК «Вагнер»» with its
+    closing quote, "Crimean bridge", «Крымского моста»)."""
+    words = form.replace("«", " ").replace("»", " ").replace('"', " ").split()
+    if not words:
+        return ""
+    out = [_word_pattern(words[0], endings, min_stem)]
+    for i, word in enumerate(words[1:], 1):
+        inner = _word_pattern(word, endings, min(min_stem, 3))
+        out.append(f"(?P<q{i}>{_OPEN})?(?i:{inner})(?(q{i}){_CLOSE})")
+    return r"\s+".join(out)
+
+
+def _table_names(lang: str) -> list[tuple[str, str]]:
+    """(form, type) of the alias table's entities and countries and of CLDR's countries
+    and cities, in ``lang``."""
+    aliases = resources.load("aliases")
+    out = [(f, item["type"]) for item in aliases["entities"] for f in item["names"].get(lang, [])]
+    out += [(f, "LOC") for forms in aliases["countries"].values() for f in forms.get(lang, [])]
+    countries, cities = cldr_places()
+    for places in (countries, cities):
+        out += [(f, "LOC") for by_lang in places.values() for f in by_lang.get(lang, [])]
+    return out
+
+
+Index = dict[str, list[tuple[re.Pattern[str], str]]]
+_KEY = 3
+
+
+def _compile(forms: dict[str, tuple[str, str]]) -> Index:
+    """Patterns (→ type, first letters as written) by the first letters of their first
+    word, longest first: a page is read word by word, trying only the names that start
+    like the word."""
+    index: Index = {}
+    for pattern, (type_, head) in sorted(
+        forms.items(), key=lambda f: (-f[0].count(r"\s+"), -len(f[0]))
+    ):
+        compiled = re.compile(pattern + r"(?![\w-])")
+        index.setdefault(head[:_KEY], []).append((compiled, type_))
+    return index
+
+
+@cache
+def _settings(lang: str) -> tuple[str | None, int]:
+    """The pattern of ``lang``'s case endings (``None``: names do not inflect), and the
+    shortest word that takes them."""
+    table = resources.load("ner_known")
+    endings = table["endings"].get(lang)
+    if not endings:
+        return None, int(table["min_stem"])
+    alternatives = "|".join(sorted({re.escape(e) for e in endings}, key=len, reverse=True))
+    return f"(?:{alternatives})?", int(table["min_stem"])
+
+
+@cache
+def _pattern(lang: str) -> Index:
+    """One pattern of every known name of ``lang`` (longest first), and the type of each
+    alternative's group."""
+    endings, min_stem = _settings(lang)
+    forms: dict[str, tuple[str, str]] = {}
+    for form, type_ in _table_names(lang):
+        pattern = _form_pattern(form, endings, min_stem)
+        if pattern and form[:1].isupper():  # not «группа Вагнера», a description
+            forms.setdefault(pattern, (type_, form))
+    lowercase = resources.load("ner_known")["lowercase"].get(lang, {})
+    for type_, words in lowercase.items():
+        for word in words:
+            forms.setdefault(_form_pattern(word, endings, min_stem), (type_, word))
+    return _compile(forms)
+
+
+_WORD_START = re.compile(r"(?<![\w-])[^\W\d_]")
+
+
+def _find(index: Index, text: str) -> list[Span]:
+    out: list[Span] = []
+    end = 0
+    for word in _WORD_START.finditer(text):
+        start = word.start()
+        if start < end:
+            continue
+        for head in {text[start : start + _KEY], text[start : start + _KEY - 1]}:
+            for pattern, type_ in index.get(head, ()):
+                found = pattern.match(text, start)
+                if found is not None and found.end() > start:
+                    out.append((start, found.end(), type_))
+                    end = found.end()
+                    break
+            if end > start:
+                break
+    return out
+
+
+def known_names(text: str, lang: str | None) -> list[Span]:
+    """``(start, end, type)`` of every known name written in ``text``."""
+    return _find(_pattern(lang or ""), text)
+
+
+def page_surnames(text: str, spans: Sequence[Span], lang: str | None) -> list[Span]:
+    """Occurrences of the surnames of the people ``spans`` name in full (PER spans of two
+    or three capitalised words): a page that names «Володимир Зеленський» means him by
+    «Зеленський» further on."""
+    endings, min_stem = _settings(lang or "")
+    forms: dict[str, tuple[str, str]] = {}
+    for start, end, type_ in spans:
+        words = text[start:end].split()
+        if type_ == "PER" and 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words):
+            last = words[-1]
+            if len(last) >= 3 and last[1:].islower():
+                forms.setdefault(_word_pattern(last, endings, min_stem), ("PER", last))
+    return _find(_compile(forms), text)
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    before = text[max(0, start - 4) : start].rstrip(' \t«"“„—–-(')
+    return not before or before[-1] in ".!?…\n"
+
+
+@cache
+def _region_words() -> frozenset[str]:
+    """Words that end a region's name («область», "Krai", "Territory"): such a name is a
+    place, whatever the tagger says ("Krasnodar Territory" tagged ORG)."""
+    return frozenset(w.casefold() for w in resources.load("aliases")["region_words"])
+
+
+def amend(text: str, spans: Iterable[Span], lang: str | None) -> list[Span]:
+    """The tagger's spans amended by the known names and the page's surnames (see the
+    module doc)."""
+    regions = _region_words()
+    out = [
+        (s, e, "LOC" if t == "ORG" and text[s:e].split()[-1].casefold() in regions else t)
+        for s, e, t in spans
+    ]
+    table = known_names(text, lang)
+    for found in (table, page_surnames(text, out, lang)):
+        exact = {(s, e): t for s, e, t in found}
+        out = [(s, e, exact.get((s, e), t)) for s, e, t in out]
+        for start, end, type_ in found:
+            surface = text[start:end]
+            if found is table and _opens_sentence(text, start) and common_word(surface):
+                continue  # «Того» opening a sentence is the pronoun, not Togo
+            overlapping = [x for x in out if x[0] < end and start < x[1]]
+            if all(start <= s and e <= end and (s, e) != (start, end) for s, e, _ in overlapping):
+                out = [x for x in out if x not in overlapping] + [(start, end, type_)]
+    return out
