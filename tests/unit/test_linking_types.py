@@ -81,3 +81,71 @@ def test_a_surname_that_is_also_a_city_is_the_city_until_someone_has_it() -> Non
     assert bare == full != city
     assert linker.entity(full).type == "PER"
     assert linker.link_article("c", [davis(0)], "Дэвис заявил.") == [full]
+
+
+def test_a_place_tagged_person_joins_the_place_of_the_other_pages() -> None:
+    # train E002 names «Херсон» as a place; E024 and E050 (English) tag Kherson a person
+    # four times a page, dev 049 once: the city is one entity, a place
+    linker, mentions = link(
+        TRAIN / "articles" / "E002.txt",
+        TRAIN / "articles" / "E024.txt",
+        TRAIN / "articles" / "E050.txt",
+        DEV / "articles" / "049.txt",
+    )
+    kherson = {i for text, _, i in mentions if text in ("Kherson", "Херсон")}
+    assert len(kherson) == 1
+    assert linker.entity(kherson.pop()).type == "LOC"
+
+
+def test_a_place_tagged_person_on_the_same_page_and_the_next_is_the_place() -> None:
+    # dev 016 tags Bornholm LOC, then PER; dev 068 tags it PER only
+    linker, mentions = link(DEV / "articles" / "016.txt", DEV / "articles" / "068.txt")
+    bornholm = {i for text, _, i in mentions if text == "Bornholm"}
+    assert len(bornholm) == 1
+    assert linker.entity(bornholm.pop()).type == "LOC"
+
+
+def _mention(text: str, type_: str, lang: str, start: int = 0):  # type: ignore[no-untyped-def]
+    from storyline.nlp.annotations import EntityMention
+    from storyline.nlp.morph import normalize
+
+    return EntityMention(start, start + len(text), text, type_, normalize(text, type_, lang), lang)  # type: ignore[arg-type]
+
+
+def test_a_name_glued_to_the_next_word_is_the_known_person() -> None:
+    # issue 16: «Jens Stoltenberhukhvalyv» (the surname run into «ухвалив»), "Sergey
+    # Ryabkov Depu" (a fragment after the surname)
+    linker = EntityLinker()
+    (jens,) = linker.link_article("a", [_mention("Єнс Столтенберг", "PER", "uk")])
+    (glued,) = linker.link_article("b", [_mention("Єнс Столтенбергухвалив", "PER", "uk")])
+    assert glued == jens
+    (ryabkov,) = linker.link_article("c", [_mention("Sergey Ryabkov", "PER", "en")])
+    (cut,) = linker.link_article("d", [_mention("Sergey Ryabkov Depu", "PER", "en")])
+    assert cut == ryabkov
+    assert linker.entity(ryabkov).name == "Sergey Ryabkov"
+    assert "Depu" not in linker.entity(ryabkov).names["en"]
+
+
+def test_a_full_name_tagged_org_is_the_person_the_store_knows() -> None:
+    # «Рустем» is in no table of given names: the person is found by the store
+    linker = EntityLinker()
+    (person,) = linker.link_article("a", [_mention("Рустем Умеров", "PER", "ru")])
+    (org,) = linker.link_article("b", [_mention("Rustem Umerov", "ORG", "en")])
+    assert org == person
+
+
+def test_a_surname_that_is_only_a_town_elsewhere_stays_a_person() -> None:
+    # «Херсон» tagged PER on a page of its own: the store holds no such city yet, so it
+    # is not brought in from GeoNames' tens of thousands of towns by a surname alone
+    linker = EntityLinker()
+    (eid,) = linker.link_article("a", [_mention("Осипенко", "PER", "ru")], "Осипенко")
+    assert linker.entity(eid).type == "PER"
+
+
+def test_an_acronym_is_not_another_acronym_with_the_same_key() -> None:
+    # A018: «… миссии ООН …, передает УНН»: the Ukrainian news agency is not the UN
+    linker, mentions = link(TRAIN / "articles" / "A018.txt")
+    un = {i for text, _, i in mentions if text == "ООН"}
+    unn = {i for text, _, i in mentions if text == "УНН"}
+    assert un and unn and not un & unn
+    assert {linker.entity(i).name for i in un} == {"United Nations"}

@@ -59,13 +59,6 @@ def test_the_city_in_russian_and_in_english_is_one_entity() -> None:
     assert ru == en
 
 
-def test_a_surname_that_is_a_town_stays_a_person() -> None:
-    # «Осипенко» is an old name of Berdyansk in GeoNames; tagged PER it is a person
-    linker = EntityLinker()
-    (eid,) = linker.link_article("a", [mention("Осипенко", "PER", "ru")], "Осипенко")
-    assert linker.entity(eid).type == "PER"
-
-
 def test_a_person_known_only_by_surname_in_english_gets_the_full_name() -> None:
     linker = EntityLinker()
     full = mention("Рустем Умеров", "PER", "ru")

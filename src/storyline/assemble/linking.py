@@ -59,11 +59,11 @@ from storyline import resources
 from storyline.assemble import names as nm
 from storyline.nlp.annotations import EntityMention
 from storyline.nlp.morph import known_not_a_place
+from storyline.nlp.ner.known import CLDR_LANGS, cldr_places
 from storyline.nlp.roles import is_role_reference, role_matches
 from storyline.records import CanonicalEntity
 
-_LANGS = ("ru", "uk", "en")
-_SKIP_TERRITORIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "001"})
+_LANGS = CLDR_LANGS
 _ADJACENT = 4
 """A country mention ending this close before a bare institution qualifies it ("Russia's MoD")."""
 
@@ -110,6 +110,8 @@ class _Gazetteer:
     region_words: frozenset[str] = frozenset()
     region_suffixes: tuple[str, ...] = ()
     place_suffixes: tuple[str, ...] = ()
+    acronyms: dict[str, set[str]] = field(default_factory=dict)
+    """Entry key → its acronyms as written, folded («УНН» is not «UN» though keys meet)."""
 
     def add(self, entry: _Entry, forms: Iterable[str]) -> None:
         self.entries.setdefault(entry.key, entry)
@@ -117,6 +119,8 @@ class _Gazetteer:
             keys = self.keys(form)
             if not keys:
                 continue
+            if _is_acronym(form):
+                self.acronyms.setdefault(entry.key, set()).add(_letters(form))
             self.exact.setdefault(" ".join(keys), entry.key)
             self.stems.setdefault(" ".join(nm.stem(k) for k in keys), entry.key)
 
@@ -154,6 +158,19 @@ class _Gazetteer:
             return None
         return self.exact.get(" ".join(keys)) or self.stems.get(" ".join(nm.stem(k) for k in keys))
 
+    def lookup_form(self, form: str) -> str | None:
+        """:meth:`lookup` of a written form; an acronym finds an entry only when the entry
+        lists it among its acronyms of the same script, or lists none in that script
+        («УНН» keys like «ООН» and "UN" but is the news agency)."""
+        hit = self.lookup(self.keys(form))
+        if hit is not None and _is_acronym(form):
+            letters = _letters(form)
+            cyrillic = _cyrillic(letters)
+            same_script = {a for a in self.acronyms.get(hit, ()) if _cyrillic(a) == cyrillic}
+            if same_script and letters not in same_script:
+                return None
+        return hit
+
     def place(self, *keys: Sequence[str]) -> str | None:
         """The GeoNames city one of these keys names exactly (none for an acronym)."""
         for k in keys:
@@ -173,35 +190,6 @@ class _Gazetteer:
                 if stems[0].startswith(prefix):
                     return code
         return iso
-
-
-def _cldr_places() -> tuple[dict[str, dict[str, list[str]]], dict[str, dict[str, list[str]]]]:
-    """Countries (ISO → lang → names) and cities (en name → lang → names) from babel's CLDR."""
-    from babel import Locale
-
-    locales = {lang: Locale(lang) for lang in _LANGS}
-    countries: dict[str, dict[str, list[str]]] = {}
-    for code in locales["en"].territories:
-        if code in _SKIP_TERRITORIES:
-            continue
-        countries[code] = {
-            lang: [loc.territories[code]]
-            for lang, loc in locales.items()
-            if code in loc.territories
-        }
-    cities: dict[str, dict[str, list[str]]] = {}
-    for zone in locales["ru"].time_zones:
-        if zone.startswith("Etc/") or "/" not in zone:
-            continue
-        from_id = zone.rsplit("/", 1)[-1].replace("_", " ")
-        en = (locales["en"].time_zones.get(zone) or {}).get("city") or from_id
-        forms = {"en": list(dict.fromkeys([en, from_id]))}
-        for lang in ("ru", "uk"):
-            city = (locales[lang].time_zones.get(zone) or {}).get("city")
-            if city:
-                forms[lang] = [city]
-        cities.setdefault(en, forms)
-    return countries, cities
 
 
 _CYRILLIC_NAME = re.compile(
@@ -247,7 +235,7 @@ def _gazetteer() -> _Gazetteer:
     for item in table["entities"]:
         forms = [item["name"], *(f for fs in item["names"].values() for f in fs)]
         g.add(_Entry(f"alias:{item['id']}", item["type"], item["name"]), forms)
-    cldr_countries, cldr_cities = _cldr_places()
+    cldr_countries, cldr_cities = cldr_places()
     extra = table["countries"]
     country_forms: dict[str, list[str]] = {}
     for code in [*extra, *cldr_countries]:
@@ -326,6 +314,14 @@ def _clean(text: str) -> str:
     return " ".join(text.translate(_QUOTES).split())
 
 
+def _letters(text: str) -> str:
+    return nm.fold("".join(c for c in text if c.isalpha()))
+
+
+def _cyrillic(text: str) -> bool:
+    return any("\u0400" <= c <= "\u04ff" for c in text)
+
+
 def _is_acronym(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return 2 <= len(letters) <= 6 and all(c.isupper() for c in letters) and " " not in text
@@ -334,7 +330,7 @@ def _is_acronym(text: str) -> bool:
 def _resolve(g: _Gazetteer, forms: Sequence[str]) -> tuple[str | None, str | None, str | None]:
     """(gazetteer key, institution id, country ISO) of a name, trying each form in turn."""
     for form in forms:
-        hit = g.lookup(g.keys(form))
+        hit = g.lookup_form(form)
         if hit is not None:
             return hit, None, None
     for form in forms:
@@ -554,12 +550,16 @@ class EntityLinker:
         if is_role_reference(m):
             p.phase = 8
             return p
-        known = g.lookup(p.keys) or g.lookup(g.keys(text))
+        known = g.lookup_form(form) or g.lookup_form(text)
         if m.type == "PER" and known is not None and known.startswith("city:"):
             # «Дэвис» tagged PER is Davis the person when the article or the store names
             # him; a city of the same name only when no named person has that surname
             p.city = known
             known = None
+        if m.type == "PER" and p.city is None and known is None and len(p.keys) == 1:
+            # «Херсон» tagged PER: the GeoNames city, if the store holds it and nobody
+            # has that surname (see _link)
+            p.city = None if known_not_a_place(form) else g.place(p.keys, g.keys(text))
         if m.type == "PER" and (known is None or g.entries[known].type == "PER"):
             # A name the table knows as an organisation or place («Альянсу» tagged PER by
             # the tagger) links by the table: NER type errors are common, table entries
@@ -595,8 +595,20 @@ class EntityLinker:
         m = p.mention
         if p.phase == 8:
             return self._link_role(article, p)
-        if p.person is not None and p.city is not None and not self._has_surname(article, p):
-            p.person, p.entry = None, p.city  # nobody named «Дэвис»: the city the table knows
+        if (
+            p.person is not None
+            and p.city is not None
+            and (p.city.startswith("city:") or entity_id(p.city) in self._entities)
+            and not self._has_surname(article, p)
+        ):
+            # nobody named «Дэвис»: the city the table knows (of GeoNames' many towns, one
+            # the store already holds: a surname alone is no reason to bring in a town)
+            p.person, p.entry = None, p.city
+        thing = self._thing_named(article, p) if p.person is not None else None
+        if thing is not None:  # "Twitter", «Новичок» tagged PER: what the store knows by it
+            self._update(thing, p)
+            article.others.setdefault(thing.id, []).append(p)
+            return thing.id
         if p.person is not None:
             entity = self._person(article, p)
             starts = article.people.setdefault(entity.id, [])
@@ -743,7 +755,14 @@ class EntityLinker:
         person = p.person or nm.PersonName((), None, p.form)
         given = person.given_keys
         surname = nm.stem(person.surname_key) if person.surname else ""
-        if given and surname:
+        single = len(nm.words(person.surname)) == 1  # no «де Соуза»
+        repaired = self._unglued(surname, given, single) if given and surname else None
+        if repaired is not None:
+            entity, kept, surname = repaired
+            if len(kept) < len(given):  # the fragment after the surname is no part of the name
+                p.form = " ".join(nm.words(p.form)[: len(kept) + 1])
+            given = kept
+        elif given and surname:
             entity = self._full_person(article, surname, given)
         elif surname:
             entity = self._bare_surname(article, surname, p.mention.start)
@@ -757,6 +776,28 @@ class EntityLinker:
             self._index_person(entity)
         return entity
 
+    def _unglued(
+        self, surname: str, given: tuple[str, ...], single: bool
+    ) -> tuple[_Entity, tuple[str, ...], str] | None:
+        """A known person under a name the tagger ran into the next word, when the name as
+        tagged meets nobody: «Столтенбергухвалив» (the surname glued to the verb after it:
+        a known surname is its start), "Sergey Ryabkov Depu" (a fragment after the
+        surname: the name without its last word is a known person)."""
+        known = self._by_surname(surname, fuzzy=True)
+        if any(e.given and nm.given_compatible(e.given, given) for e in known):
+            return None
+        tries: list[tuple[str, tuple[str, ...]]] = [
+            (surname[:cut], given) for cut in range(len(surname) - _GLUED, _MIN_SURNAME - 1, -1)
+        ]
+        if len(given) >= 2 and single:
+            tries.append((nm.stem(given[-1]), given[:-1]))
+        for name, first in tries:
+            for eid in self._surnames.get(name, ()):
+                entity = self._entities[eid]
+                if entity.given and nm.given_compatible(entity.given, first):
+                    return entity, first, name
+        return None
+
     def _has_surname(self, article: _Article, p: _Prepared) -> bool:
         """Whether a named person of the article, else of the store, has the surname."""
         person = p.person
@@ -769,10 +810,42 @@ class EntityLinker:
             return True
         return any(e.given for e in self._by_surname(surname, fuzzy=False))
 
+    def _thing_named(self, article: _Article, p: _Prepared) -> _Entity | None:
+        """The place or body of the store that a PER mention names, when no person of the
+        article or the store has that surname: a mention's type is the tagger's guess,
+        and one wrong guess must not make a second entity of the name."""
+        person = p.person
+        if person is None or not person.surname or not p.keys:
+            return None
+        surname = nm.stem(person.surname_key)
+        if self._surnames.get(surname):
+            return None
+        eid = self._generic.get(" ".join(p.keys))  # the same name, not a stem («Юлий»/Yulia)
+        if eid is None or eid in article.people:
+            return None
+        entity = self._entities[eid]
+        return entity if entity.type != "PER" else None
+
     def _person_by_surname(self, article: _Article, p: _Prepared) -> _Entity | None:
         """The person a one-word non-person mention names: one of this article's people with
         that surname, else the only person of the store with it and a given name."""
-        if p.acronym or p.region is not None or len(p.keys) != 1:
+        if p.acronym or p.region is not None:
+            return None
+        if len(p.keys) in (2, 3):
+            # "Rustem Umerov" tagged ORG: the one person of the store with that name
+            ws = nm.words(p.form)
+            person = nm.parse_person(p.form)
+            if not all(w[:1].isupper() and not w.isupper() for w in ws):
+                return None  # «кабинет Терезы Мэй» is her cabinet
+            if not person.given or not person.surname:
+                return None
+            named = [
+                e
+                for e in self._by_surname(nm.stem(person.surname_key), fuzzy=False)
+                if e.given and nm.given_compatible(e.given, person.given_keys)
+            ]
+            return named[0] if len(named) == 1 else None
+        if len(p.keys) != 1:
             return None
         ws = nm.words(p.form)
         if len(ws) != 1 or not ws[0][:1].isupper():
@@ -886,6 +959,10 @@ class EntityLinker:
 
 _DOMINANT = 5
 _DOMINANT_MIN = 10
+_GLUED = 3
+"""A surname glued to the next word leaves at least this many letters after it."""
+_MIN_SURNAME = 5
+"""The shortest known surname a glued word is cut back to."""
 
 
 @cache
