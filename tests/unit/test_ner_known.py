@@ -54,3 +54,10 @@ def test_a_word_that_only_starts_like_a_name_is_not_it() -> None:
 def test_a_pronoun_opening_a_sentence_is_not_a_country() -> None:
     text = "Того дня все змінилося."
     assert amend(text, [], "uk") == []
+
+
+def test_a_nationality_is_no_entity() -> None:
+    # dev 108: the English tagger calls "Ukrainian" and "Russian" places
+    found = {text for text, _ in mentions("108")}
+    assert not found & {"Ukrainian", "Russian", "Ukrainians", "Russians"}
+    assert ("Kyiv", "LOC") in mentions("108")

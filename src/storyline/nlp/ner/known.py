@@ -6,7 +6,8 @@ and Ukrainian outlets write «росія» in lower case on purpose. The alias t
 (``aliases.json``) and CLDR (:func:`cldr_places`, which linking reads too) know these
 names and their types; :func:`amend` adds the occurrences no tagger span covers, puts a
 known name in place of the tagger's spans inside it («ГЕС» of «Каховська ГЕС»), and
-retypes a span that is exactly such a name; a span ending in a region word is a place.
+retypes a span that is exactly such a name; a span ending in a region word is a place,
+and a nationality ("Ukrainian", tagged a place) is no entity.
 A person the page names in full is also
 found by surname alone, and a span that is that surname is a person ("Zelenskyy" tagged
 ORG after "Volodymyr Zelenskyy"). Matching is by written form, case endings allowed
@@ -193,6 +194,14 @@ def _opens_sentence(text: str, start: int) -> bool:
 
 
 @cache
+def _demonyms() -> frozenset[str]:
+    """Capitalised country adjectives of the alias table and their plurals ("Ukrainian",
+    "Russians"): a nationality is not an entity, though a tagger may call it a place."""
+    words = [w for ws in resources.load("aliases")["country_adjectives"].values() for w in ws]
+    return frozenset(f for w in words if w[:1].isupper() for f in (w, w + "s"))
+
+
+@cache
 def _region_words() -> frozenset[str]:
     """Words that end a region's name («область», "Krai", "Territory"): such a name is a
     place, whatever the tagger says ("Krasnodar Territory" tagged ORG)."""
@@ -203,9 +212,11 @@ def amend(text: str, spans: Iterable[Span], lang: str | None) -> list[Span]:
     """The tagger's spans amended by the known names and the page's surnames (see the
     module doc)."""
     regions = _region_words()
+    demonyms = _demonyms()
     out = [
         (s, e, "LOC" if t == "ORG" and text[s:e].split()[-1].casefold() in regions else t)
         for s, e, t in spans
+        if text[s:e] not in demonyms
     ]
     table = known_names(text, lang)
     for found in (table, page_surnames(text, out, lang)):
