@@ -61,3 +61,10 @@ def test_a_nationality_is_no_entity() -> None:
     found = {text for text, _ in mentions("108")}
     assert not found & {"Ukrainian", "Russian", "Ukrainians", "Russians"}
     assert ("Kyiv", "LOC") in mentions("108")
+
+
+def test_a_common_nouns_acronym_is_no_organisation() -> None:
+    # dev 026: «ЧВК» (a private military company) alone is no body; «ЧВК Вагнера» is one
+    found = mentions("026")
+    assert ("ЧВК", "ORG") not in found
+    assert ("ЧВК Вагнера", "ORG") in found

@@ -7,7 +7,8 @@ and Ukrainian outlets write «росія» in lower case on purpose. The alias t
 names and their types; :func:`amend` adds the occurrences no tagger span covers, puts a
 known name in place of the tagger's spans inside it («ГЕС» of «Каховська ГЕС»), and
 retypes a span that is exactly such a name; a span ending in a region word is a place,
-and a nationality ("Ukrainian", tagged a place) is no entity.
+and a nationality ("Ukrainian", tagged a place) or a common noun's acronym («СМИ», «ЧВК»)
+is no entity.
 A person the page names in full is also
 found by surname alone, and a span that is that surname is a person ("Zelenskyy" tagged
 ORG after "Volodymyr Zelenskyy"). Matching is by written form, case endings allowed
@@ -212,11 +213,13 @@ def amend(text: str, spans: Iterable[Span], lang: str | None) -> list[Span]:
     """The tagger's spans amended by the known names and the page's surnames (see the
     module doc)."""
     regions = _region_words()
-    demonyms = _demonyms()
+    dropped = _demonyms() | frozenset(
+        resources.load("ner_known")["common_acronyms"].get(lang or "", [])
+    )
     out = [
         (s, e, "LOC" if t == "ORG" and text[s:e].split()[-1].casefold() in regions else t)
         for s, e, t in spans
-        if text[s:e] not in demonyms
+        if text[s:e] not in dropped
     ]
     table = known_names(text, lang)
     for found in (table, page_surnames(text, out, lang)):
