@@ -231,10 +231,12 @@ def _jsonl(folder: Path, ids: tuple[str, ...]) -> Path:
 
 
 def _gathering(window: int | None) -> Weights:
-    """The real weights, joining any candidate, never merging, with ``window``."""
+    """The real weights, joining any candidate (dated or not), never merging, with
+    ``window``."""
     return dataclasses.replace(
         _DEFAULT_WEIGHTS(),
         threshold=1e-9,
+        unchecked_threshold=None,
         day_veto=False,
         window=window,
         merge_threshold=None,

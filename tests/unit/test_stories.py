@@ -15,7 +15,9 @@ from storyline.assemble.linking import EntityLinker
 from storyline.assemble.stories import (
     StoryClusterer,
     StoryInput,
+    calendar_days,
     chapters,
+    default_weights,
     drift_cut,
     event_day,
     sentence_vector,
@@ -625,3 +627,76 @@ def test_a_storyline_of_weeks_stays_one(storylines) -> None:  # type: ignore[no-
             assert largest >= share * len(pages), (story, largest, len(pages))
         # Mariupol in January 2018 is not the Mariupol of spring 2022
         assert years_mixed(assigned, dates) == []
+
+
+# --- the calendar of a storyline (train corpus pages; issue 15) ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def calendar_pages() -> dict[str, StoryInput]:
+    """Train pages whose dates are the whole question: D019 (Tymoshenko arrested, stated 5
+    August 2011, names no day) and D015 (the Euromaidan dispersal of 30 November 2013,
+    undated); A028 (the Normandy summit in Paris of 9 December 2019, undated: «9 грудня»
+    resolves to 2016, a year it recalls) and A008 (the Berlin summit, stated 19 October
+    2016); D036 and D044 (Gazprom cuts Ukraine off, stated 1 January 2009) and D028 (the
+    2019 warning of a cut-off on 1 January, undated)."""
+    if not TRAIN.exists():
+        pytest.skip("train corpus not available")
+    ids = ["D015", "D019", "A028", "A008", "D036", "D044", "D028"]
+    annotated = prepare_annotated(TRAIN, ids=ids)
+    vectors = cached_vectors(TRAIN, annotated)
+    return {
+        i: story_input(a, n, e, article_id=i, vector=vectors.get(i))
+        for i, (a, n, e) in annotated.items()
+    }
+
+
+def test_a_stated_publication_day_is_a_day_the_page_is_about(calendar_pages) -> None:  # type: ignore[no-untyped-def]
+    # D019 names no day, so the day veto had nothing to hold it by: it joined the story of
+    # the Euromaidan dispersal (30 November, two years later). Its stated day is its day.
+    inputs = calendar_pages
+    arrest, dispersal = inputs["D019"], inputs["D015"]
+    assert arrest.days == () and calendar_days(arrest) == ("08-05",)
+    assert calendar_days(dispersal) == dispersal.days  # undated: only what it names
+    open_ = dataclasses.replace(default_weights(), day_veto=False)
+    for weights, candidate in ((open_, True), (default_weights(), False)):
+        c = StoryClusterer(weights)
+        sid = c.place(dispersal, None)
+        assert (sid in c.candidates(arrest)) is candidate
+
+
+def test_an_undated_page_does_not_set_a_storylines_calendar(calendar_pages) -> None:  # type: ignore[no-untyped-def]
+    # A028's dates carry a guessed year (2016, three years early): a storyline's window is
+    # made of stated publication days only, so the guess neither opens one nor widens one
+    paris, berlin = calendar_pages["A028"], calendar_pages["A008"]
+    assert paris.published is None and paris.dates and max(paris.dates).year == 2016
+    assert berlin.published is not None
+    c = StoryClusterer()
+    sid = c.place(paris, None)
+    assert c.stories[sid].first is None
+    c.place(berlin, sid)
+    day = berlin.published.toordinal()
+    assert (c.stories[sid].first, c.stories[sid].last) == (day, day)
+
+
+def test_a_join_no_stated_day_can_check_needs_the_unchecked_threshold(calendar_pages) -> None:  # type: ignore[no-untyped-def]
+    # D028 (2019, undated) reads like the 2009 cut-off (Gazprom, Naftogaz, 1 January): with
+    # no stated day to hold it, it joins only past the unchecked threshold; D044, stated,
+    # joins at the ordinary one
+    inputs = calendar_pages
+    probability = {}
+    for item in ("D028", "D044"):
+        c = StoryClusterer()
+        sid = c.place(inputs["D036"], None)
+        found = c.candidates(inputs[item])
+        assert sid in found
+        probability[item] = c.weights.probability(found[sid])
+    for item, checked in (("D028", False), ("D044", True)):
+        p = probability[item]
+        for unchecked, joins in ((None, True), ((p + 1) / 2, checked)):
+            weights = dataclasses.replace(
+                default_weights(), threshold=p / 2, unchecked_threshold=unchecked
+            )
+            c = StoryClusterer(weights)
+            sid = c.place(inputs["D036"], None)
+            assert (c.add(inputs[item]) == sid) is joins, (item, unchecked)

@@ -34,16 +34,19 @@ report says what happened.
 A story is a *storyline*: one developing story over days to months, a chain of events
 (talks, a council, written replies) reported each on its own day. Dates gate by the
 storyline's calendar and do not attract: a story none of whose recent days is within
-:attr:`Weights.day_slack` days (30) of any day the article mentions is no candidate
-(:attr:`Weights.day_veto`: the same place and people on another day of the year, often a
-year apart, are another story; the next event of a storyline, weeks later, is not), nor is
-one whose window (the days of its latest members) the article's stated publication day
-falls more than :attr:`Weights.window` days (90) outside. A publication date guessed from
-the text is not used (its year is often wrong: «17 марта» on a page that recalls 24
-February 2022). On a sparse labelled corpus a story in the article's days is nearly
-always its story; in a feed of hundreds of stories a day it is not, so date features
-fitted there make stories snowball (see ``bench/stories_bench.py``). The date features
-are still computed (see :data:`FEATURES`) and have weight 0.
+:attr:`Weights.day_slack` days (30) of any day the article mentions or its stated
+publication day (:func:`calendar_days`) is no candidate (:attr:`Weights.day_veto`: the
+same place and people on another day of the year, often a year apart, are another story;
+the next event of a storyline, weeks later, is not), nor is one whose window (the stated
+publication days of its latest members) the article's stated publication day falls more
+than :attr:`Weights.window` days (90) outside. A publication date guessed from the text is
+not used (its year is often wrong: «17 марта» on a page that recalls 24 February 2022),
+nor does an undated page's guessed year widen a window; a join the calendar cannot check
+at all may be asked for more (:attr:`Weights.unchecked_threshold`). On a sparse labelled corpus
+a story in the article's days is nearly always its story; in a feed of hundreds of
+stories a day it is not, so date features fitted there make stories snowball (see
+``bench/stories_bench.py``). The date features are still computed (see :data:`FEATURES`)
+and have weight 0.
 
 The article joins the best candidate when its probability reaches the threshold, else it
 founds a new story. Then stories are merged when their members as a whole agree (the same
@@ -192,6 +195,16 @@ def _day(value: str) -> date | None:
         return None
 
 
+def calendar_days(doc: StoryInput) -> tuple[str, ...]:
+    """The month-days (``MM-DD``) the day veto and a story's days read for ``doc``: those
+    it mentions and its stated publication day. A report is about the days around its
+    publication even when it names none («сегодня», "on Sunday"), so a page of 25 May
+    that names no day clashes with a story of 11 October as a page naming 25 May would."""
+    if doc.published is None:
+        return doc.days
+    return (*doc.days, doc.published.isoformat()[5:])
+
+
 _DAY_SLACK = 3
 """The default of :attr:`Weights.day_slack` (one event; the shipped weights say 30)."""
 
@@ -294,11 +307,13 @@ class Weights:
     year) fuse in about half the ingest orders."""
 
     window: int | None = 30
-    """Never join a story whose window (the days of its latest ``_DATES`` members) the
-    article's stated publication day falls more than this many days outside, and split a
-    story whose stated days have a wider gap: a storyline's events come weeks apart, the
-    same people a year later are another storyline. A design choice like :attr:`day_veto`
-    (the shipped weights: 90); ``None``: no limit."""
+    """Never join a story whose window (the stated publication days of its latest
+    ``_DATES`` dated members) the article's stated publication day falls more than this
+    many days outside, and split a story whose stated days have a wider gap: a storyline's
+    events come weeks apart, the same people a year later are another storyline. Only
+    stated days make the window: an undated page's years are guessed, and a guess must not
+    stretch a storyline over two years. A design choice like :attr:`day_veto` (the shipped
+    weights: 90); ``None``: no limit."""
 
     day_slack: int = _DAY_SLACK
     """How many days apart a day the article mentions and a day of the story may be and
@@ -315,6 +330,16 @@ class Weights:
     that they are one (two first reports of one event, in two languages, before any page
     tied them): their members then need only agree as much as a join asks
     (:attr:`threshold`), not :attr:`merge_threshold`. ``None``: no such shortcut."""
+
+    unchecked_threshold: float | None = None
+    """A join the calendar cannot check (the article states no publication day, or the
+    story has no member that does) needs at least this probability, not only
+    :attr:`threshold`: with no window to hold it, a look-alike of another year (the same
+    people and places, undated) joins on content alone. On train, with weights fitted on
+    dev, such joins between 0.5 and 0.7 go to the wrong storyline about half the time,
+    checked ones one time in five. A design choice like :attr:`window`; ``None``: the
+    same bar as any join (the shipped weights: a developing story's undated reports join
+    on content alone too, see ``evaluation.stories.STORYLINE_UNCHECKED``)."""
 
     def score(self, features: Sequence[float]) -> float:
         return self.bias + sum(w * x for w, x in zip(self.weights, features, strict=True))
@@ -359,6 +384,7 @@ def weights_from_table(table: Mapping[str, Any]) -> Weights:
         day_slack=int(table.get("day_slack", _DAY_SLACK)),
         merge_threshold=table.get("merge_threshold"),
         bridge_threshold=table.get("bridge_threshold"),
+        unchecked_threshold=table.get("unchecked_threshold"),
     )
 
 
@@ -409,7 +435,8 @@ class Story:
     days: dict[str, float] = field(default_factory=dict)
     """Month-day (``MM-DD``) → decayed count of members mentioning it."""
     dates: array = field(default_factory=lambda: array("i"))
-    """Day ordinals of its latest members (at most ``_DATES``): the story's window."""
+    """Stated publication days (ordinals) of its latest dated members (at most
+    ``_DATES``): the story's window."""
     first: int | None = None
     last: int | None = None
     vector: Any = None
@@ -653,6 +680,17 @@ class StoryClusterer:
         changed = len(self.changes)
         candidates = self.candidates(doc)
         best, best_p = self.weights.best(candidates)
+        unchecked = self.weights.unchecked_threshold
+        if unchecked is not None and best is not None:
+            # a join the calendar cannot check asks for more than content alone usually gives
+            best, best_p = self.weights.best(
+                {
+                    k: f
+                    for k, f in candidates.items()
+                    if (doc.published and self.stories[k].first is not None)
+                    or self.weights.probability(f) >= unchecked
+                }
+            )
         sid = self.place(
             doc, best if best is not None and best_p >= self.weights.threshold else None
         )
@@ -719,9 +757,11 @@ class StoryClusterer:
             token_keys=tuple(doc_tokens),
             token_values=tuple(doc_tokens.values()),
             token_norm=_norm(doc_tokens),
-            days=frozenset(doc.days),
+            days=frozenset(calendar_days(doc)),
             near_any=frozenset(
-                n for d in dict.fromkeys(doc.days) for n in _near_days(d, self.weights.day_slack)
+                n
+                for d in dict.fromkeys(calendar_days(doc))
+                for n in _near_days(d, self.weights.day_slack)
             ),
             day=day.toordinal() if day is not None else None,
             vector=vector,
@@ -985,9 +1025,9 @@ class StoryClusterer:
         if doc.lang:
             tokens[doc.lang] = _blend(tokens.get(doc.lang, {}), unit_tokens, decay, _PROFILE_TERMS)
         story.lang_weight = _blend(story.lang_weight, {doc.lang: 1.0}, decay, 8)
-        mentioned = dict.fromkeys(doc.days, 1.0)
+        mentioned = dict.fromkeys(calendar_days(doc), 1.0)
         story.days = _blend(story.days, mentioned, decay, _PROFILE_DAYS)
-        day = doc.day
+        day = doc.published  # an undated page's guessed years never set the calendar
         if day is not None:
             story.dates.append(day.toordinal())
             if len(story.dates) > 2 * _DATES:
