@@ -36,6 +36,10 @@ class CanonicalEntity:
     """Every distinct surface form seen (and role phrases that referred to it)."""
     roles: tuple[str, ...] = ()
     """Roles in English ("deputy foreign minister", "NATO Secretary General")."""
+    forms: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Language → each form linked to the entity and how often, in first-seen order: what
+    ``names`` are chosen from. Stored, so a linker rebuilt from the store (a resumed
+    ingest) holds the counts the live one had and chooses the same names."""
 
 
 # --------------------------------------------------------------------------- events

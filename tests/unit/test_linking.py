@@ -416,3 +416,21 @@ def test_a_title_links_without_teaching_forms_to_known_entities() -> None:
     new = "Прилепин отводит войска"
     (fresh,) = linker.link_article("a2", build(new, "ru", [("Прилепин", "PER")]), new, learn=False)
     assert entity(linker, fresh).names == {"ru": "Прилепин"}
+
+
+def test_a_linker_rebuilt_from_its_entities_chooses_the_names_the_live_one_does() -> None:
+    """A resumed ingest rebuilds its linker from stored entities: with the form counts
+    stored, later mentions tip a language's name exactly as they do in the live linker
+    (without them, two later "Wagner group" outweighed three earlier "Wagner")."""
+    live = EntityLinker()
+    first = "Wagner fighters left. Wagner said so. Wagner is gone. Wagner group denied it."
+    spans = [("Wagner group", "ORG"), ("Wagner", "ORG")]
+    got = link(live, "a1", first, "en", spans)
+    eid = one(set().union(*got.values()))  # the alias table makes them one organisation
+    rebuilt = EntityLinker(live.entities())
+    assert rebuilt.entities() == live.entities()
+    later = "Wagner group moved. Wagner group again."
+    for linker in (live, rebuilt):
+        link(linker, "a2", later, "en", [("Wagner group", "ORG")])
+    assert entity(rebuilt, eid) == entity(live, eid)
+    assert entity(live, eid).names["en"] == "Wagner"

@@ -404,6 +404,7 @@ class _Entity:
             names=names,
             aliases=tuple(self.aliases),
             roles=tuple(self.roles),
+            forms={lang: dict(c) for lang, c in self.forms.items() if c},
         )
 
 
@@ -931,8 +932,11 @@ class EntityLinker:
 
     def _load(self, known: CanonicalEntity) -> None:
         entity = _Entity(known.id, known.type, fixed_name=known.name)
-        for lang, form in known.names.items():
-            entity.add_form(lang, form)
+        if known.forms:  # the counts the live linker had: it would choose these names
+            entity.forms = {lang: Counter(counts) for lang, counts in known.forms.items()}
+        else:  # stored before counts were
+            for lang, form in known.names.items():
+                entity.add_form(lang, form)
         for alias in known.aliases:
             entity.aliases.setdefault(alias)
         for role in known.roles:
@@ -940,7 +944,7 @@ class EntityLinker:
         self._entities[known.id] = entity
         g = _gazetteer()
         if known.type == "PER":
-            for form in known.names.values():
+            for form in dict.fromkeys(f for c in entity.forms.values() for f in c):
                 person = nm.parse_person(form)
                 for key in person.given_keys:
                     entity.given.setdefault(key)

@@ -32,6 +32,8 @@ _M = mention_table.c
 
 
 _ENTITY_COLUMNS = [_E.id, _E.type, _E.name, _E.names, _E.aliases, _E.roles]
+_LINKER_COLUMNS = [*_ENTITY_COLUMNS, _E.forms]
+"""With the form counts: what rebuilding a linker (and merging into a row) needs."""
 
 
 _CONTEXT = 200
@@ -102,7 +104,7 @@ class EntityMethods:
 
     def load_entities(self) -> list[CanonicalEntity]:
         """Every canonical entity, in the order they were first stored (to rebuild the linker)."""
-        stmt = sa.select(*_ENTITY_COLUMNS).order_by(_E.created_seq, _E.id)
+        stmt = sa.select(*_LINKER_COLUMNS).order_by(_E.created_seq, _E.id)
         with self._errors("read"), self._connect() as conn:
             return [_to_entity(row) for row in conn.execute(stmt)]
 
@@ -236,6 +238,7 @@ class EntityMethods:
                     "names": dict(e.names),
                     "aliases": list(dict.fromkeys(e.aliases)),
                     "roles": list(dict.fromkeys(e.roles)),
+                    "forms": e.forms or None,
                     "created_seq": seq + i,
                     "created_at": now,
                     "updated_at": now,
@@ -260,6 +263,7 @@ class EntityMethods:
                     "names": merged.names,
                     "aliases": list(merged.aliases),
                     "roles": list(merged.roles),
+                    "forms": merged.forms or None,
                     "updated_at": now,
                 }
                 conn.execute(entity_table.update().where(_E.id == eid).values(values))
@@ -269,7 +273,7 @@ class EntityMethods:
     def _locked_entities(self, conn: Connection, ids: list[str]) -> dict[str, CanonicalEntity]:
         found: dict[str, CanonicalEntity] = {}
         for chunk in chunked(ids):
-            stmt = sa.select(*_ENTITY_COLUMNS).where(_E.id.in_(chunk))
+            stmt = sa.select(*_LINKER_COLUMNS).where(_E.id.in_(chunk))
             if self._engine.dialect.name == "postgresql":
                 stmt = stmt.order_by(_E.id).with_for_update()
             found.update((row.id, _to_entity(row)) for row in conn.execute(stmt))
@@ -286,6 +290,7 @@ def _merge_entity(old: CanonicalEntity, new: CanonicalEntity) -> CanonicalEntity
         names={**old.names, **{k: v for k, v in new.names.items() if v}},
         aliases=tuple(dict.fromkeys((*old.aliases, *new.aliases))),
         roles=tuple(dict.fromkeys((*old.roles, *new.roles))),
+        forms=new.forms or old.forms,  # the linker's counts include what it loaded
     )
 
 
@@ -297,6 +302,7 @@ def _to_entity(row: Any) -> CanonicalEntity:
         names=dict(row.names or {}),
         aliases=tuple(row.aliases or ()),
         roles=tuple(row.roles or ()),
+        forms=dict(getattr(row, "forms", None) or {}),
     )
 
 

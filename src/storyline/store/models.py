@@ -157,6 +157,8 @@ class EntityRow(Base):
     names: Mapped[dict[str, str]] = mapped_column(JSON)
     aliases: Mapped[list[str]] = mapped_column(JSON)
     roles: Mapped[list[str]] = mapped_column(JSON)
+    forms: Mapped[dict[str, dict[str, int]] | None] = mapped_column(JSON, nullable=True)
+    """Language → form → how often it was linked (what ``names`` are chosen from)."""
     created_seq: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
