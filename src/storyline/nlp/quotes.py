@@ -42,6 +42,7 @@ from typing import Literal
 from storyline import resources
 from storyline.nlp import morph
 from storyline.nlp.annotations import EntityMention, QuoteMention, Sentence
+from storyline.nlp.ner import known
 from storyline.nlp.roles import is_role_reference, role_matches
 
 _SPEAKER_TYPES = ("PER", "ORG", "LOC")
@@ -539,10 +540,13 @@ class _Reader:
         return following[0] if following else index
 
     def person_like(self, index: int) -> bool:
-        """A PER mention, or an ORG one that looks like a name the tagger mistyped ("Zelenskyy")."""
+        """A PER mention, or an ORG one that looks like a name the tagger mistyped ("Zelenskyy");
+        not an organisation the name tables know («У Держдепі наголосили» is no «вона»)."""
         e = self.entities[index]
         if e.type == "PER":
             return True
+        if e.source == known.SOURCE:
+            return False
         words = _WORD.findall(e.text)
         return (
             e.type == "ORG"

@@ -169,6 +169,12 @@ def _find(index: Index, text: str) -> list[Span]:
     return out
 
 
+SOURCE = "table"
+"""The ``source`` of a mention whose span is a name the tables know: its type is the
+table's, never a tagger's guess (quotes do not take such an organisation for a
+mistyped person)."""
+
+
 def known_names(text: str, lang: str | None) -> list[Span]:
     """``(start, end, type)`` of every known name written in ``text``."""
     return _find(_pattern(lang or ""), text)

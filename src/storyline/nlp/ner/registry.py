@@ -73,6 +73,7 @@ def recognize(text: str, lang: str | None) -> tuple[EntityMention, ...]:
     if tag is None or not text:
         return ()
     found = source(lang)
+    listed = {(start, end) for start, end, _ in known.known_names(text, lang)}
     tagged = known.amend(text, tag(text), lang)
     spans = [
         (start, end, type_)
@@ -92,7 +93,7 @@ def recognize(text: str, lang: str | None) -> tuple[EntityMention, ...]:
                 type=type_,  # type: ignore[arg-type]  # checked against TYPES above
                 normal=morph.normalize(surface, type_, lang, told.get((start, end))),
                 lang=lang or "",
-                source=found,
+                source=known.SOURCE if (start, end) in listed else found,
             )
         )
     return tuple(mentions)
