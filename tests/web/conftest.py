@@ -7,12 +7,17 @@ read; tests that write (POST ingest) get a fresh store of their own.
 from __future__ import annotations
 
 import json
+import socket
 import sqlite3
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 
 from paths import REPO
@@ -52,6 +57,31 @@ def xss_page() -> bytes:
 
 def settings_for(url: str, **overrides: object) -> Settings:
     return Settings.from_env(db_url=url, **overrides)
+
+
+@contextmanager
+def live_server(url: str, start_timeout: float = 30.0) -> Iterator[str]:
+    """A real uvicorn server over the store at ``url`` on a free loopback port, in a
+    thread (what a browser test talks to); its base URL, stopped on exit."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    config = uvicorn.Config(
+        create_app(settings_for(url)), host="127.0.0.1", port=port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + start_timeout
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")

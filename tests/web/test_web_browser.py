@@ -10,18 +10,13 @@ the article page (at the cited sentence) at 1366×768 land in tests/artifacts/
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from conftest import IMG, SCRIPT, settings_for
+from conftest import IMG, SCRIPT, live_server
 from paths import REPO
-from storyline.web import create_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -39,31 +34,10 @@ ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def base_url(demo_url: str) -> Iterator[str]:
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(settings_for(demo_url)), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with live_server(demo_url) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -11,22 +11,16 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import sqlite3
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from conftest import settings_for
+from conftest import live_server, settings_for
 from paths import REPO, TRAIN
 from storyline.ingest import ingest
 from storyline.store import Store
-from storyline.web import create_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -47,33 +41,6 @@ TRAIN_STORY = "DS2"
 """The train storyline shown: the most pages of any (eleven), in ru, uk and en."""
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def _serve(url: str) -> Iterator[str]:
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(settings_for(url)), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def site(demo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict]]:
     """A server over a copy of the demo store with a watch on the seeds' story."""
@@ -90,7 +57,7 @@ def site(demo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tu
         entity = story.top_entities[0]
         watch = store.add_watch("story", story.id).id
     ids = {"story": story.id, "article": article, "entity": entity, "watch": watch}
-    with _serve(url) as base:
+    with live_server(url) as base:
         yield base, ids
 
 
@@ -117,7 +84,7 @@ def train_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
         stories = [store.story_of(a) for a in report.article_ids]
         story_id = max(set(stories), key=stories.count)
         assert story_id is not None
-    with _serve(url) as base:
+    with live_server(url) as base:
         yield base, story_id
 
 
