@@ -61,4 +61,3 @@ def test_outlets_by_their_names() -> None:
     assert outlet_label("www.censor.net", "en") == "Censor.NET"
     assert outlet_label("unknown-site.example", "en") == "unknown-site.example"
     assert outlet_label(None) is None
-
