@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -57,6 +58,47 @@ def xss_page() -> bytes:
 
 def settings_for(url: str, **overrides: object) -> Settings:
     return Settings.from_env(db_url=url, **overrides)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps dialing out of a closed network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (no browser download), closed on exit."""
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is not installed: run `make system-deps`", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def copy_store(url: str, path: Path) -> str:
+    """A copy of the SQLite store at ``url`` in ``path`` (the shared demo store stays
+    read-only); the copy's URL."""
+    source, target = sqlite3.connect(url.removeprefix("sqlite:///")), sqlite3.connect(path)
+    with source, target:
+        source.backup(target)
+    source.close()
+    target.close()
+    return f"sqlite:///{path}"
 
 
 @contextmanager
@@ -130,14 +172,7 @@ class Changed:
 @pytest.fixture(scope="session")
 def changed(demo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Changed:
     """The demo store copied (the shared one stays untouched), with a split and a merge."""
-    path = tmp_path_factory.mktemp("changed") / "changed.db"
-    source = sqlite3.connect(demo_url.removeprefix("sqlite:///"))
-    target = sqlite3.connect(path)
-    with source, target:
-        source.backup(target)
-    source.close()
-    target.close()
-    url = f"sqlite:///{path}"
+    url = copy_store(demo_url, tmp_path_factory.mktemp("changed") / "changed.db")
     with Store.open(url) as store:
         (harvest,) = store.stories(outlet="evil.example")
         (big,) = store.stories(lang="uk")

@@ -11,27 +11,15 @@ the article page (at the cited sentence) at 1366×768 land in tests/artifacts/
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from conftest import IMG, SCRIPT, live_server
+from conftest import IMG, SCRIPT, chromium, live_server
 from paths import REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "tests" / "artifacts"
-# Without the background-networking flags Chromium keeps dialing out of a closed network.
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
@@ -42,18 +30,12 @@ def base_url(demo_url: str) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def page(base_url: str) -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is not installed: run `make system-deps`", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    with chromium() as browser:
         context = browser.new_context(viewport={"width": 1366, "height": 768})
         try:
             yield context.new_page()
         finally:
             context.close()
-            browser.close()
 
 
 def test_front_story_source_article_entity_search_round_trip(page: object, base_url: str) -> None:

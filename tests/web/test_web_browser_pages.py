@@ -11,30 +11,18 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from conftest import live_server, settings_for
+from conftest import chromium, copy_store, live_server, settings_for
 from paths import REPO, TRAIN
 from storyline.ingest import ingest
 from storyline.store import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "tests" / "artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WIDTHS = (375, 1400)
 SERIOUS = {"serious", "critical"}
 TRAIN_STORY = "DS2"
@@ -44,13 +32,7 @@ TRAIN_STORY = "DS2"
 @pytest.fixture(scope="module")
 def site(demo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict]]:
     """A server over a copy of the demo store with a watch on the seeds' story."""
-    path = tmp_path_factory.mktemp("pages") / "pages.db"
-    source, target = sqlite3.connect(demo_url.removeprefix("sqlite:///")), sqlite3.connect(path)
-    with source, target:
-        source.backup(target)
-    source.close()
-    target.close()
-    url = f"sqlite:///{path}"
+    url = copy_store(demo_url, tmp_path_factory.mktemp("pages") / "pages.db")
     with Store.open(url) as store:
         (story,) = store.stories(lang="uk")
         article = store.story_article_ids(story.id)[0]
@@ -90,16 +72,8 @@ def train_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is not installed: run `make system-deps`", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with chromium() as launched:
+        yield launched
 
 
 def _check(browser: object, url: str, name: str, *, full: bool = False) -> None:

@@ -8,14 +8,13 @@ as text: a ``<script>`` in a headline comes back as those characters, not as mar
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Iterator
 
 import feedparser
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import SCRIPT, settings_for
+from conftest import SCRIPT, copy_store, settings_for
 from storyline.store import Store
 from storyline.web import create_app
 
@@ -30,13 +29,7 @@ def watched(
 ) -> Iterator[tuple[TestClient, dict[str, str]]]:
     """A copy of the demo store (the shared one stays read-only) with one watch of each
     kind: the seeds' story, NATO, and the hostile page's words."""
-    path = tmp_path_factory.mktemp("feeds") / "feeds.db"
-    source, target = sqlite3.connect(demo_url.removeprefix("sqlite:///")), sqlite3.connect(path)
-    with source, target:
-        source.backup(target)
-    source.close()
-    target.close()
-    url = f"sqlite:///{path}"
+    url = copy_store(demo_url, tmp_path_factory.mktemp("feeds") / "feeds.db")
     with Store.open(url) as store:
         (seeds,) = store.stories(lang="uk")
         (harvest,) = store.stories(outlet="evil.example")
