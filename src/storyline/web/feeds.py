@@ -110,6 +110,22 @@ def _feed(body: bytes) -> Response:
     return Response(body, media_type=f"{MEDIA_TYPE}; charset=utf-8")
 
 
+def _pages_feed(
+    request: Request,
+    store: Store,
+    kind: str,
+    ident: str,
+    title: str,
+    article_ids: Iterable[str],
+    lang: str,
+) -> Response:
+    """The feed of one story, entity or watch: its newest pages, linking to its page."""
+    base = _base(request)
+    entries = article_entries(store, base, article_ids, lang)
+    page = f"{base}/{kind}/{ident}"
+    return _feed(atom(f"storyline: {title}", f"{base}{feed_url(kind, ident)}", page, entries))
+
+
 def feed_url(kind: str, ident: str | None = None) -> str:
     """The path of a feed (``stories`` without an id: new storylines)."""
     return f"/feeds/{kind}.atom" if ident is None else f"/feeds/{kind}/{ident}.atom"
@@ -138,11 +154,9 @@ def story_feed(request: Request, story_id: str, store: StoreDep, lang: FeedLang 
     story = store.story(story_id)
     if story is None:
         raise HTTPException(404, f"no story with id {story_id!r}")
-    base = _base(request)
-    entries = article_entries(store, base, store.story_article_ids(story.id), lang)
-    title = f"storyline: {story.title_in(lang) or story.id}"
-    self_url = f"{base}{feed_url('stories', story.id)}"
-    return _feed(atom(title, self_url, f"{base}/stories/{story.id}", entries))
+    title = story.title_in(lang) or story.id
+    members = store.story_article_ids(story.id)
+    return _pages_feed(request, store, "stories", story.id, title, members, lang)
 
 
 @router.get("/entities/{entity_id}.atom")
@@ -152,11 +166,9 @@ def entity_feed(
     entity = store.entity(entity_id)
     if entity is None:
         raise HTTPException(404, f"no entity with id {entity_id!r}")
-    base = _base(request)
-    entries = article_entries(store, base, store.entity_article_ids(entity.id), lang)
-    title = f"storyline: {entity.names.get(lang) or entity.name}"
-    self_url = f"{base}{feed_url('entities', entity.id)}"
-    return _feed(atom(title, self_url, f"{base}/entities/{entity.id}", entries))
+    title = entity.names.get(lang) or entity.name
+    pages = store.entity_article_ids(entity.id)
+    return _pages_feed(request, store, "entities", entity.id, title, pages, lang)
 
 
 @router.get("/watches/{watch_id}.atom")
@@ -164,12 +176,9 @@ def watch_feed(request: Request, watch_id: str, store: StoreDep, lang: FeedLang 
     watch = store.watch(watch_id)
     if watch is None:
         raise HTTPException(404, f"no watch with id {watch_id!r}")
-    base = _base(request)
     matched = watched_articles(store, watch)
     if matched is None:
         members = store.story_members(watched_stories(store, watch))
         matched = [a for ids in members.values() for a in ids]
-    entries = article_entries(store, base, matched, lang)
-    title = f"storyline: {watch_name(store, watch, lang)}"
-    self_url = f"{base}{feed_url('watches', watch.id)}"
-    return _feed(atom(title, self_url, f"{base}/watches/{watch.id}", entries))
+    title = watch_name(store, watch, lang)
+    return _pages_feed(request, store, "watches", watch.id, title, matched, lang)
