@@ -215,9 +215,11 @@ def _region_words() -> frozenset[str]:
     return frozenset(w.casefold() for w in resources.load("aliases")["region_words"])
 
 
-def amend(text: str, spans: Iterable[Span], lang: str | None) -> list[Span]:
-    """The tagger's spans amended by the known names and the page's surnames (see the
-    module doc)."""
+def amend(
+    text: str, spans: Iterable[Span], lang: str | None, table: list[Span] | None = None
+) -> list[Span]:
+    """The tagger's spans amended by the known names (``table``: :func:`known_names`,
+    when the caller has them already) and the page's surnames (see the module doc)."""
     regions = _region_words()
     dropped = _demonyms() | frozenset(
         resources.load("ner_known")["common_acronyms"].get(lang or "", [])
@@ -227,7 +229,8 @@ def amend(text: str, spans: Iterable[Span], lang: str | None) -> list[Span]:
         for s, e, t in spans
         if text[s:e] not in dropped
     ]
-    table = known_names(text, lang)
+    if table is None:
+        table = known_names(text, lang)
     for found in (table, page_surnames(text, out, lang)):
         exact = {(s, e): t for s, e, t in found}
         out = [(s, e, exact.get((s, e), t)) for s, e, t in out]

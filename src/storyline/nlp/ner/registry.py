@@ -73,8 +73,9 @@ def recognize(text: str, lang: str | None) -> tuple[EntityMention, ...]:
     if tag is None or not text:
         return ()
     found = source(lang)
-    listed = {(start, end) for start, end, _ in known.known_names(text, lang)}
-    tagged = known.amend(text, tag(text), lang)
+    table = known.known_names(text, lang)
+    listed = {(start, end) for start, end, _ in table}
+    tagged = known.amend(text, tag(text), lang, table)
     spans = [
         (start, end, type_)
         for start, end, type_ in sorted(set(tagged))
