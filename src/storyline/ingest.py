@@ -136,8 +136,8 @@ class _Expired(BaseException):
     extractors' own ``except Exception`` blocks must not swallow it."""
 
 
-def _expire(signum: int, frame: object) -> None:
-    raise _Expired
+REPEAT = 0.25
+"""Seconds between the alarm's repeats once a page is over its limit (see :func:`_time_limit`)."""
 
 
 @contextmanager
@@ -145,6 +145,11 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
     """Raise :class:`_Expired` in this thread after ``seconds`` (``SIGALRM`` via
     ``setitimer``). Only a process's main thread receives signals, so elsewhere (a
     web server's thread pool, a Dask worker's threads) the block runs unbounded.
+
+    The alarm repeats every :data:`REPEAT` seconds until the block ends: an exception
+    raised while Python runs a ``__del__`` (the garbage collector, a regex object
+    dropped) is printed and swallowed, so one alarm alone may be lost and the page run
+    on unbounded.
 
     The alarm interrupts Python code, not one long call into C: markup that would hold
     lxml is refused before parsing (:func:`storyline.extract.html.check_markup`)."""
@@ -157,11 +162,18 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
     if not usable:
         yield
         return
-    previous = signal.signal(signal.SIGALRM, _expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    running = [True]
+
+    def expire(signum: int, frame: object) -> None:
+        if running[0]:
+            raise _Expired
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT)
     try:
         yield
     finally:
+        running[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
