@@ -187,3 +187,16 @@ def test_a_reporting_clause_about_a_fact_reports_no_words() -> None:
     # «Про це, 29 вересня, …, повідомила канцелярія президента Польщі»
     text = paragraph(TRAIN / "articles", "B033.txt", "Про це, 29 вересня")
     assert reported(text, "uk") == []
+
+
+def test_a_name_in_an_oblique_case_after_the_verb_is_not_its_subject() -> None:
+    # «Як вважає радник, Байдену „…“»: Biden (dative) is who succeeded, not who thinks
+    # so; the adviser is, and the text named him a sentence before
+    text = "\n\n".join(
+        paragraph(TRAIN / "articles", "B050.txt", snippet)
+        for snippet in ("заявив увечері", "Як вважає радник")
+    )
+    found = speakers(text, "uk")
+    said = {quote: person for quote, _, person in found}
+    assert said["повністю вдалося реалізувати"] == "Михайло Подоляк"
+    assert said["дещо розгублено і"] == "Михайло Подоляк"

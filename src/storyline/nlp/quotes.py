@@ -897,10 +897,15 @@ class _Reader:
         def near(c: _Candidate) -> bool:
             return max_words is None or len(_WORD.findall(text[cue.end : c.start])) <= max_words
 
+        def subject(c: _Candidate) -> bool:
+            # «вважає радник, Байдену „…“»: a verb's subject is nominative; not so the
+            # name after «по словам», nor the place of «заявили в ведомстве»
+            return cue.kind != "verb" or impersonal or self.nominative(c)
+
         after = [
             c
             for c in self.candidates
-            if cue.end <= c.start < limit and c.entity is not None and near(c)
+            if cue.end <= c.start < limit and c.entity is not None and near(c) and subject(c)
         ]
         if not after:
             # a role or entity that ends in a full stop («Генсек ООН.») starts before the stop
