@@ -82,7 +82,7 @@ from storyline.store.stories import (
     StoryPlacement,
     StorySummary,
     apply_story_changes,
-    placement_rows,
+    placements_rows,
 )
 from storyline.store.watches import Watch, WatchMethods, WatchTargetNotFound
 
@@ -328,7 +328,7 @@ class Store(
             # RETURNING leaves out the rows ON CONFLICT DO NOTHING skipped: another writer's.
             if len(conn.execute(self._insert_ignore(table), rows).all()) != len(rows):
                 raise _Raced
-        changed = self._upsert_entities(conn, entities, now) if entities else []
+        renamed = self._upsert_entities(conn, entities, now) if entities else []
         insert_annotations(
             conn,
             [
@@ -348,10 +348,8 @@ class Store(
                     for i in chosen
                 ],
             )
-            search.index_entities(conn, changed)
-        for item in chosen:
-            if item.story is not None:
-                placement_rows(conn, item.article.id, item.story, now)
+            search.index_entities(conn, renamed)
+        placements_rows(conn, [(i.article.id, i.story) for i in chosen if i.story is not None], now)
         stored = set(fresh)
         return [n in stored for n in range(len(items))]
 

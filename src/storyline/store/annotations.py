@@ -32,6 +32,10 @@ from storyline.store.models import (
 )
 from storyline.store.rows import chunked, wall_clock
 
+DateChange = tuple[str, Sequence[DateMention], tuple[datetime, Precision] | Literal[False] | None]
+"""(article id, its dates, its publication date or ``False``): see
+:meth:`AnnotationMethods.replace_dates`."""
+
 _A = article_table.c
 _M = mention_table.c
 _DM = date_mention_table.c
@@ -125,26 +129,40 @@ class AnnotationMethods:
         ``published`` (a value and its precision, or ``None``) replaces a publication date
         inferred from the story or read from a crawler's token (:data:`REDATABLE`), never
         one the page or its container stated; ``False`` leaves the publication date alone."""
-        rows = _date_rows(article_id, dates)
+        self.replace_many_dates([(article_id, dates, published)])
+
+    def replace_many_dates(self, changes: Sequence[DateChange]) -> None:
+        """:meth:`replace_dates` for many articles in one transaction, each statement run
+        once for them all: the single writer re-dates the undated pages of every story a
+        window touched, and a commit per page cost more than finding their dates."""
+        if not changes:
+            return
+        ids = [article_id for article_id, _, _ in changes]
+        rows = [row for article_id, dates, _ in changes for row in _date_rows(article_id, dates)]
+        published = [
+            {
+                "b_id": article_id,
+                "published": wall_clock(value[0] if value else None),
+                "published_utcoffset": None,
+                "published_precision": value[1] if value else None,
+                "published_inferred": bool(value),
+                "published_evidence": STORYLINE if value else None,
+            }
+            for article_id, _, value in changes
+            if value is not False
+        ]
         with self._errors("update dates in"), self._connect(write=True) as conn, conn.begin():
-            conn.execute(date_mention_table.delete().where(_DM.article_id == article_id))
+            for chunk in chunked(ids):
+                conn.execute(date_mention_table.delete().where(_DM.article_id.in_(chunk)))
             if rows:
                 conn.execute(date_mention_table.insert(), rows)
-            if published is not False:
-                value, precision = published if published else (None, None)
+            if published:
                 conn.execute(
-                    article_table.update()
-                    .where(
-                        _A.id == article_id,
+                    article_table.update().where(
+                        _A.id == sa.bindparam("b_id"),
                         sa.or_(_A.published.is_(None), _A.published_evidence.in_(REDATABLE)),
-                    )
-                    .values(
-                        published=wall_clock(value),
-                        published_utcoffset=None,
-                        published_precision=precision,
-                        published_inferred=value is not None,
-                        published_evidence=STORYLINE if value is not None else None,
-                    )
+                    ),
+                    published,
                 )
 
     def mention_entity_ids(self, article_id: str) -> list[str]:

@@ -151,28 +151,36 @@ def index_entities(conn: Connection, entity_ids: Sequence[str]) -> None:
     rows = conn.execute(
         sa.select(e.id, e.created_seq, e.name, e.names, e.aliases).where(e.id.in_(entity_ids))
     ).all()
-    pg = conn.dialect.name == "postgresql"
-    for row in rows:
-        lemmas = entity_text(row.name, dict(row.names or {}), row.aliases or ())
-        if pg:
-            conn.execute(
-                sa.text(
-                    "INSERT INTO entity_search (entity_id, lemmas) VALUES (:id, :lemmas) "
-                    "ON CONFLICT (entity_id) DO UPDATE SET lemmas = EXCLUDED.lemmas"
-                ),
-                {"id": row.id, "lemmas": lemmas},
-            )
-        else:
-            # The entity's created_seq is the FTS rowid: replacing a row is a keyed delete.
-            params = {"rowid": row.created_seq, "id": row.id, "lemmas": lemmas}
-            conn.execute(sa.text("DELETE FROM entity_search WHERE rowid = :rowid"), params)
-            conn.execute(
-                sa.text(
-                    "INSERT INTO entity_search (rowid, entity_id, lemmas) "
-                    "VALUES (:rowid, :id, :lemmas)"
-                ),
-                params,
-            )
+    params = [
+        {
+            "rowid": row.created_seq,
+            "id": row.id,
+            "lemmas": entity_text(row.name, dict(row.names or {}), row.aliases or ()),
+        }
+        for row in rows
+    ]
+    if not params:
+        return
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            sa.text(
+                "INSERT INTO entity_search (entity_id, lemmas) VALUES (:id, :lemmas) "
+                "ON CONFLICT (entity_id) DO UPDATE SET lemmas = EXCLUDED.lemmas"
+            ),
+            [{"id": p["id"], "lemmas": p["lemmas"]} for p in params],
+        )
+    else:
+        # The entity's created_seq is the FTS rowid: replacing a row is a keyed delete.
+        conn.execute(
+            sa.text("DELETE FROM entity_search WHERE rowid = :rowid"),
+            [{"rowid": p["rowid"]} for p in params],
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO entity_search (rowid, entity_id, lemmas) VALUES (:rowid, :id, :lemmas)"
+            ),
+            params,
+        )
 
 
 def rebuild(conn: Connection) -> int:

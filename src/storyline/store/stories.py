@@ -204,23 +204,46 @@ def placement_rows(
 ) -> None:
     """Write an article's story membership (creating the story if new) inside the
     caller's transaction, and mark the story stale."""
-    exists = conn.execute(sa.select(_S.id).where(_S.id == placement.story_id)).first()
-    if exists is None:
-        conn.execute(story_table.insert().values(_new_story(conn, placement.story_id, now)))
-    else:
-        conn.execute(
-            story_table.update()
-            .where(_S.id == placement.story_id)
-            .values(stale=True, updated_at=now)
-        )
+    placements_rows(conn, [(article_id, placement)], now)
+
+
+def placements_rows(
+    conn: Connection, placed: Sequence[tuple[str, StoryPlacement]], now: datetime
+) -> None:
+    """:func:`placement_rows` for a window's articles, in their order, each statement run
+    once for them all (new stories numbered and memberships sequenced as one by one)."""
+    if not placed:
+        return
+    story_ids = list(dict.fromkeys(p.story_id for _, p in placed))
+    existing: set[str] = set()
+    for chunk in chunked(story_ids):
+        existing.update(conn.scalars(sa.select(_S.id).where(_S.id.in_(chunk))))
+    new = [sid for sid in story_ids if sid not in existing]
+    if new:
+        first = _new_story(conn, new[0], now)
+        rows = [
+            {**first, "id": sid, "created_seq": first["created_seq"] + i}
+            for i, sid in enumerate(new)
+        ]
+        conn.execute(story_table.insert(), rows)
+    if existing:
+        for chunk in chunked([sid for sid in story_ids if sid in existing]):
+            conn.execute(
+                story_table.update().where(_S.id.in_(chunk)).values(stale=True, updated_at=now)
+            )
+    seq = _next_seq(conn)
     conn.execute(
-        story_article_table.insert().values(
-            article_id=article_id,
-            story_id=placement.story_id,
-            seq=_next_seq(conn),
-            features=dict(placement.features) if placement.features is not None else None,
-            assigned_by=placement.assigned_by,
-        )
+        story_article_table.insert(),
+        [
+            {
+                "article_id": article_id,
+                "story_id": placement.story_id,
+                "seq": seq + i,
+                "features": dict(placement.features) if placement.features is not None else None,
+                "assigned_by": placement.assigned_by,
+            }
+            for i, (article_id, placement) in enumerate(placed)
+        ],
     )
 
 
@@ -693,4 +716,5 @@ __all__ = [
     "StorySummary",
     "apply_story_changes",
     "placement_rows",
+    "placements_rows",
 ]
