@@ -60,6 +60,8 @@ _CLOSERS = '»“”’"'
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
 _CLAUSE_END = re.compile(r"[.!?;\n]")
 _GENDER = {"masc": "m", "femn": "f"}
+_PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn"})
+"""The dictionary's grammemes of a proper name."""
 _CLAUSE_COMMA = re.compile(r"[,.!?;\n]")
 _SENTENCE_STOP = re.compile(r"[.!?](?=\s)")
 _CATAPHORA = 300
@@ -478,6 +480,20 @@ class _Reader:
         return any("nomn" in p.tag.grammemes for p in parses) or any(
             "Fixd" in p.tag.grammemes for p in parses
         )
+
+    def named_in_oblique_case(self, c: _Candidate) -> bool:
+        """Whether the dictionary reads the candidate as a name in an oblique case only
+        («Байдену», «Берлина»). Stricter than ``not nominative``: a surname the dictionary
+        does not know as one («Рябков», read as a genitive plural noun) decides nothing."""
+        if c.entity is None:
+            return False
+        analyzer = morph.analyzer(self.lang)
+        words = [w for w in _WORD.findall(c.text) if not morph.is_acronym(w)]
+        if analyzer is None or not words:
+            return False
+        head = words[-1] if self.entities[c.entity].type == "PER" else words[0]
+        names = [p.tag.grammemes for p in analyzer.parse(head) if _PROPER & p.tag.grammemes]
+        return bool(names) and not any({"nomn", "Fixd"} & g for g in names)
 
     def _subject_rank(self, c: _Candidate) -> tuple[int, int]:
         """People and pronouns before organisations before places; then text order."""
@@ -900,7 +916,7 @@ class _Reader:
         def subject(c: _Candidate) -> bool:
             # «вважає радник, Байдену „…“»: a verb's subject is nominative; not so the
             # name after «по словам», nor the place of «заявили в ведомстве»
-            return cue.kind != "verb" or impersonal or self.nominative(c)
+            return cue.kind != "verb" or impersonal or not self.named_in_oblique_case(c)
 
         after = [
             c
