@@ -200,3 +200,12 @@ def test_a_name_in_an_oblique_case_after_the_verb_is_not_its_subject() -> None:
     said = {quote: person for quote, _, person in found}
     assert said["повністю вдалося реалізувати"] == "Михайло Подоляк"
     assert said["дещо розгублено і"] == "Михайло Подоляк"
+
+
+def test_a_verb_after_the_reported_words_has_its_subject_after_it() -> None:
+    # «…противоречит заявлениям Берлина…, считает посол России в ФРГ Сергей Нечаев»:
+    # Berlin is in what the ambassador said, not who said it
+    text = paragraph(TRAIN / "articles", "E043.txt", "считает посол России")
+    found = speakers(text, "ru")
+    said = {quote: person for quote, _, person in found}
+    assert said["на новый уровень"] == "Сергей Нечаев"

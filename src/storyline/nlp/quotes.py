@@ -685,6 +685,16 @@ class _Reader:
             ]
             if earlier:
                 return self.speaker_of(earlier[-1])
+        if (
+            cue.kind == "verb"
+            and self.language.trailing_reports
+            and text[clause_start : cue.start].rstrip().endswith(",")
+        ):
+            # «…, считает посол России Сергей Нечаев»: a verb after the reported words
+            # has its subject after it; the names before it are what was said
+            inverted = self._after(cue)
+            if inverted.index is not None:
+                return inverted
         if cue.kind != "quoting":
             before = [
                 c
