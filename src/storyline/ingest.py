@@ -69,7 +69,11 @@ from storyline.errors import InputError
 from storyline.extract.article import extract_article
 from storyline.extract.decode import decode
 from storyline.extract.outlet import outlet_from_url
-from storyline.extract.published import published_from_storyline, storyline_window
+from storyline.extract.published import (
+    StorylineWindow,
+    published_from_storyline,
+    storyline_window,
+)
 from storyline.extract.text import LineStats, count_lines
 from storyline.nlp.annotations import Annotations
 from storyline.nlp.dates import find_dates
@@ -79,6 +83,7 @@ from storyline.nlp.terms import article_terms
 from storyline.records import CanonicalEntity, Merge, Split
 from storyline.sources import iter_documents
 from storyline.store import NewArticle, Store, StoryPlacement
+from storyline.store.annotations import DateChange
 from storyline.store.events import PartEvents
 
 CHUNK = 64
@@ -461,6 +466,8 @@ class _Stories:
         self.clusterer: StoryClusterer | None = None
         self._pending: dict[str, StoryInput] = {}
         """Inputs placed since the last :meth:`take_changes` (not in the store yet)."""
+        self._dated: dict[str, StorylineWindow] = {}
+        """Article id → the story window :meth:`complete_dates` last dated it in, this batch."""
 
     def _members(self, article_ids: Sequence[str]) -> dict[str, StoryInput]:
         """Members' inputs for an automatic split: this window's from memory, the rest as
@@ -540,15 +547,23 @@ class _Stories:
         yearless dates: again each time the story changes, since its dates may have. A
         crawler's token half a year or more from the story's dates gives way when the
         page's own words, read in the story's time, name its day. A story whose stated days do
-        not gather (a cluster mixing years) dates nothing."""
+        not gather (a cluster mixing years) dates nothing.
+
+        A page this batch already dated in the same window is left alone: what it would
+        be given depends on its words and the window alone, and it holds that already
+        (every story a window touches is completed again, mostly with the window it had).
+        The pages dated are written in one transaction."""
         redated: list[str] = []
+        changes: list[DateChange] = []
         for sid, article_ids in self.store.undated_members(story_ids).items():
             window = storyline_window(self.store.stated_days(sid))
             if window is None:
                 continue
+            article_ids = [a for a in article_ids if self._dated.get(a) != window]
             redated.extend(article_ids)
             anchor = window.median
             for article in self.store.articles_by_id(article_ids):
+                self._dated[article.id] = window
                 content = "\n\n".join(filter(None, (article.title, article.lead, article.text)))
                 found = published_from_storyline(content, window)
                 token = article.published if article.published_evidence == CRAWLER else None
@@ -561,9 +576,10 @@ class _Stories:
                     continue
                 reference = found.value.date() if found and found.precision == "day" else anchor
                 dates = find_dates(article.text, None, article.lang, anchor=reference)
-                self.store.replace_dates(
-                    article.id, dates, (found.value, found.precision) if found else None
+                changes.append(
+                    (article.id, dates, (found.value, found.precision) if found else None)
                 )
+        self.store.replace_many_dates(changes)
         refind_events(self.store, redated)
 
 

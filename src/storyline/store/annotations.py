@@ -160,7 +160,11 @@ class AnnotationMethods:
                 conn.execute(
                     article_table.update().where(
                         _A.id == sa.bindparam("b_id"),
-                        sa.or_(_A.published.is_(None), _A.published_evidence.in_(REDATABLE)),
+                        # no IN: an expanding parameter cannot run as executemany
+                        sa.or_(
+                            _A.published.is_(None),
+                            *(_A.published_evidence == e for e in sorted(REDATABLE)),
+                        ),
                     ),
                     published,
                 )
