@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from paths import DEV, SEEDS
+from paths import DEV, SEEDS, TRAIN
 from storyline.evaluation.quotes import (
     QuoteReport,
     default_gold,
+    default_pages,
     evaluate_quotes,
     speaker_matches,
     text_matches,
@@ -29,6 +30,32 @@ def test_seed_gold_is_well_formed() -> None:
     rows = [json.loads(x) for x in default_gold("seeds").read_text(encoding="utf-8").splitlines()]
     assert {r["id"] for r in rows} == {p.name[:3] for p in SEEDS.glob("*.txt")}
     assert all(set(r) == {"id", "speaker", "quote"} and r["quote"] for r in rows)
+
+
+@pytest.mark.skipif(not (TRAIN / "manifest.jsonl").exists(), reason="train corpus not available")
+def test_heldout_gold_parses_and_names_only_train_pages_not_in_the_train_gold() -> None:
+    rows = [json.loads(x) for x in default_gold("heldout").read_text(encoding="utf-8").splitlines()]
+    assert rows and all(
+        set(r) == {"id", "speaker", "quote"} and r["quote"] and r["speaker"] for r in rows
+    )
+    manifest = [
+        json.loads(x)
+        for x in (TRAIN / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
+        if x
+    ]
+    lang = {m["id"]: m["lang"] for m in manifest}
+    pages = default_pages("heldout")
+    assert pages.resolve() == (TRAIN / "articles").resolve()
+    ids = {r["id"] for r in rows}
+    assert all((pages / f"{i}.txt").exists() for i in ids)
+    for r in rows:  # each quote is on its page, word for word
+        assert r["quote"] in (pages / f"{r['id']}.txt").read_text(encoding="utf-8"), r
+    # 5 pages per language, none of the pages the train gold (looked at while fixing rules) holds
+    assert sorted(lang[i] for i in ids) == ["en"] * 5 + ["ru"] * 5 + ["uk"] * 5
+    train = {
+        json.loads(x)["id"] for x in default_gold("train").read_text(encoding="utf-8").splitlines()
+    }
+    assert not ids & train
 
 
 def test_putin_quote_in_seed_000_is_putins(seeds: QuoteReport) -> None:
