@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from storyline.config import Settings
 from storyline.ingest import IngestReport, LocalRunner, Results, Window, ingest, process_one
 from storyline.store import Store
+from storyline.store.accounts import story_account_table
 from storyline.store.models import (
     article_table,
     date_mention_table,
@@ -81,8 +82,9 @@ def _rows(conn: sa.Connection, *columns: Any) -> list[tuple[Any, ...]]:
 
 
 def snapshot(url: str, *, display_names: bool = True) -> dict[str, Any]:
-    """Articles, entities, mention links, story membership, stories, their history and
-    the dates: what concurrent or resumed ingests must leave as a plain one does.
+    """Articles, entities, mention links, story membership, stories, their history, the
+    dates and the stored story accounts: what concurrent or resumed ingests must leave as
+    a plain one does.
 
     ``display_names=False`` leaves out the entities' display name: the linker rebuilt
     after a kill does not know how often each name form was seen (README, "Known
@@ -94,6 +96,7 @@ def snapshot(url: str, *, display_names: bool = True) -> dict[str, Any]:
         story_history_table.c,
         date_mention_table.c,
     )
+    ac = story_account_table.c
     with Store(url) as store, store.engine.connect() as conn:
         history = [
             (r.story_id, r.action, r.other_story_id, tuple(r.article_ids), bool(r.automatic))
@@ -130,4 +133,5 @@ def snapshot(url: str, *, display_names: bool = True) -> dict[str, Any]:
             ),
             "history": history,
             "dates": _rows(conn, d.article_id, d.seq, d.value, d.inferred),
+            "accounts": _rows(conn, ac.story_id, ac.key, ac.body),
         }

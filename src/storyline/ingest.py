@@ -1,6 +1,6 @@
 """The ingest stage: inputs → clean, annotated articles in the store.
 
-Three steps, each with one owner:
+Four steps, each with one owner:
 
 * **read** (:class:`_Reader`, this process): documents are read in order and
   grouped in :class:`Window` s of :data:`CHUNK` fresh ones (known and repeated
@@ -16,7 +16,11 @@ Three steps, each with one owner:
   transaction (:meth:`Store.add_articles`); then the dates and surfaces of the
   stories it left stale are refreshed. A killed batch leaves only whole windows
   with their merges, a re-run first finishes the stale stories and skips what is
-  already stored, so it ends as the uninterrupted run would have.
+  already stored, so it ends as the uninterrupted run would have;
+* **accounts** (:func:`storyline.assemble.timeline.save_accounts`), at the end of the
+  batch: the account (events, conflicts, coverage) of each story it changed is merged
+  once and stored, however many windows changed the story, so reading a story is
+  reading a row. A killed batch leaves them pending for the next run to build.
 
 An ingest is the store's only writer from start to end (:meth:`Store.writer`:
 an advisory lock on PostgreSQL, a lock file next to a SQLite file): the linker,
@@ -62,6 +66,7 @@ from storyline.assemble.stories import (
     vector_text,
 )
 from storyline.assemble.surface import refresh_stories
+from storyline.assemble.timeline import save_accounts
 from storyline.config import Settings
 from storyline.dedup import NearDuplicateIndex, minhash, to_bytes
 from storyline.document import CRAWLER, Article, RawDocument
@@ -539,6 +544,8 @@ class _Stories:
         """
         stale = self.store.stale_stories()
         if stale:
+            # before the stale mark goes: a kill after it still leaves them pending
+            self.store.mark_accounts(stale)
             self.complete_dates(stale)
             refresh_stories(self.store, stale)
 
@@ -827,6 +834,7 @@ def ingest(
             windows = _Reader(store, report, note).windows(documents, CHUNK)
             for window, results in used.run(windows, settings.languages, annotate):
                 assembler.write(window, results)
+            save_accounts(store)  # once per changed story, this batch's or a killed one's
         finally:
             if own:
                 used.close()

@@ -59,6 +59,9 @@ class _Story:
     def event_references(self, article_ids: Iterable[str]) -> Mapping[str, str]:
         return {}
 
+    def stored_account(self, story_id: str) -> None:
+        return None  # nor any account stored
+
 
 def test_a_new_member_is_the_only_one_annotated_again(monkeypatch: pytest.MonkeyPatch) -> None:
     annotated: list[str] = []

@@ -1,23 +1,28 @@
 """A story's account: its events in date order, their conflicts, and who covered what.
 
-Events are merged per story, from its members, whenever a reader asks
-(:func:`story_account`), rather than stored: an event's date, sources and
-conflicts change with every article that joins. What they are merged from is
-stored: each member's event mentions, found in its body, title and lead by the
-ingest workers and linked by its writer (:mod:`storyline.store.events`), so a
-read is a few queries and a merge, no NLP, and every process reads the same
-account. A member stored without them (before the tables existed, or ingested
-without annotation) has its mentions found here, linked against the story's
-stored entities, and kept per article in this process until an ingest stores
-them. Accounts are cached per story membership and the date references of the
-members' stored mentions, so a story that gains an article, or a page its story
-re-dates, is merged again.
+Events are merged per story, from its members' event mentions, found in their body,
+title and lead by the ingest workers and linked by its writer
+(:mod:`storyline.store.events`). The ingest that changes a story merges its account
+once, at the end of the batch, and stores it (:func:`save_accounts`,
+:mod:`storyline.store.accounts`), so a reader decodes one row: a fresh server's first
+read of a big story costs no merge. A stored account is used only while it was built
+from what the story holds now, its members and the date references of their stored
+mentions (:func:`account_key`); otherwise (a story changed outside an ingest, a store
+from before accounts were stored) the reader merges it as before, from the rows.
+
+A member stored without event mentions (before the tables existed, or ingested without
+annotation) has its mentions found here, linked against the story's stored entities,
+and kept per article in this process until an ingest stores them; an account that
+needed this is never stored. Accounts are cached per story membership and references
+in each process, so a story that gains an article, or a page its story re-dates, is
+read again.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -42,7 +47,15 @@ from storyline.nlp.annotations import Annotations
 from storyline.nlp.events import LinkedMention
 from storyline.records import CanonicalEntity, Event
 
-__all__ = ["PARTS", "AccountCache", "StoryAccount", "annotated_parts", "story_account"]
+__all__ = [
+    "PARTS",
+    "AccountCache",
+    "StoryAccount",
+    "account_key",
+    "annotated_parts",
+    "save_accounts",
+    "story_account",
+]
 
 _CACHE_SIZE = 64
 _ANNOTATED_SIZE = 1024
@@ -64,6 +77,23 @@ class _StoryStore(Protocol):
     def entities_by_id(self, entity_ids: Iterable[str]) -> Mapping[str, CanonicalEntity]: ...
     def article_event_rows(self, article_ids: Iterable[str]) -> Mapping[str, _EventRows]: ...
     def event_references(self, article_ids: Iterable[str]) -> Mapping[str, str]: ...
+    def stored_account(self, story_id: str) -> _Stored | None: ...
+
+
+class _Stored(Protocol):
+    @property
+    def key(self) -> str: ...
+    @property
+    def body(self) -> str: ...
+
+
+class _AccountStore(_StoryStore, Protocol):
+    """What :func:`save_accounts` needs besides reading: the pending list and saving."""
+
+    def mark_accounts(self, story_ids: Iterable[str]) -> None: ...
+    def pending_accounts(self) -> list[str]: ...
+    def drop_merged_accounts(self) -> int: ...
+    def save_account(self, story_id: str, key: str | None, body: str | None) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -138,10 +168,22 @@ def story_records(
     them, and the entities their mentions name (for event titles). Read from the stored
     mentions; found here for an article stored without them or whose stored ones no
     longer fit its dates (its story re-dated it since the last ingest)."""
+    found = _records(store, article_ids, stored_only=False)
+    assert found is not None
+    return found
+
+
+def _records(
+    store: _StoryStore, article_ids: Sequence[str], *, stored_only: bool
+) -> tuple[list[ArticleEvents], dict[str, CanonicalEntity]] | None:
+    """:func:`story_records`; with ``stored_only``, ``None`` instead of running the NLP
+    for a member without usable stored mentions."""
     originals = [a for a in store.articles_by_id(article_ids) if not a.duplicate_of]
     found = stored_mentions(store, originals)
     made: dict[str, CanonicalEntity] = {}
     missing = [a for a in originals if a.id not in found]
+    if missing and stored_only:
+        return None
     if missing:
         linker = EntityLinker(story_entities(store, article_ids))
         found.update((a.id, annotated_parts(a, linker)) for a in missing)
@@ -167,10 +209,58 @@ def story_entities(store: _StoryStore, article_ids: Sequence[str]) -> list[Canon
     return list(store.entities_by_id(ids).values())
 
 
+def account_key(members: Sequence[str], references: Mapping[str, str]) -> str:
+    """What a story's account is built from, as a short string: its members in store
+    order and the date reference of each one's stored mentions (``""``: none stored), and
+    the stored format. Two accounts with equal keys merged the same rows."""
+    from storyline.assemble import account_codec  # it imports StoryAccount from here
+
+    text = "\n".join(f"{m}\t{references.get(m, '')}" for m in members)
+    digest = hashlib.sha256(f"{account_codec.FORMAT}\n{text}".encode()).hexdigest()
+    return digest[:40]
+
+
+def _stored(
+    store: _StoryStore, story_id: str, key: str, groups_path: str | Path | None
+) -> StoryAccount | None:
+    """The stored account of ``story_id`` if it was built for ``key``, its events named as
+    the stored entities name them now and, for ``groups_path``, its coverage regrouped."""
+    from storyline.assemble import account_codec  # it imports StoryAccount from here
+
+    row = store.stored_account(story_id)
+    if row is None or row.key != key:
+        return None
+    try:
+        found = account_codec.loads(row.body)
+    except (ValueError, KeyError, TypeError):  # another format: merged again instead
+        return None
+    found = account_codec.with_names(
+        found, store.entities_by_id(account_codec.named_entities(found))
+    )
+    if groups_path is not None:
+        found = replace(
+            found, coverage=coverage(found.events, found.outlets, load_groups(groups_path))
+        )
+    return found
+
+
+def build_account(
+    store: _StoryStore, story_id: str, members: Sequence[str], *, stored_only: bool = False
+) -> StoryAccount | None:
+    """The account of ``story_id`` merged from its ``members``' rows (default outlet
+    groups); with ``stored_only``, ``None`` when a member has no usable stored mentions."""
+    found = _records(store, members, stored_only=stored_only)
+    if found is None:
+        return None
+    records, entities = found
+    return account(records, entities, load_groups(None), story_id)
+
+
 class AccountCache:
     """Story accounts by (story id, its member ids, their mentions' date references): a
-    story that gained an article or had one re-dated is merged again, one that did not is
-    served from memory. Thread-safe, bounded."""
+    story that gained an article or had one re-dated is read again, one that did not is
+    served from memory. Read from the stored account when it was built for the same
+    members and references (:func:`account_key`), else merged here. Thread-safe, bounded."""
 
     def __init__(self, size: int = _CACHE_SIZE) -> None:
         self._memo: Memo[tuple[object, ...], StoryAccount] = Memo(size)
@@ -183,19 +273,51 @@ class AccountCache:
         version = tuple(references.get(m, "") for m in members)
 
         def build() -> StoryAccount:
+            found = _stored(store, story_id, account_key(members, references), groups_path)
+            if found is not None:
+                return found
             records, entities = story_records(store, members)
             return account(records, entities, load_groups(groups_path), story_id)
 
         return self._memo.get((story_id, members, version, str(groups_path or "")), build)
 
 
+def save_accounts(store: _AccountStore, changed: Iterable[str] = ()) -> int:
+    """Build and store the account of every story whose account is pending (changed by
+    the ingest; see :mod:`storyline.store.accounts`) or ``changed`` (by hand: a merge, a
+    split); returns how many were stored.
+
+    Once per story per batch, at its end, however many windows changed the story. A
+    story merged into another loses its row; so does one with a member whose mentions
+    are not stored (its readers merge it themselves, see the module doc)."""
+    from storyline.assemble import account_codec  # it imports StoryAccount from here
+
+    saved = 0
+    store.mark_accounts(changed)
+    store.drop_merged_accounts()
+    for story_id in store.pending_accounts():
+        members = tuple(store.story_article_ids(story_id))
+        # the key is read before the rows it names: were they to change meanwhile (a hand
+        # merge, not under the writer lock), the row keeps an older key no reader matches
+        key = account_key(members, store.event_references(members))
+        found = build_account(store, story_id, members, stored_only=True) if members else None
+        if found is None:
+            store.save_account(story_id, None, None)
+            continue
+        store.save_account(story_id, key, account_codec.dumps(found))
+        saved += 1
+    return saved
+
+
 _default_cache = AccountCache()
 
 
 def warm_up() -> None:
-    """Load what merging an account reads besides its rows (the outlet registry coverage
-    groups outlets by, the country ids the merge sets apart), so a fresh server's first
-    account pays for its own merge only."""
+    """Load what reading an account needs besides its rows (the codec of stored ones, the
+    outlet registry coverage groups outlets by, the country ids a merge sets apart), so a
+    fresh server's first account pays for its own read only."""
+    from storyline.assemble import account_codec  # noqa: F401  (imported now, not by a reader)
+
     load_groups(None)
     country_ids()
 

@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from storyline.assemble.surface import refresh_stories
+from storyline.assemble.timeline import save_accounts
 from storyline.cli.common import DbOption, LangOption, err, out, parse_day, store_for
 from storyline.display import outlet_label, published_label, published_sort_key
 from storyline.store import StorySummary
@@ -138,6 +139,7 @@ def merge_cmd(
     with store_for(db) as store, store.writer(on_wait=_waiting):
         merged = store.merge_stories(target, source)
         refresh_stories(store, [merged])
+        save_accounts(store, [merged])
         out.print(f"merged into: {merged}")
 
 
@@ -152,6 +154,7 @@ def split_cmd(
         live = store.live_story(story_id)
         new = store.split_story(live, articles)
         refresh_stories(store, [live, new])
+        save_accounts(store, [live, new])
         out.print(f"new story: {new}")
 
 

@@ -51,6 +51,7 @@ from storyline.nlp.annotations import Annotations
 from storyline.nlp.terms import article_terms
 from storyline.records import CanonicalEntity, Merge, Split
 from storyline.store import search
+from storyline.store.accounts import AccountMethods, StoredAccount
 from storyline.store.annotations import AnnotationMethods, ArticleAnnotations, insert_annotations
 from storyline.store.articles import ArticleMethods, article_row, document_row
 from storyline.store.db import (
@@ -96,6 +97,7 @@ __all__ = [
     "QuoteRecord",
     "Store",
     "StoreError",
+    "StoredAccount",
     "StoryChange",
     "StoryNotFound",
     "StoryPlacement",
@@ -138,6 +140,7 @@ class Store(
     QuoteMethods,
     WatchMethods,
     EventMethods,
+    AccountMethods,
 ):
     """Persistent documents and articles behind one database URL."""
 
