@@ -9,10 +9,11 @@ split («ГЕС» inside «Каховська ГЕС»), a surname alone after t
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from paths import DEV
+from paths import DEV, TRAIN
 from storyline.nlp.ner.known import amend, known_names
 from storyline.nlp.ner.registry import recognize
 
@@ -68,3 +69,49 @@ def test_a_common_nouns_acronym_is_no_organisation() -> None:
     found = mentions("026")
     assert ("ЧВК", "ORG") not in found
     assert ("ЧВК Вагнера", "ORG") in found
+
+
+def _page_mentions(folder: Path, page: str) -> set[tuple[str, str]]:
+    """The page's mentions as an ingest finds them (extracted, then annotated)."""
+    from storyline.config import Settings
+    from storyline.document import RawDocument
+    from storyline.extract.article import extract_article
+    from storyline.nlp.pipeline import annotate
+
+    path = folder / "articles" / f"{page}.txt"
+    article = extract_article(
+        RawDocument(str(path), path.read_bytes()), languages=Settings().languages
+    )
+    return {(m.text, m.type) for m in annotate(article).entities}
+
+
+def test_a_web_address_is_no_name() -> None:
+    # dev 016 quotes a tweet ending "https://t.co/…": the tagger took "https" for a person
+    assert not {t for t in _page_mentions(DEV, "016") if t[0] == "https"}
+
+
+@pytest.mark.skipif(not TRAIN.exists(), reason="train corpus not available")
+def test_a_first_name_tagged_a_place_is_a_person() -> None:
+    # train B027, B036: "his daughter Yulia", "his wife Yulia", tagged places
+    for page in ("B027", "B036"):
+        assert ("Yulia", "PER") in _page_mentions(TRAIN, page)
+
+
+def test_a_person_in_a_list_of_places_is_a_place() -> None:
+    # dev 049: "the Donetsk, Luhansk, Kharkiv and Kherson regions"; dev 123: «портов
+    # Одесса, Черноморск и Южный»: the taggers call Luhansk and «Южный» persons
+    for page, mention in (("049", "Luhansk"), ("123", "Южный")):
+        found = _page_mentions(DEV, page)
+        assert (mention, "LOC") in found
+        assert (mention, "PER") not in found
+    # but two names with a comma between may be two clauses, and organisations are
+    # listed with people («рупор Михалкова, РПЦ и ЕР»)
+    text = "Он уехал в Киев, Солодченко остался. Рупор Михалкова, РПЦ и ЕР."
+
+    def at(word: str, type_: str) -> tuple[int, int, str]:
+        return (text.index(word), text.index(word) + len(word), type_)
+
+    spans = [at("Киев", "LOC"), at("Солодченко", "PER"), at("Михалкова", "PER")]
+    spans += [at("РПЦ", "ORG"), at("ЕР", "ORG")]
+    found = {(text[s:e], t) for s, e, t in amend(text, spans, "ru")}
+    assert {("Солодченко", "PER"), ("Михалкова", "PER")} <= found

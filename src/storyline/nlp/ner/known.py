@@ -11,7 +11,10 @@ and a nationality ("Ukrainian", tagged a place) or a common noun's acronym («С
 is no entity.
 A person the page names in full is also
 found by surname alone, and a span that is that surname is a person ("Zelenskyy" tagged
-ORG after "Volodymyr Zelenskyy"). Matching is by written form, case endings allowed
+ORG after "Volodymyr Zelenskyy"); a first name of the ``given_names`` table is a person
+too ("his daughter Yulia" tagged a place), a one-word "person" in a list of places is a
+place ("the Donetsk, Luhansk, Kharkiv and Kherson regions"), and a span inside a web
+address ("https") is no name. Matching is by written form, case endings allowed
 after a stem in the languages that inflect names (no morphology: one pattern a page).
 """
 
@@ -229,9 +232,16 @@ def amend(
         for s, e, t in spans
         if text[s:e] not in dropped
     ]
+    out = [x for x in out if not _in_url(text, x[0], x[1])]
     if table is None:
         table = known_names(text, lang)
-    for found in (table, page_surnames(text, out, lang)):
+    listed = {(s, e) for s, e, _ in table}
+    out = [
+        (s, e, "PER" if t != "PER" and (s, e) not in listed and _given_name(text[s:e]) else t)
+        for s, e, t in out
+    ]
+    surnames = page_surnames(text, out, lang)
+    for found in (table, surnames):
         exact = {(s, e): t for s, e, t in found}
         out = [(s, e, exact.get((s, e), t)) for s, e, t in out]
         for start, end, type_ in found:
@@ -241,4 +251,90 @@ def amend(
             overlapping = [x for x in out if x[0] < end and start < x[1]]
             if all(start <= s and e <= end and (s, e) != (start, end) for s, e, _ in overlapping):
                 out = [x for x in out if x not in overlapping] + [(start, end, type_)]
+    return _coordinated(text, out, {s for s, _, _ in surnames}, lang)
+
+
+_URL_TOKEN = re.compile(r"\S*(?:://|www\.)\S*")
+
+
+def _in_url(text: str, start: int, end: int) -> bool:
+    """Whether a span lies in a web address ("https" of ``https://t.co/…``): no name."""
+    for match in _URL_TOKEN.finditer(text, max(0, start - 200), min(len(text), end + 200)):
+        if match.start() <= start and end <= match.end():
+            return True
+    return False
+
+
+@cache
+def _given_names() -> frozenset[str]:
+    """The first names of the ``given_names`` table (``translit.json``), case-folded."""
+    groups = resources.load("translit")["given_names"]
+    return frozenset(name.casefold() for group in groups for name in group)
+
+
+def _given_name(surface: str) -> bool:
+    """A one-word span that is a first name of the table ("his daughter Yulia", "her
+    husband Oleksandr"): a person, though a tagger called it a place or a body."""
+    return " " not in surface.strip() and surface.strip().casefold() in _given_names()
+
+
+@cache
+def _list_gap(lang: str) -> re.Pattern[str] | None:
+    """What separates two names of a list in ``lang``: a comma or a conjunction of the
+    ``list_conjunctions`` table, perhaps after one more untagged name ("Odessa,
+    Chernomorsk and Yuzhny"); ``None`` for a language the table has no conjunctions of."""
+    words = resources.load("ner_known").get("list_conjunctions", {}).get(lang, [])
+    if not words:
+        return None
+    conj = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
+    return re.compile(
+        rf"(?P<word>,\s*[^\W\d_][\w'’ʼ-]*)?(?:(?P<comma>,\s*)|,?\s+(?P<conj>{conj})\s+)",
+        re.IGNORECASE,
+    )
+
+
+def _coordinated(text: str, spans: list[Span], people: set[int], lang: str | None) -> list[Span]:
+    """One-word PER spans of a list of places are places: "the Donetsk, Luhansk, Kharkiv
+    and Kherson regions", whatever the tagger called Luhansk. A list is three names or
+    more, commas between them and a conjunction before the last (two names with a comma
+    between are as often two clauses: «до призначення в Київ, Солодченко отримав»). Places
+    are listed with places, and a tagger calls an unknown capitalised word a person far
+    more often than anything else; organisations are listed with people too («рупор
+    Михалкова, РПЦ и ЕР»), so only places decide. A page surname (``people``: someone the
+    page names in full) stays a person."""
+    gaps = _list_gap(lang or "")
+    if gaps is None:
+        return spans
+    ordered = sorted(spans)
+    out = list(ordered)
+    members: list[int] = []
+    size = 0
+    for i in range(len(ordered) + 1):
+        gap = (
+            gaps.fullmatch(text, ordered[i - 1][1], ordered[i][0])
+            if 0 < i < len(ordered) and members
+            else None
+        )
+        if gap is not None and size > 0:
+            members.append(i)
+            size += 1 + bool(gap["word"])
+            if gap["conj"]:
+                size = -size  # closed: a conjunction ends the list
+            continue
+        if len(members) >= 2 and size <= -3:
+            _retype(text, ordered, out, members, people)
+        members, size = ([i], 1) if i < len(ordered) else ([], 0)
     return out
+
+
+def _retype(
+    text: str, ordered: list[Span], out: list[Span], members: list[int], people: set[int]
+) -> None:
+    """The one-word PER members of a list of places and persons made places (in ``out``)."""
+    if {ordered[i][2] for i in members} != {"PER", "LOC"}:
+        return
+    for i in members:
+        s, e, t = ordered[i]
+        word = text[s:e].strip()
+        if t == "PER" and " " not in word and s not in people and not _given_name(word):
+            out[i] = (s, e, "LOC")
