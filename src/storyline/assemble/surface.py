@@ -207,9 +207,9 @@ class SurfaceStore(Protocol):
 
     def count_articles(self) -> int: ...
 
-    def surface_inputs(self, story_id: str, latest: int) -> SurfaceInputs: ...
+    def many_surface_inputs(self, story_ids: Sequence[str], latest: int) -> list[SurfaceInputs]: ...
 
-    def save_surface(self, inputs: SurfaceInputs, found: Surface) -> bool: ...
+    def save_surfaces(self, computed: Sequence[tuple[SurfaceInputs, Surface]]) -> int: ...
 
 
 def refresh_stories(store: SurfaceStore, story_ids: Iterable[str] | None = None) -> int:
@@ -225,11 +225,10 @@ def refresh_stories(store: SurfaceStore, story_ids: Iterable[str] | None = None)
     if not ids:
         return 0
     articles = store.count_articles()
-    saved = 0
-    for story_id in ids:
-        inputs = store.surface_inputs(story_id, MAX_CENTRALITY_MEMBERS)
-        saved += store.save_surface(inputs, surface_from(inputs, articles))
-    return saved
+    # read together and saved together (a few statements and one commit for them all):
+    # a story's surface reads nothing another's save writes
+    read = store.many_surface_inputs(ids, MAX_CENTRALITY_MEMBERS)
+    return store.save_surfaces([(inputs, surface_from(inputs, articles)) for inputs in read])
 
 
 def _count(values: Iterable[str | None]) -> dict[str, int]:
