@@ -8,7 +8,8 @@ code when read, and the column stays readable by any tool.
 Left out: the events' entity names (:attr:`~storyline.records.Event.names`). An
 entity's display name changes as other stories link to it, so the reader takes the
 names from the stored entities when it decodes (:func:`with_names`), as a fresh merge
-would.
+would. The coverage is kept whole, but a reader groups it anew
+(:func:`storyline.assemble.timeline.story_account`): groups are the reader's to choose.
 """
 
 from __future__ import annotations

