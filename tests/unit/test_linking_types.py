@@ -149,3 +149,31 @@ def test_an_acronym_is_not_another_acronym_with_the_same_key() -> None:
     unn = {i for text, _, i in mentions if text == "УНН"}
     assert un and unn and not un & unn
     assert {linker.entity(i).name for i in un} == {"United Nations"}
+
+
+def test_a_one_word_name_taken_for_a_person_and_then_a_thing_is_one_entity() -> None:
+    # train B027 (English) tags the nerve agent "Novichok" a person, B028 «Новичок» an
+    # organisation; B030 the hotel «Барон» a person, B066 "Baron" an organisation
+    linker, mentions = link(*(TRAIN / "articles" / f"{p}.txt" for p in ("B027", "B028")))
+    novichok = {i for text, _, i in mentions if text in ("Novichok", "Новичок")}
+    assert len(novichok) == 1
+    (eid,) = novichok
+    assert linker.entity(eid).type == "ORG"
+    # a linker rebuilt from the store (a resumed ingest) finds it under either type
+    for kind in ("PER", "ORG"):
+        rebuilt = EntityLinker(linker.entities())
+        assert rebuilt.link_article("x", [_mention("Novichok", kind, "en")]) == [eid]
+    linker, mentions = link(*(TRAIN / "articles" / f"{p}.txt" for p in ("B030", "B066")))
+    baron = {i for text, _, i in mentions if text in ("Барон", "Baron")}
+    assert len(baron) == 1
+    assert linker.entity(baron.pop()).type == "ORG"
+
+
+def test_a_named_person_is_not_the_thing_a_surname_turned_out_to_be() -> None:
+    linker = EntityLinker()
+    (first,) = linker.link_article("a", [_mention("Новичок", "PER", "ru")])
+    (thing,) = linker.link_article("b", [_mention("Новичок", "ORG", "ru")])
+    assert thing == first and linker.entity(thing).type == "ORG"
+    (person,) = linker.link_article("c", [_mention("Иван Новичок", "PER", "ru")])
+    assert person != thing
+    assert linker.entity(person).type == "PER"

@@ -31,7 +31,10 @@ How a mention finds its entity, strongest first:
 4. **Roles** — a role used alone («генсек НАТО», «спикер Кремля») goes to the
    person of the article holding it (``storyline.nlp.roles``).
 5. **Other names** by key and stems; an acronym («НАК», «СКР») goes to the name of
-   the same article whose initials it is.
+   the same article whose initials it is. A one-word name first taken for a person
+   (nobody has it as a surname beside a given name) is that entity when it comes back
+   under another type, which the entity then takes ("Novichok" tagged PER, then ORG):
+   one thing, one entity, and a tagger's PER is the weakest guess for an unknown word.
 
 Display names are English where English has a standard one: the table's and CLDR's
 names, GeoNames' city names, the curated people of ``resources/people.json`` (Xi
@@ -631,7 +634,7 @@ class EntityLinker:
                 article.people.setdefault(person.id, []).append(m.start)
                 self._update(person, p)
                 return person.id
-            entity = self._other(article, p)
+            entity = self._single_name(p) or self._other(article, p)
         self._update(entity, p)
         if p.person is None:
             article.others.setdefault(entity.id, []).append(p)
@@ -710,6 +713,32 @@ class EntityLinker:
         if exact:
             self._generic.setdefault(exact, entity.id)
             self._generic_stem.setdefault(stems, entity.id)
+        return entity
+
+    def _single_name(self, p: _Prepared) -> _Entity | None:
+        """The entity a one-word name of another type was first taken for a person under:
+        "Novichok" tagged PER on one page and ORG on the next, the hotel «Барон» PER and
+        "Baron" ORG. When nobody of the store has that name as a surname beside a given
+        name, the one entity of that exact name takes the mention and its type: a tagger
+        calls an unknown capitalised word a person far more often than anything else, so
+        the other type is the better guess, and one thing stays one entity. The entity is
+        then filed under its name as any other name is (as a store-loaded one would be)."""
+        if p.acronym or p.region is not None or len(p.keys) != 1:
+            return None
+        ws = nm.words(p.form)
+        if len(ws) != 1 or not ws[0][:1].isupper():
+            return None
+        people = [e for e in self._by_surname(nm.stem(p.keys[0]), fuzzy=False) if e.type == "PER"]
+        if len(people) != 1 or people[0].given:
+            return None
+        entity = people[0]
+        g = _gazetteer()
+        exact = " ".join(p.keys)
+        if exact not in {" ".join(g.keys(f)) for c in entity.forms.values() for f in c}:
+            return None  # the same name, not a stem («Юлий»/Yulia)
+        entity.type = p.mention.type
+        self._generic.setdefault(exact, entity.id)
+        self._generic_stem.setdefault(" ".join(nm.stem(k) for k in p.keys), entity.id)
         return entity
 
     def _expansion(self, article: _Article, p: _Prepared) -> _Entity | None:
@@ -871,7 +900,7 @@ class EntityLinker:
                     not any(k in e.given for k in given),
                 ),
             )
-        exact = [e for e in people if surname in e.surnames]
+        exact = [e for e in people if surname in e.surnames and e.type == "PER"]
         if exact and not any(e.given for e in exact):
             return exact[0]  # «Рябков» seen before «Сергей Рябков»: the same, now named
         return self._get_or_create(f"per:{surname}:{given[0]}", "PER")
