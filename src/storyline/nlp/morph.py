@@ -128,7 +128,11 @@ def _has(parse: Any, grammemes: frozenset[str]) -> bool:
     return bool(grammemes & parse.tag.grammemes)
 
 
+@lru_cache(maxsize=4096)
 def _name_parse(word: str, lang: str) -> Any | None:
+    """The parse :func:`lemma` and :func:`pos` read a word by (the first name-like one for a
+    capitalised word). Kept for the last few thousand words: a tokenizer asks both of each
+    word in turn, and parsing a word anew is most of what a new word costs."""
     an = analyzer(lang)
     if an is None:
         return None
