@@ -209,3 +209,35 @@ def test_a_verb_after_the_reported_words_has_its_subject_after_it() -> None:
     found = speakers(text, "ru")
     said = {quote: person for quote, _, person in found}
     assert said["на новый уровень"] == "Сергей Нечаев"
+
+
+def test_a_verb_after_a_relative_clause_keeps_its_subject_before_it() -> None:
+    # «Роман Протасевич в інтерв'ю, яке навело … телебачення, заявив про свою "безумовну
+    # повагу" до президента»: the comma closes a relative clause, not reported words, and
+    # the genitive «президента» after the verb is no subject
+    text = paragraph(TRAIN / "articles", "B061.txt", "безумовну повагу")
+    said = {quote: person for quote, _, person in speakers(text, "uk")}
+    assert said["безумовну повагу"] == "Роман Протасевич"
+
+
+def test_the_noun_right_after_a_verb_of_naming_is_its_object() -> None:
+    # «опозиціонер назвав Лукашенка людиною "зі сталевими яйцями"»: Lukashenko is who was
+    # so called; the speaker («опозиціонер») is no mention, so none is better than him
+    text = paragraph(TRAIN / "articles", "B061.txt", "сталевими яйцями")
+    found = [f for f in speakers(text, "uk") if f[0].startswith("зі сталевими")]
+    assert found and all(person is None for _, _, person in found)
+
+
+def test_was_quoted_as_saying_takes_the_subject_before_it() -> None:
+    # '"…," Kassym-Jomart Tokayev was quoted as saying by his press service'
+    text = paragraph(TRAIN / "articles", "E040.txt", "was quoted as saying")
+    said = {quote: person for quote, _, person in speakers(text, "en")}
+    assert "Tokayev" in (said["Recently we’ve had"] or "")
+
+
+def test_it_after_an_unnamed_speaking_body_is_not_a_later_object() -> None:
+    # '"…," said the War Gonzo blog, which has … subscribers on Telegram. "…," it said':
+    # "it" is the blog (which the tagger did not find), never Telegram
+    text = paragraph(TRAIN / "articles", "E050.txt", "it said")
+    found = {quote: (written, person) for quote, written, person in speakers(text, "en")}
+    assert found["In simple terms,"] == ("it", None)

@@ -25,7 +25,9 @@ clause before the verb (a nominative one in ru/uk, one not after a preposition i
 English), else the first after it («— сказал Мединский»). Pronouns (он, вона, he,
 it…) go to the latest sentence before them holding a compatible mention (gender
 from the given name, the surname or the verb after the name) — its subject, or
-the last speaker when that one is in it; role words («замминистра», «генсек
+the last speaker when that one is in it ("it" after a cue whose speaker, in this or
+the previous sentence, was a body or a phrase the tagger missed is that speaker);
+role words («замминистра», «генсек
 ООН») go to the person holding that role, the last speaker first. All verbs,
 pronouns and cue phrases come from ``resources/speech.json``, per language.
 """
@@ -481,6 +483,13 @@ class _Reader:
             "Fixd" in p.tag.grammemes for p in parses
         )
 
+    def _written_nominative(self, speaker: _Speaker) -> bool:
+        """Whether the speaker as written can be a subject: «…, заявив про свою повагу до
+        президента» ends a relative clause before the verb, and the genitive after it is
+        no speaker (the subject is before the clause)."""
+        written = [c for c in self.candidates if (c.start, c.end) == (speaker.start, speaker.end)]
+        return not written or self.nominative(written[0])
+
     def named_in_oblique_case(self, c: _Candidate) -> bool:
         """Whether the dictionary reads the candidate as a name in an oblique case only
         («Байдену», «Берлина»). Stricter than ``not nominative``: a surname the dictionary
@@ -510,6 +519,9 @@ class _Reader:
 
     def resolve(self, c: _Candidate, pos: int) -> int | None:
         if c.pronoun is not None:
+            speaking = self.speaking_body(c.start) if c.pronoun == "n" else None
+            if speaking is not None:
+                return speaking[0]
             return self.antecedent(c.pronoun, c.start)
         if c.entity is None:
             return None
@@ -517,6 +529,30 @@ class _Reader:
         if is_role_reference(e) and e.role:
             return self.role_holder(c.entity, pos)
         return c.entity
+
+    def speaking_body(self, pos: int) -> tuple[int | None] | None:
+        """What "it" at ``pos`` stands for when the cue before it, in this sentence or the
+        one before, had a speaker that is no person: that speaker (its entity, or none
+        when the tagger did not find it: '"…," said the War Gonzo blog, which has
+        subscribers on Telegram. "…," it said' is the blog, not Telegram); ``None`` when
+        no such cue decides it."""
+        earlier = [where for where in self.resolved if where < pos]
+        if not earlier:
+            return None
+        where = max(earlier)
+        speaker = self.resolved[where]
+        if speaker.text is None or self.sentence_index(where) < self.sentence_index(pos) - 1:
+            return None
+        if speaker.index is None:
+            written = speaker.text.casefold()
+            if written in self.language.pronouns or any(
+                c.pronoun is not None and c.start == speaker.start for c in self.candidates
+            ):
+                return None
+            return (None,)
+        if self.entities[speaker.index].type == "ORG" and not self.person_like(speaker.index):
+            return (speaker.index,)
+        return None
 
     def role_holder(self, index: int, pos: int) -> int:
         """The named person a role used alone («замминистра») refers to.
@@ -693,7 +729,7 @@ class _Reader:
             # «…, считает посол России Сергей Нечаев»: a verb after the reported words
             # has its subject after it; the names before it are what was said
             inverted = self._after(cue)
-            if inverted.index is not None:
+            if inverted.index is not None and self._written_nominative(inverted):
                 return inverted
         if cue.kind != "quoting":
             before = [
@@ -914,10 +950,11 @@ class _Reader:
                 limit = that.start()  # «заявил, что … МИД»: the subject comes before «что»
         limit = min(limit, self._next_quote(cue.end, limit))
         max_words = self.language.subject_after
-        if (
+        takes_object = (
             cue.kind == "verb"
             and text[cue.start : cue.end].casefold() in self.language.object_verbs
-        ):
+        )
+        if takes_object and self.language.subject_gap is not None:
             return _NOBODY  # "told CNN": what follows is the addressee
 
         def near(c: _Candidate) -> bool:
@@ -933,6 +970,12 @@ class _Reader:
             for c in self.candidates
             if cue.end <= c.start < limit and c.entity is not None and near(c) and subject(c)
         ]
+        if takes_object:
+            # «назвав Лукашенка людиною …»: the noun right after the verb is its object; a
+            # subject may follow it («— назвал ситуацию Песков»), else there is none
+            after = [c for c in after if _WORD.search(text, cue.end, c.start)]
+            people = [c for c in after if self.entities[c.entity or 0].type == "PER"]
+            return self._from(people[0], cue.start) if people else _NOBODY
         if not after:
             # a role or entity that ends in a full stop («Генсек ООН.») starts before the stop
             after = [
