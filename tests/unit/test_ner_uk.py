@@ -181,3 +181,30 @@ def test_vote_keeps_the_majority_spans_without_overlaps() -> None:
     assert vote(runs, 2) == [(0, 5, "PER"), (10, 15, "ORG"), (30, 35, "LOC")]
     assert vote(runs, 3) == []
     assert vote([[(0, 9, "ORG"), (0, 5, "ORG")]] * 2, 2) == [(0, 5, "ORG")]
+
+
+def test_the_ensembles_last_model_reads_only_the_lines_the_majority_disputes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from storyline.nlp.ner import uk
+
+    nlp = uk.load_model()
+    read: list[int] = []
+
+    class Counting:
+        def __init__(self, component: object) -> None:
+            self.component = component
+
+        def pipe(self, docs: list) -> object:
+            read.append(len(docs))
+            return self.component.pipe(docs)  # type: ignore[attr-defined]
+
+    components = uk.ner_components(nlp)
+    assert len(components) == 3
+    text = seed("001").read_text(encoding="utf-8")
+    expected = uk.tag_doc(nlp, text)
+    monkeypatch.setattr(uk, "ner_components", lambda _: [Counting(c) for c in components])
+    assert uk.tag_doc(nlp, text) == expected
+    lines = sum(1 for line in text.splitlines() if uk.tokenize(line))
+    assert read[:2] == [lines, lines]
+    assert read[2] < lines  # the first two agree on most lines of a news page
