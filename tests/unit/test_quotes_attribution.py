@@ -241,3 +241,50 @@ def test_it_after_an_unnamed_speaking_body_is_not_a_later_object() -> None:
     text = paragraph(TRAIN / "articles", "E050.txt", "it said")
     found = {quote: (written, person) for quote, written, person in speakers(text, "en")}
     assert found["In simple terms,"] == ("it", None)
+
+
+def dev_page(prefix: str) -> tuple[str, str]:
+    """(text, language) of a dev page as ingest extracts it."""
+    from storyline.config import Settings
+    from storyline.document import RawDocument
+    from storyline.extract.article import extract_article
+
+    (path,) = (DEV / "articles").glob(f"{prefix}*.txt")
+    raw = RawDocument(str(path), path.read_bytes())
+    article = extract_article(raw, languages=Settings().languages)
+    return article.text, article.lang or ""
+
+
+def test_the_noun_speaker_is_the_body_named_with_that_noun() -> None:
+    # "At about 17:00 GMT, the ministry announced that a “private Embraer …”": the
+    # Ministry for Emergency Situations quoted before, not the aviation agency named last
+    text, lang = dev_page("039")
+    found = {q[0]: q[2] for q in speakers(text, lang)}
+    assert found["private Embraer Legacy"] == "Ministry for Emergency Situations"
+
+
+def test_a_capitalised_noun_speaker_is_a_name_not_the_last_body() -> None:
+    # "The Russian Anti-Terror Committee said earlier that the bridge was damaged by "a
+    # truck bombing."": that committee, not the Transport Ministry named a sentence before
+    text, lang = dev_page("098")
+    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    written, person = found["a truck bombing."]
+    assert written == "The Russian Anti-Terror Committee"
+    assert person is None or "Anti-Terror" in person
+
+
+def test_a_person_named_after_the_verb_speaks_rather_than_a_body_before_it() -> None:
+    # «Об этом в своем аккаунте Twitter сообщил … советник офиса президента Украины Михаил
+    # Подоляк. «…», — написал он»: he is Podolyak, not Twitter
+    text, lang = dev_page("090")
+    found = {q[0]: q[2] for q in speakers(text, lang)}
+    assert found["Раунд переговоров лидеров"] == "Михаил Подоляк"
+
+
+def test_a_name_after_a_preposition_and_its_article_is_no_subject() -> None:
+    # "Carson took the stage Tuesday at the Grand Hotel in Baltimore and called the
+    # political system “rotten to the core.”": the hotel is where, not who
+    text = polnear("breitbart_2016-03-01_the-latest-sanders-wins-minnesot.txt", "Grand Hotel")
+    found = {q[0]: q[1] for q in speakers(text, "en")}
+    assert found.get("rotten to the") != "Grand Hotel"
+    assert "Grand Hotel" not in {written for _, written, _ in speakers(text, "en")}

@@ -22,7 +22,11 @@ repeated through the text («гарантии безопасности» three t
 
 The speaker is the subject of the cue: the first name, role or pronoun of the
 clause before the verb (a nominative one in ru/uk, one not after a preposition in
-English), else the first after it («— сказал Мединский»). Pronouns (он, вона, he,
+English, "at the Grand Hotel" included), else the first after it («— сказал Мединский»);
+in ru/uk a person named after the verb speaks rather than a body or place before it
+(«Об этом в аккаунте Twitter сообщил … Михаил Подоляк»). A definite noun ("the
+ministry said") is the latest body named with that noun, else the latest body; a
+capitalised one ("the Russian Anti-Terror Committee") is a name, never another body. Pronouns (он, вона, he,
 it…) go to the latest sentence before them holding a compatible mention (gender
 from the given name, the surname or the verb after the name) — its subject, or
 the last speaker when that one is in it ("it" after a cue whose speaker, in this or
@@ -118,6 +122,8 @@ class _Language:
     """«и», "and": a verb right after one shares the subject of the verb before it."""
     speaker_nouns: dict[str, str]
     """Head noun of a common-noun subject ("the newspaper") → the entity type it stands for."""
+    determiners: frozenset[str]
+    """Words between a preposition and its noun ("in the Sahel region")."""
 
 
 @cache
@@ -173,6 +179,7 @@ def _language(lang: str) -> _Language | None:
         trailing_reports=bool(table.get("trailing_reports", False)),
         report_openers=words(table.get("report_openers", ())),
         speaker_nouns={k.casefold(): v for k, v in table.get("speaker_nouns", {}).items()},
+        determiners=frozenset(w.casefold() for w in table.get("determiners", ())),
     )
 
 
@@ -464,11 +471,17 @@ class _Reader:
         """Whether the candidate can be a subject (no oblique case, no preposition before it)."""
         if c.pronoun is not None:
             return True
-        before = re.search(r"([^\W\d_]+)[^\S\n]*$", self.text[max(0, c.start - 30) : c.start])
-        if before and before.group(1).casefold() in self.language.oblique_before:
-            return False
-        if before and before.group(1).casefold() in self.language.prepositions:
-            return False
+        before = re.search(
+            r"([^\W\d_]+)[^\S\n]+(?:([^\W\d_]+)[^\S\n]*)?$",
+            self.text[max(0, c.start - 40) : c.start],
+        )
+        if before is not None:
+            # the word before the mention, or before its determiner ("in the Sahel region")
+            word = (before.group(2) or before.group(1)).casefold()
+            if before.group(2) and word in self.language.determiners:
+                word = before.group(1).casefold()
+            if word in self.language.oblique_before or word in self.language.prepositions:
+                return False
         analyzer = morph.analyzer(self.lang)
         if analyzer is None:
             return True
@@ -757,6 +770,26 @@ class _Reader:
                     if index == chosen.entity and bare.index is not None:
                         index = bare.index
                     return _Speaker(bare.text, bare.start, bare.end, index)
+                if (
+                    self.language.subject_gap is None
+                    and chosen.entity is not None
+                    and self.entities[chosen.entity].type != "PER"
+                ):
+                    # «Об этом в своем аккаунте Twitter сообщил … советник … Михаил Подоляк»:
+                    # where word order is free, a person named after the verb as its
+                    # subject speaks rather than a body or place before it
+                    person = self._after(cue)
+                    if (
+                        person.index is not None
+                        and (person.start or 0) >= cue.end
+                        and self.entities[person.index].type == "PER"
+                        and self._written_nominative(person)
+                        and (
+                            cue.gender not in ("m", "f")
+                            or self.gender(person.index) in (None, cue.gender)
+                        )
+                    ):
+                        return person
                 return self._from(chosen, cue.start)
             if bare is not None:
                 return bare
@@ -857,11 +890,36 @@ class _Reader:
         determiner, 3 its head noun): with "the" and a head noun of ``speaker_nouns``, the
         person or body named before it that the noun stands for."""
         start, end = offset + m.start(1), offset + m.end(1)
-        kind = self.language.speaker_nouns.get(m.group(3).casefold())
+        head = m.group(3)
+        kind = self.language.speaker_nouns.get(head.casefold())
         index = None
         if kind is not None and m.group(2).casefold() == "the":
-            index = self.antecedent("n" if kind == "ORG" else "x", start)
+            words = _WORD.findall(m.group(1))[1:]
+            # a capitalised phrase is a name: all its capitalised words must be in the mention
+            keys = [w for w in words if w[:1].isupper()] if head[:1].isupper() else [head]
+            named = self._named_with(keys, "ORG" if kind == "ORG" else "PER", start)
+            if named is not None:
+                index = named  # "the ministry" after "the Emergencies Ministry"
+            elif not head[:1].isupper():
+                index = self.antecedent("n" if kind == "ORG" else "x", start)
+            # "the Russian Investigative Committee": a name the tagger missed, not a body
+            # named before it
         return _Speaker(self.text[start:end], start, end, index)
+
+    def _named_with(self, keys: Sequence[str], kind: str, pos: int) -> int | None:
+        """The latest mention of type ``kind`` before ``pos`` with all ``keys`` among its
+        words."""
+        wanted = {k.casefold() for k in keys}
+        found = [
+            c.entity
+            for c in self.candidates
+            if c.entity is not None
+            and c.end <= pos
+            and pos - c.start <= _ANTECEDENT_WINDOW
+            and self.entities[c.entity].type == kind
+            and wanted <= {w.casefold() for w in _WORD.findall(c.text)}
+        ]
+        return found[-1] if found else None
 
     def _name_subject(self, start: int, words: Sequence[str]) -> bool:
         """Whether capitalised words before a verb can be a name as its subject in a language
