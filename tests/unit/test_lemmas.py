@@ -78,6 +78,16 @@ def test_a_surname_that_is_also_a_city_is_the_person_the_article_names() -> None
     assert linked["Дэвис"] == linked["Дэвид Дэвис"]
 
 
+def test_a_first_name_alone_is_the_person_the_article_names_with_it() -> None:
+    # brexit ru file 1000 names «Борис Джонсон», then «Бориса» alone (a first name the
+    # given-names table lacks, so parsed as a surname); asia_bibi ru file 125 names
+    # «Асия Биби», then «Асия» alone, which the alias table knows as the continent
+    linked = _linked("brexit", "ru", "brexit_ru.txt_file_1000")
+    assert linked["Бориса"] == linked["Борис Джонсон"]
+    linked = _linked("asia_bibi", "ru", "asia_bibi_ru.txt_file_125")
+    assert linked["Асия"] == linked["Асия Биби"]
+
+
 def test_both_spellings_of_brexit_are_one_event() -> None:
     from storyline.assemble.linking import EntityLinker
     from storyline.nlp.annotations import EntityMention

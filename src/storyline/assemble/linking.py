@@ -23,10 +23,12 @@ How a mention finds its entity, strongest first:
 3. **People by name structure** — surname key plus given names: «Сергей Рябков» =
    «Сергій Рябков» = "Sergei Ryabkov"; a bare «Рябков» goes to the person of the
    same article with that surname, else to the only such person in the store.
-   Two people with one surname and different given names («Joe Biden», «Hunter
-   Biden») never merge; a bare surname shared by several people of the store
-   stays apart from all of them, unless one of them is mentioned five times as
-   often as all the others together. Near-miss spellings of long surnames («Гутерреш» /
+   A one-word name nobody of the article has as a surname is the person the article
+   names in full with it as a first name («Бориса» beside «Борис Джонсон»; «Асия» beside
+   «Асия Биби», though the table knows Asia). Two people with one surname and different
+   given names («Joe Biden», «Hunter Biden») never merge; a bare surname shared by
+   several people of the store stays apart from all of them, unless one of them is
+   mentioned five times as often as all the others together. Near-miss spellings of long surnames («Гутерреш» /
    «Гутерріш» / "Guterres», typos like «Medinksi») meet when given names agree.
 4. **Roles** — a role used alone («генсек НАТО», «спикер Кремля») goes to the
    person of the article holding it (``storyline.nlp.roles``).
@@ -584,7 +586,9 @@ class EntityLinker:
         if p.entry is None and p.institution is None and m.type == "LOC":
             p.entry = None if known_not_a_place(form) else g.place(p.keys, g.keys(text))
         if p.entry is not None:
-            p.phase = 0
+            # a PER-tagged one the table knows waits for the article's named people («Асия»
+            # beside «Асия Биби»: see _named_by_given)
+            p.phase = 3 if m.type == "PER" and len(p.keys) == 1 else 0
         elif p.institution is not None:
             p.phase = 1 if p.country else 6
         else:
@@ -608,6 +612,12 @@ class EntityLinker:
             # nobody named «Дэвис»: the city the table knows (of GeoNames' many towns, one
             # the store already holds: a surname alone is no reason to bring in a town)
             p.person, p.entry = None, p.city
+        if p.person is None and p.entry is not None and m.type == "PER" and len(p.keys) == 1:
+            named = self._named_by_given(article, p.keys[0], m.start)
+            if named is not None:  # «Асия» where the article names «Асия Биби»: not Asia
+                article.people.setdefault(named.id, []).append(m.start)
+                self._update(named, p)
+                return named.id
         thing = self._thing_named(article, p) if p.person is not None else None
         if thing is not None:  # "Twitter", «Новичок» tagged PER: what the store knows by it
             self._update(thing, p)
@@ -795,6 +805,9 @@ class EntityLinker:
         elif given and surname:
             entity = self._full_person(article, surname, given)
         elif surname:
+            by_given = self._named_by_given(article, person.surname_key, p.mention.start)
+            if by_given is not None:  # «Бориса» in an article naming «Борис Джонсон»
+                return by_given
             entity = self._bare_surname(article, surname, p.mention.start)
         else:
             entity = self._bare_given(article, given)
@@ -904,6 +917,24 @@ class EntityLinker:
         if exact and not any(e.given for e in exact):
             return exact[0]  # «Рябков» seen before «Сергей Рябков»: the same, now named
         return self._get_or_create(f"per:{surname}:{given[0]}", "PER")
+
+    def _named_by_given(self, article: _Article, key: str, position: int) -> _Entity | None:
+        """The person of this article named in full with this one word as a given name,
+        when nobody of the article has it as a surname: «Бориса» where the article names
+        «Борис Джонсон», «Асия» (which the table knows as a continent) where it names
+        «Асия Биби». The given-names table lists only the first names that need it to
+        meet across languages, so a first name it lacks is parsed as a surname."""
+        stemmed = nm.stem(key)
+        if not key or any(stemmed in self._entities[e].surnames for e in article.people):
+            return None
+        named = [
+            eid
+            for eid in article.full_people
+            if any(k == key or nm.stem(k) == stemmed for k in self._entities[eid].given)
+        ]
+        if not named:
+            return None
+        return self._entities[_nearest_before(named, article.full_people, position)]
 
     def _bare_surname(self, article: _Article, surname: str, position: int) -> _Entity:
         here = [

@@ -309,7 +309,11 @@ def given_compatible(a: Iterable[str], b: Iterable[str]) -> bool:
     """Whether two people's given-name keys can be the same person.
 
     Empty on either side is compatible. Otherwise one name of each must meet: the same
-    key, the same ``given_names`` group, a near key («Серегей»), or an initial ("V.").
+    key, the same ``given_names`` group, a near key («Серегей»), the same stem (a case
+    ending the analyser left on a name it does not know: «Асии» / «Асия», «Азию» /
+    «Азия»), or an initial ("V."). A near key or a stem also lets a woman's form of a
+    man's name meet it (Александр / Александра, Ян / Яна): two such people are rarer in
+    one store under one surname than a name left inflected.
     """
     a, b = tuple(a), tuple(b)
     if not a or not b:
@@ -317,7 +321,7 @@ def given_compatible(a: Iterable[str], b: Iterable[str]) -> bool:
     groups = _given_groups()
     for x in a:
         for y in b:
-            if x == y or near(x, y):
+            if x == y or near(x, y) or stem(x) == stem(y):
                 return True
             gx, gy = groups.get(x), groups.get(y)
             if gx is not None and gx == gy:
