@@ -26,14 +26,17 @@ English, "at the Grand Hotel" included), else the first after it («— сказ
 in ru/uk a person named after the verb speaks rather than a body or place before it
 («Об этом в аккаунте Twitter сообщил … Михаил Подоляк»). A definite noun ("the
 ministry said") is the latest body named with that noun, else the latest body; a
-capitalised one ("the Russian Anti-Terror Committee") is a name, never another body. Pronouns (он, вона, he,
-it…) go to the latest sentence before them holding a compatible mention (gender
-from the given name, the surname or the verb after the name) — its subject, or
-the last speaker when that one is in it ("it" after a cue whose speaker, in this or
-the previous sentence, was a body or a phrase the tagger missed is that speaker);
-role words («замминистра», «генсек
-ООН») go to the person holding that role, the last speaker first. All verbs,
-pronouns and cue phrases come from ``resources/speech.json``, per language.
+capitalised one ("the Russian Anti-Terror Committee") is a name, never another body.
+Pronouns (он, вона, he, it…) go to the latest sentence before them holding a compatible
+mention (gender from the given name, the surname or the verb after the name) — its
+subject, or the last speaker when that one is in it ("it" after a cue whose speaker, in
+this or the previous sentence, was a body or a phrase the tagger missed is that
+speaker); role words («замминистра», «генсек ООН») go to the person holding that role,
+the last speaker first. A role or noun qualified by a country («президент Казахстана»,
+"the Kazakh leader") goes only to a person whose own role phrases name that country
+(countries and their adjectives from ``resources/aliases.json``), else to nobody: Putin
+is a president too. All verbs, pronouns and cue phrases come from
+``resources/speech.json``, per language.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from functools import cache
 from typing import Literal
 
 from storyline import resources
+from storyline.assemble import names as nm
 from storyline.nlp import morph
 from storyline.nlp.annotations import EntityMention, QuoteMention, Sentence
 from storyline.nlp.ner import known
@@ -181,6 +185,42 @@ def _language(lang: str) -> _Language | None:
         speaker_nouns={k.casefold(): v for k, v in table.get("speaker_nouns", {}).items()},
         determiners=frozenset(w.casefold() for w in table.get("determiners", ())),
     )
+
+
+@cache
+def _country_table() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    """Word stems of country names → ISO code, and (adjective stem, code) pairs, from
+    ``resources/aliases.json`` (``countries``, ``country_adjectives``)."""
+    table = resources.load("aliases")
+    forms: dict[str, str] = {}
+    for code, by_lang in table["countries"].items():
+        for form in (f for fs in by_lang.values() if isinstance(fs, list) for f in fs):
+            words = _WORD.findall(form)
+            if len(words) == 1:
+                forms.setdefault(nm.stem(nm.word_key(words[0])), code)
+    adjectives = tuple(
+        (nm.stem(nm.word_key(word)), code)
+        for code, words in table["country_adjectives"].items()
+        for word in words
+        if len(nm.stem(nm.word_key(word))) >= 4
+    )
+    return forms, adjectives
+
+
+def _countries_in(text: str) -> set[str]:
+    """The countries a phrase names or qualifies by («президент Казахстана», "the Kazakh
+    leader", "Russia's president"): ISO codes."""
+    forms, adjectives = _country_table()
+    found = set()
+    for word in _WORD.findall(text):
+        key = nm.stem(nm.word_key(word))
+        if not key:
+            continue
+        if key in forms:
+            found.add(forms[key])
+            continue
+        found |= {code for prefix, code in adjectives if key.startswith(prefix)}
+    return found
 
 
 # ── quotation marks ─────────────────────────────────────────────────────────
@@ -583,11 +623,19 @@ class _Reader:
             for i, e in enumerate(self.entities)
             if e.type == "PER" and not is_role_reference(e) and not self.quoted(e.start)
         ]
+        countries = self.countries_of_phrase(ref.start, ref.end)
+
+        def fits(i: int) -> bool:
+            # "the president of Kazakhstan" is not the president Putin named before
+            return not countries or bool(countries & self.countries_of_person(i))
+
         last = self.last_speaker(pos)
-        if last is not None and role_matches(role, self.entities[last].role or ""):
+        if last is not None and role_matches(role, self.entities[last].role or "") and fits(last):
             return last
         before = [
-            i for i, e in named if e.end <= ref.start and e.role and role_matches(role, e.role)
+            i
+            for i, e in named
+            if e.end <= ref.start and e.role and role_matches(role, e.role) and fits(i)
         ]
         if before:
             return before[-1]
@@ -597,12 +645,40 @@ class _Reader:
             if apposition:
                 return apposition[0]
         after = [
-            i for i, e in named if e.start >= ref.end and e.role and role_matches(role, e.role)
+            i
+            for i, e in named
+            if e.start >= ref.end and e.role and role_matches(role, e.role) and fits(i)
         ]
         if after:
             return after[0]
         following = [i for i, e in named if 0 <= e.start - ref.end <= _CATAPHORA and not e.role]
         return following[0] if following else index
+
+    def countries_of_phrase(self, start: int, end: int) -> set[str]:
+        """Countries named in a role or noun phrase or right around it, in its clause
+        ("the president of Kazakhstan", «президент Казахстана», "Kazakhstan's president")."""
+        text = self.text
+        left = max(
+            [start - 25]
+            + [m.end() for m in _CLAUSE_COMMA.finditer(text, max(0, start - 25), start)]
+        )
+        stop = _CLAUSE_COMMA.search(text, end, min(len(text), end + 25))
+        right = stop.start() if stop else min(len(text), end + 25)
+        return _countries_in(text[max(0, left) : right])
+
+    def countries_of_person(self, index: int) -> set[str]:
+        """Countries written in the role phrases of a person's mentions (those with the
+        same last word): the 40 characters before each and its apposition after it."""
+        last = (_WORD.findall(self.entities[index].text) or [""])[-1].casefold()
+        found: set[str] = set()
+        for e in self.entities:
+            if e.type != "PER" or (_WORD.findall(e.text) or [""])[-1].casefold() != last:
+                continue
+            sentence = self.sentence_of(e.start)
+            left = max(sentence.start, e.start - 40)
+            right = min(sentence.end, e.end + 40)
+            found |= _countries_in(self.text[left:right])
+        return found
 
     def person_like(self, index: int) -> bool:
         """A PER mention, or an ORG one that looks like a name the tagger mistyped ("Zelenskyy");
@@ -902,6 +978,13 @@ class _Reader:
                 index = named  # "the ministry" after "the Emergencies Ministry"
             elif not head[:1].isupper():
                 index = self.antecedent("n" if kind == "ORG" else "x", start)
+                countries = _countries_in(m.group(1)) if kind == "PER" else set()
+                if (
+                    index is not None
+                    and countries
+                    and not countries & self.countries_of_person(index)
+                ):
+                    index = None  # "the Kazakh leader" is not the Russian named last
             # "the Russian Investigative Committee": a name the tagger missed, not a body
             # named before it
         return _Speaker(self.text[start:end], start, end, index)
@@ -1070,8 +1153,16 @@ class _Reader:
             return _NOBODY if impersonal or cue.gender is None else self._last(cue.start)
         if words[0][:1].islower():
             last = self._last(cue.start)
-            if last.index is not None:
+            countries = _countries_in(" ".join(words))
+            if last.index is not None and (
+                not countries or countries & self.countries_of_person(last.index)
+            ):
                 return last  # «речника», «представитель»: someone already named
+            if last.index is not None:
+                # «— сказал президент Казахстана» after Putin spoke: not Putin
+                start = text.find(words[0], cue.end)
+                end = start + len(words[0])
+                return _Speaker(text[start:end], start, end, None)
             if morph.pos(words[0], self.lang) not in (None, "NOUN", "PROPN", "X"):
                 return _NOBODY  # «назвав це», «заявил, что»: not a speaker
         surface = " ".join(words[:4]) if impersonal else words[0]
