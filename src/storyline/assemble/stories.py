@@ -55,9 +55,11 @@ model over the two stories' mean features, :meth:`StoryClusterer.pair_features`,
 the story reaches a size of 2, 3, 4, 6, 8, 12, …, the stories its own entities and names
 find in the index, when the days most of each one's members mention are within
 :attr:`Weights.day_slack` of each other (two stories merge around one event; pages of a
-later event that recall an earlier one's day do not fuse the two). The same event
-reported first in two languages starts as two stories; the merge joins them once the
-evidence is there. An article very close to both stories
+later event that recall an earlier one's day do not fuse the two), unless both stories'
+windows rest on stated publication days (:attr:`Weights.dated_merge_veto` off): then the
+window has checked the year, and the events of a storyline, months apart, merge on
+content. The same event reported first in two languages starts as two stories; the merge
+joins them once the evidence is there. An article very close to both stories
 (:attr:`Weights.bridge_threshold`) lowers the bar to the join threshold.
 
 At the same sizes a story whose members' stated publication days have a gap wider than
@@ -331,6 +333,18 @@ class Weights:
     tied them): their members then need only agree as much as a join asks
     (:attr:`threshold`), not :attr:`merge_threshold`. ``None``: no such shortcut."""
 
+    dated_merge_veto: bool = True
+    """Whether two stories whose windows both rest on stated publication days must also
+    have their main days within :attr:`day_slack` to merge (:meth:`StoryClusterer._compatible`).
+    Month-days are all the calendar reads of undated pages, and they cannot tell a year;
+    two windows of stated days can, and :attr:`window` then holds the merge to the
+    storyline's months. Off, the parts of a storyline whose events lie more than
+    :attr:`day_slack` days apart merge on content (train: the Tymoshenko trial's opening,
+    arrest, verdict and appeal, 24 June, 5 August, 11 October and 23 December 2011; the
+    Euromaidan's December and January). A join keeps its day veto either way: one page
+    naming none of a storyline's days is weak evidence, two stories' members agreeing as a
+    whole are not. The shipped weights: off."""
+
     unchecked_threshold: float | None = None
     """A join the calendar cannot check (the article states no publication day, or the
     story has no member that does) needs at least this probability, not only
@@ -385,6 +399,7 @@ def weights_from_table(table: Mapping[str, Any]) -> Weights:
         merge_threshold=table.get("merge_threshold"),
         bridge_threshold=table.get("bridge_threshold"),
         unchecked_threshold=table.get("unchecked_threshold"),
+        dated_merge_veto=bool(table.get("dated_merge_veto", True)),
     )
 
 
@@ -1156,10 +1171,13 @@ class StoryClusterer:
         """Whether the stories' dates allow them to be one: windows within
         :attr:`Weights.window` of each other, and (:attr:`Weights.day_veto`) the day most
         of each one's members mention (its main event's) within :attr:`Weights.day_slack`
-        of the other's (so a day each mentions is near a day the other mentions). A page
-        joins a storyline by its next event, weeks later; two stories merge only around one
-        event: Prigozhin's mutiny and, two months later, his death (dev D07, D08) are two
-        stories, though pages of the second recall the first's days."""
+        of the other's (so a day each mentions is near a day the other mentions), unless
+        both windows rest on stated days and :attr:`Weights.dated_merge_veto` is off: then
+        the windows have checked the year, and the parts of one storyline, weeks apart,
+        merge on content. With the veto on, two stories merge only around one event:
+        Prigozhin's mutiny and, two months later, his death (dev D07, D08) stay two
+        stories, though pages of the second recall the first's days; with it off (the
+        shipped weights) they are one storyline, as the issue defines one."""
         window = self.weights.window
         if (
             window is not None
@@ -1170,6 +1188,9 @@ class StoryClusterer:
             and (a.first - window > b.last or b.first - window > a.last)
         ):
             return False
+        dated = not self.weights.dated_merge_veto and window is not None
+        if dated and a.first is not None and b.first is not None:
+            return True  # the windows checked it, by year (see Weights.dated_merge_veto)
         if self.weights.day_veto and a.days and b.days:
             # main days within the slack: then a day each mentions is near one of the other's
             main_a = max(a.days, key=a.days.__getitem__)
