@@ -288,3 +288,19 @@ def test_a_name_after_a_preposition_and_its_article_is_no_subject() -> None:
     found = {q[0]: q[1] for q in speakers(text, "en")}
     assert found.get("rotten to the") != "Grand Hotel"
     assert "Grand Hotel" not in {written for _, written, _ in speakers(text, "en")}
+
+
+def test_a_document_cue_takes_the_author_named_right_after_it() -> None:
+    # «"…", — говорится в сообщении ВСУ»: the armed forces' statement, not the governor
+    # who spoke last
+    text, lang = dev_page("019")
+    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    assert found["В настоящее время"] == ("ВСУ", "ВСУ")
+
+
+def test_an_acronym_speaker_is_the_body_it_abbreviates() -> None:
+    # «Про це йдеться у зведенні Оперативного командування «Південь». «…», – повідомили
+    # в ОК»: ОК is that command
+    text, lang = dev_page("074")
+    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    assert found["У Чорноморській операційній"] == ("ОК", "Оперативного командування «Південь»")

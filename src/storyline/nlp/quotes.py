@@ -762,7 +762,8 @@ class _Reader:
     def _speaker_of(self, cue: _Cue) -> _Speaker:
         text = self.text
         if cue.kind == "document":
-            return self._last(cue.start)
+            author = self._document_author(cue)
+            return author if author is not None else self._last(cue.start)
         if cue.kind == "document_ref":
             author = self.antecedent("n", cue.start)
             if author is None:
@@ -1046,6 +1047,44 @@ class _Reader:
         )
         return found[0]
 
+    def _document_author(self, cue: _Cue) -> _Speaker | None:
+        """The body or person named right after a document cue, in the genitive where the
+        language has cases: «йдеться у зведенні Оперативного командування «Південь»»,
+        «говорится в заявлении МИД»."""
+        text = self.text
+        stop = _CLAUSE_COMMA.search(text, cue.end)
+        limit = stop.start() if stop else len(text)
+        analyzer = morph.analyzer(self.lang)
+        for c in self.candidates:
+            if c.entity is None or not cue.end <= c.start < limit:
+                continue
+            if len(_WORD.findall(text[cue.end : c.start])) > 1:
+                return None
+            if self.entities[c.entity].type not in ("PER", "ORG"):
+                return None
+            words = [w for w in _WORD.findall(c.text) if not morph.is_acronym(w)]
+            if analyzer is not None and words:
+                head = words[-1] if self.entities[c.entity].type == "PER" else words[0]
+                parses = analyzer.parse(head)
+                if parses and not any({"gent", "Fixd"} & p.tag.grammemes for p in parses):
+                    return None  # «говорится в Telegram», «в заявлении, опубликованном…»
+            return self._from(c, cue.start)
+        return None
+
+    def _initials_of(self, acronym: str, pos: int) -> int | None:
+        """The latest body before ``pos`` whose words begin with the letters of an acronym
+        no mention covers («в ОК» after «Оперативного командування «Південь»»)."""
+        letters = acronym.casefold()
+        for c in reversed(self.candidates):
+            if c.entity is None or c.end > pos or pos - c.start > _ANTECEDENT_WINDOW:
+                continue
+            if self.entities[c.entity].type != "ORG":
+                continue
+            initials = "".join(w[0] for w in _WORD.findall(c.text)).casefold()
+            if len(initials) > 1 and initials.startswith(letters):
+                return c.entity
+        return None
+
     def _impersonal(self, start: int, verb: int) -> _Speaker | None:
         """«В МИД заявили», «у російському міністерстві оборони стверджують»: the place."""
         text = self.text
@@ -1172,7 +1211,10 @@ class _Reader:
             if text[start : start + len(surface)] == surface
             else start + len(words[0])
         )
-        return _Speaker(text[start:end], start, end, None)
+        index = None
+        if len(words[0]) >= 2 and words[0].isupper() and len(surface) == len(words[0]):
+            index = self._initials_of(words[0], cue.start)
+        return _Speaker(text[start:end], start, end, index)
 
 
 # ── direct quotes ───────────────────────────────────────────────────────────
