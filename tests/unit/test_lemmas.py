@@ -88,6 +88,21 @@ def test_a_first_name_alone_is_the_person_the_article_names_with_it() -> None:
     assert linked["Асия"] == linked["Асия Биби"]
 
 
+def test_a_surname_the_table_reads_as_a_country_is_the_person_the_article_names() -> None:
+    # asia_bibi ru file 118: «Имран Хан», then «Хан» (г, х and h share a key: Гана, Ghana)
+    linked = _linked("asia_bibi", "ru", "asia_bibi_ru.txt_file_118")
+    assert linked["Хан"] == linked["Имран Хан"]
+
+
+def test_an_acronym_of_hyphenated_words_in_either_script() -> None:
+    # asia_bibi ru file 118: «ТЛП» for «Техрик-э-Лабаик Пакистан» (the particle «э» has no
+    # letter); file 127: the Latin "TLP" for «Техрик-и-Лаббаик Пакистан»
+    linked = _linked("asia_bibi", "ru", "asia_bibi_ru.txt_file_118")
+    assert linked["ТЛП"] == linked["Техрик-э-Лабаик Пакистан"]
+    linked = _linked("asia_bibi", "ru", "asia_bibi_ru.txt_file_127")
+    assert linked["TLP"] == linked["Техрик-и-Лаббаик Пакистан"]
+
+
 def test_both_spellings_of_brexit_are_one_event() -> None:
     from storyline.assemble.linking import EntityLinker
     from storyline.nlp.annotations import EntityMention

@@ -28,8 +28,9 @@ How a mention finds its entity, strongest first:
    «Асия Биби», though the table knows Asia). Two people with one surname and different
    given names («Joe Biden», «Hunter Biden») never merge; a bare surname shared by
    several people of the store stays apart from all of them, unless one of them is
-   mentioned five times as often as all the others together. Near-miss spellings of long surnames («Гутерреш» /
-   «Гутерріш» / "Guterres», typos like «Medinksi») meet when given names agree.
+   mentioned five times as often as all the others together. Near-miss spellings of
+   long surnames («Гутерреш» / «Гутерріш» / "Guterres», typos like «Medinksi») meet
+   when given names agree.
 4. **Roles** — a role used alone («генсек НАТО», «спикер Кремля») goes to the
    person of the article holding it (``storyline.nlp.roles``).
 5. **Other names** by key and stems; an acronym («НАК», «СКР») goes to the name of
@@ -613,8 +614,12 @@ class EntityLinker:
             # the store already holds: a surname alone is no reason to bring in a town)
             p.person, p.entry = None, p.city
         if p.person is None and p.entry is not None and m.type == "PER" and len(p.keys) == 1:
-            named = self._named_by_given(article, p.keys[0], m.start)
-            if named is not None:  # «Асия» where the article names «Асия Биби»: not Asia
+            # «Хан» where the article names «Имран Хан» (not Ghana: г, х and h share a
+            # key), «Асия» where it names «Асия Биби» (not Asia)
+            named = self._named_by_surname(article, p.keys[0], m.start) or self._named_by_given(
+                article, p.keys[0], m.start
+            )
+            if named is not None:
                 article.people.setdefault(named.id, []).append(m.start)
                 self._update(named, p)
                 return named.id
@@ -763,11 +768,20 @@ class EntityLinker:
                 if len(ws) < 2:
                     continue
                 initials = nm.fold("".join(w[0] for w in ws))
-                variants = {initials}
+                # and of the parts of hyphenated words, particles aside: «Техрик-э-Лабаик
+                # Пакистан» → ТЛП
+                parts = [x for w in ws for x in re.split(r"[-‐–]", w) if len(x) > _PARTICLE]
+                variants = {initials, nm.fold("".join(x[0] for x in parts))}
                 if g.country([nm.stem(nm.word_key(ws[-1]))]):
-                    variants.add(initials[:-1])  # «Следственный комитет России» → СК
+                    variants |= {v[:-1] for v in variants}  # «Следственный комитет России» → СК
+                # in either script: "TLP" for «Техрик-э-Лабаик Пакистан»
+                variants |= {nm.word_key(v) for v in variants}
                 quoted = "«" in other.mention.text or '"' in other.mention.text
-                if acronym in variants or (quoted and initials.startswith(acronym)):
+                if (
+                    acronym in variants
+                    or nm.word_key(acronym) in variants
+                    or (quoted and initials.startswith(acronym))
+                ):
                     return self._entities[eid]
         return None
 
@@ -918,6 +932,14 @@ class EntityLinker:
             return exact[0]  # «Рябков» seen before «Сергей Рябков»: the same, now named
         return self._get_or_create(f"per:{surname}:{given[0]}", "PER")
 
+    def _named_by_surname(self, article: _Article, key: str, position: int) -> _Entity | None:
+        """The person this article names in full with this one word as the surname."""
+        stemmed = nm.stem(key)
+        named = [e for e in article.full_people if stemmed in self._entities[e].surnames]
+        if not named:
+            return None
+        return self._entities[_nearest_before(named, article.full_people, position)]
+
     def _named_by_given(self, article: _Article, key: str, position: int) -> _Entity | None:
         """The person of this article named in full with this one word as a given name,
         when nobody of the article has it as a surname: «Бориса» where the article names
@@ -1022,6 +1044,8 @@ class EntityLinker:
 
 
 _DOMINANT = 5
+_PARTICLE = 2
+"""A hyphenated word's part this short is a particle, not an acronym's letter («-э-»)."""
 _DOMINANT_MIN = 10
 _GLUED = 3
 """A surname glued to the next word leaves at least this many letters after it."""
