@@ -304,3 +304,11 @@ def test_an_acronym_speaker_is_the_body_it_abbreviates() -> None:
     text, lang = dev_page("074")
     found = {q[0]: q[1:] for q in speakers(text, lang)}
     assert found["У Чорноморській операційній"] == ("ОК", "Оперативного командування «Південь»")
+
+
+def test_a_channel_that_cites_another_is_not_the_speaker() -> None:
+    # «Про це пише УНН, посилаючись на росЗМІ. "…", - йдеться в повідомленні»: the agency
+    # passes on Russian media's words; it is no speaker of them
+    text, lang = dev_page("086")
+    found = {q[0]: q[2] for q in speakers(text, lang)}
+    assert found["Місцеві жителі діляться"] is None

@@ -35,7 +35,10 @@ speaker); role words («замминистра», «генсек ООН») go to
 the last speaker first. A role or noun qualified by a country («президент Казахстана»,
 "the Kazakh leader") goes only to a person whose own role phrases name that country
 (countries and their adjectives from ``resources/aliases.json``), else to nobody: Putin
-is a president too. All verbs, pronouns and cue phrases come from
+is a president too. A speaker that cites another («пише УНН, посилаючись на росЗМІ»,
+"citing officials") is a channel: the words are of the one cited when a mention names
+it, else of nobody. A document cue («говорится в сообщении ВСУ») takes the author named
+after it, else the last speaker. All verbs, pronouns and cue phrases come from
 ``resources/speech.json``, per language.
 """
 
@@ -128,6 +131,8 @@ class _Language:
     """Head noun of a common-noun subject ("the newspaper") → the entity type it stands for."""
     determiners: frozenset[str]
     """Words between a preposition and its noun ("in the Sahel region")."""
+    citing: re.Pattern[str] | None
+    """«со ссылкой на», "citing": the speaker before it passes on another's words."""
 
 
 @cache
@@ -184,6 +189,7 @@ def _language(lang: str) -> _Language | None:
         report_openers=words(table.get("report_openers", ())),
         speaker_nouns={k.casefold(): v for k, v in table.get("speaker_nouns", {}).items()},
         determiners=frozenset(w.casefold() for w in table.get("determiners", ())),
+        citing=words(table.get("citing", ())),
     )
 
 
@@ -732,12 +738,44 @@ class _Reader:
         """The cue's speaker (memoised: cues are resolved in text order)."""
         if cue.start in self.resolved:
             return self.resolved[cue.start]
-        speaker = self._speaker_of(cue)
+        speaker = self._passed_on(self._speaker_of(cue), cue)
         self.resolved[cue.start] = speaker
         if speaker.index is not None:
             self.history.append((cue.start, speaker.index))
             self.history.sort()
         return speaker
+
+    def _passed_on(self, speaker: _Speaker, cue: _Cue) -> _Speaker:
+        """A speaker that cites another («Про це пише УНН, посилаючись на росЗМІ», «сообщил
+        телеканал со ссылкой на источники», "Reuters reported, citing officials") is the
+        channel: the words are of the one cited when a mention names it, else of nobody."""
+        citing = self.language.citing
+        if citing is None or speaker.start is None or speaker.end is None:
+            return speaker
+        if self.sentence_index(speaker.start) != self.sentence_index(cue.start):
+            return speaker  # a speaker named before («розповіла синоптик»: the last one)
+        # right after the speaker or its verb, a few words at most between: not the
+        # «…, передають Патріоти України з посиланням на …» of another reporting clause
+        after = max(speaker.end, cue.end)
+        stop = _CLAUSE_END.search(self.text, after)
+        limit = stop.start() if stop else len(self.text)
+        m = citing.search(self.text, min(speaker.end, after), limit)
+        if m is None:
+            return speaker
+        between = self.text[after : m.start()] if m.start() > after else ""
+        if len(_WORD.findall(between)) > 3 or between.count(",") > 1:
+            return speaker
+        cited = [
+            c
+            for c in self.candidates
+            if c.entity is not None
+            and m.end() <= c.start < limit
+            and len(_WORD.findall(self.text[m.end() : c.start])) <= 3
+            and self.entities[c.entity].type in ("PER", "ORG")
+        ]
+        if cited:
+            return self._from(cited[0], cue.start)
+        return _Speaker(speaker.text, speaker.start, speaker.end, None)
 
     def _from(self, c: _Candidate, pos: int) -> _Speaker:
         return _Speaker(c.text, c.start, c.end, self.resolve(c, pos))
