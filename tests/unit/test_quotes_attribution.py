@@ -312,3 +312,18 @@ def test_a_channel_that_cites_another_is_not_the_speaker() -> None:
     text, lang = dev_page("086")
     found = {q[0]: q[2] for q in speakers(text, lang)}
     assert found["Місцеві жителі діляться"] is None
+
+
+def test_the_chief_is_the_person_named_before() -> None:
+    # '"It is a beacon of hope, possibility and relief," the UN chief tweeted': Guterres,
+    # who spoke the sentence before
+    text, lang = dev_page("020")
+    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    assert found["It is a"] == ("the UN chief", "Guterres")
+
+
+def test_quoted_the_ministry_as_saying() -> None:
+    # '"…," the state news agency TASS quoted the ministry as saying': the ministry
+    text, lang = dev_page("112")
+    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    assert found["While being towed"] == ("the ministry", "defense ministry")

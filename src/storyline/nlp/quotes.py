@@ -994,7 +994,7 @@ class _Reader:
         up to four words after the verb, resolved as :meth:`_bare_subject` does."""
         m = re.match(
             r"[^\S\n]*((the|a|an)[^\S\n]+(?:[\w'’\-]+[^\S\n]+){0,3}?([\w'’\-]+))"
-            r"(?=[^\S\n]*(?:[,.;:!?(]|$|[^\S\n](?:of|in|at|from|for|who|and|on|with)\b))",
+            r"(?=[^\S\n]*(?:[,.;:!?(]|$|[^\S\n](?:of|in|at|from|for|who|and|on|with|as)\b))",
             self.text[start:limit],
             re.IGNORECASE,
         )
