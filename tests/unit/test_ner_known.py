@@ -115,3 +115,10 @@ def test_a_person_in_a_list_of_places_is_a_place() -> None:
     spans += [at("РПЦ", "ORG"), at("ЕР", "ORG")]
     found = {(text[s:e], t) for s, e, t in amend(text, spans, "ru")}
     assert {("Солодченко", "PER"), ("Михалкова", "PER")} <= found
+
+
+def test_a_first_name_that_is_also_a_city_keeps_the_taggers_place() -> None:
+    # «Питер» (St Petersburg) and «Владимир» are first names of the table and cities
+    text = "Он уехал в Питер, а потом во Владимир."
+    spans = [(text.index(w), text.index(w) + len(w), "LOC") for w in ("Питер", "Владимир")]
+    assert {t for _, _, t in amend(text, spans, "ru")} == {"LOC"}

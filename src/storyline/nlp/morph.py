@@ -80,6 +80,18 @@ def known_not_a_place(text: str) -> bool:
     return False
 
 
+def known_as_place(word: str) -> bool:
+    """Whether a dictionary that marks place names (``place_tags`` of ``morph.json``) has a
+    place reading of ``word``: «Владимир» and «Питер» are first names and cities both."""
+    for lang, tags in _table().get("place_tags", {}).items():
+        morph = analyzer(lang)
+        if morph is None or not morph.word_is_known(word.lower()):
+            continue
+        if any(tag in parse.tag.grammemes for parse in morph.parse(word) for tag in tags):
+            return True
+    return False
+
+
 def common_word(word: str) -> bool:
     """Whether the most likely reading of ``word`` in lower case, in a dictionary that
     marks proper nouns (``place_tags`` languages), is no name: «того» is a pronoun before it

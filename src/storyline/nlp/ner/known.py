@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 
 from storyline import resources
-from storyline.nlp.morph import common_word
+from storyline.nlp.morph import common_word, known_as_place
 
 Span = tuple[int, int, str]
 CLDR_LANGS = ("ru", "uk", "en")
@@ -274,8 +274,10 @@ def _given_names() -> frozenset[str]:
 
 def _given_name(surface: str) -> bool:
     """A one-word span that is a first name of the table ("his daughter Yulia", "her
-    husband Oleksandr"): a person, though a tagger called it a place or a body."""
-    return " " not in surface.strip() and surface.strip().casefold() in _given_names()
+    husband Oleksandr"): a person, though a tagger called it a place or a body; unless a
+    dictionary also knows it as a place («Владимир», «Питер»: the tagger may be right)."""
+    word = surface.strip()
+    return " " not in word and word.casefold() in _given_names() and not known_as_place(word)
 
 
 @cache
