@@ -4,8 +4,9 @@ The story: the 60 train pages of one storyline prefix (``AS``: six stories of th
 corpus's A period, ten pages each), ingested into a fresh SQLite store and merged into
 one story by hand (``merge_stories``), so the account has 60 real members.
 
-Measured, each on a fresh process with an empty cache (a story's account is merged
-from the event mentions the ingest stored; nothing is annotated when read):
+Measured, each on a fresh process with an empty cache (a story's account is read from
+the row the ingest stored when it changed the story; nothing is merged or annotated
+when read):
 
 * **story page / timeline API, cold**: ``--trials`` times, a new ``storyline serve``
   process is started and left to finish starting (idle), and the first request of
@@ -15,7 +16,11 @@ from the event mentions the ingest stored; nothing is annotated when read):
 * **``storyline timeline``**: wall and CPU time of the command, against the CLI's
   own start-up (``storyline timeline --help``: the same imports, no store);
 * **export**: ``storyline export`` of the dev + train corpora against their ingest
-  (one worker), wall and CPU time each.
+  (one worker), wall and CPU time each;
+* **accounts at ingest**: what storing the accounts adds to an ingest: CPU time of
+  merging and saving the account of the 60-page story, and of every story of the
+  dev + train store (:func:`storyline.assemble.timeline.save_accounts`, in this
+  process after one warm-up story, as the ingest's writer runs it at a batch's end).
 
 The machine's load average is printed beside each figure (it is shared).
 Run: ``python bench/story_read_bench.py [--trials 20]``.
@@ -213,6 +218,34 @@ def cli_timeline(db: str, story: str, runs: int) -> dict[str, Any]:
     }
 
 
+def account_cost(db: str, story_ids: list[str] | None = None) -> dict[str, Any]:
+    """CPU time of storing the accounts of ``story_ids`` (default: every live story)
+    again, one call each, as the end of an ingest does for the stories it changed; after
+    one untimed call (it loads what any account needs once per process: the outlet
+    registry, statement caches). Each call also runs the batch's two bookkeeping
+    queries (marking, dropping merged stories' rows), so this overstates a little."""
+    from storyline.assemble.timeline import save_accounts
+    from storyline.store import Store
+
+    with Store.open(db) as store:
+        ids = story_ids or [s.id for s in store.stories(limit=100_000)]
+        save_accounts(store, ids[:1])
+        load0 = _load()
+        times = []
+        for story_id in ids:
+            start = time.process_time()
+            save_accounts(store, [story_id])
+            times.append((time.process_time() - start) * 1000)
+        sizes = [len(store.story_article_ids(s)) for s in ids]
+    return {
+        "stories": len(ids),
+        "articles": sum(sizes),
+        "cpu_ms_total": round(sum(times), 1),
+        "cpu_ms_per_story": _summary(times),
+        "load_average_1min": [load0, _load()],
+    }
+
+
 def export_vs_ingest(work: Path) -> dict[str, Any]:
     db = f"sqlite:///{work / 'corpora.db'}"
     load0 = _load()
@@ -223,7 +256,9 @@ def export_vs_ingest(work: Path) -> dict[str, Any]:
     out = work / "export.jsonl"
     export_wall, export_cpu, _ = _run([CLI, "export", "--out", str(out)], db)
     load2 = _load()
+    accounts = account_cost(db)
     return {
+        "accounts_at_ingest": accounts,
         "pages": len(list((DEV / "articles").glob("*.txt")))
         + len(list((TRAIN / "articles").glob("*.txt"))),
         "ingest_wall_s": round(ingest_wall, 2),
@@ -255,6 +290,7 @@ def main() -> None:
                 db, f"/api/v1/stories/{story}/timeline", args.trials, args.warm
             ),
             "cli_timeline": cli_timeline(db, story, args.cli_runs),
+            "account_at_ingest": account_cost(db, [story]),
         }
         if not args.skip_export:
             result["export_vs_ingest"] = export_vs_ingest(work)
