@@ -296,8 +296,9 @@ def save_accounts(store: _AccountStore, changed: Iterable[str] = ()) -> int:
     store.drop_merged_accounts()
     for story_id in store.pending_accounts():
         members = tuple(store.story_article_ids(story_id))
-        # the key is read before the rows it names: were they to change meanwhile (a hand
-        # merge, not under the writer lock), the row keeps an older key no reader matches
+        # the key is read before the rows it names: were they to change meanwhile (a merge
+        # through the library, which takes no writer lock), the row keeps an older key no
+        # reader matches, never a newer key over older rows
         key = account_key(members, store.event_references(members))
         found = build_account(store, story_id, members, stored_only=True) if members else None
         if found is None:
