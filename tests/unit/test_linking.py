@@ -8,8 +8,8 @@ import time
 import pytest
 
 from paths import DEV, seed
-from storyline.assemble import names
 from storyline.assemble.linking import EntityLinker
+from storyline.nlp import names
 from storyline.nlp.annotations import EntityMention
 from storyline.nlp.morph import normalize
 from storyline.nlp.roles import attach_roles, find_role_references

@@ -42,7 +42,7 @@ How a mention finds its entity, strongest first:
 Display names are English where English has a standard one: the table's and CLDR's
 names, GeoNames' city names, the curated people of ``resources/people.json`` (Xi
 Jinping, not "Si Tszinpin"), an English page's full form of a person; else a
-transliteration (``storyline.assemble.names.display``). A title or role word is never
+transliteration (``storyline.nlp.names.display``). A title or role word is never
 part of a person's name ("Spokeswoman Maria Zakharova" is stored as "Maria Zakharova").
 
 Ids are ``"e_"`` + a hash of a canonical key (the alias-table id, the country code,
@@ -62,7 +62,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from storyline import resources
-from storyline.assemble import names as nm
+from storyline.nlp import names as nm
 from storyline.nlp.annotations import EntityMention
 from storyline.nlp.morph import known_not_a_place
 from storyline.nlp.ner.known import CLDR_LANGS, cldr_places

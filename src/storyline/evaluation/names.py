@@ -29,9 +29,9 @@ from typing import Annotated
 
 import typer
 
-from storyline.assemble import names as nm
 from storyline.assemble.linking import EntityLinker
 from storyline.evaluation.corpus import repo_root, shared_dir
+from storyline.nlp import names as nm
 
 CORPORA = ("dev", "train")
 LEDGER = Path("eval") / "gold" / "entity_names.json"

@@ -22,7 +22,7 @@ annotated with no quote has none, so a quote found there is a false hit.
 * **Speaker match** — the display name of the entity the speaker is linked to
   equals the gold name (case-folded), or a word of the speaker (linked name or
   the text as written: «аксьонов») has the same transliteration key
-  (:func:`storyline.assemble.names.word_key`, or a near key) as a word of the gold
+  (:func:`storyline.nlp.names.word_key`, or a near key) as a word of the gold
   name; gold ``"unknown"`` matches a quote whose speaker resolves to no entity.
 
 Precision and recall count a quote right only when text and speaker both match;
@@ -45,10 +45,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from storyline.assemble import names as nm
 from storyline.assemble.linking import EntityLinker
 from storyline.evaluation.corpus import repo_root, shared_dir
 from storyline.evaluation.scoring import Score
+from storyline.nlp import names as nm
 from storyline.nlp.annotations import EntityMention, QuoteMention
 from storyline.nlp.morph import normalize as normalize_name
 

@@ -52,8 +52,8 @@ from functools import cache
 from typing import Literal
 
 from storyline import resources
-from storyline.assemble import names as nm
 from storyline.nlp import morph
+from storyline.nlp import names as nm
 from storyline.nlp.annotations import EntityMention, QuoteMention, Sentence
 from storyline.nlp.ner import known
 from storyline.nlp.roles import is_role_reference, role_matches
