@@ -1026,11 +1026,15 @@ class EntityLinker:
         self._entities[known.id] = entity
         g = _gazetteer()
         if known.type == "PER":
-            for form in dict.fromkeys(f for c in entity.forms.values() for f in c):
-                person = nm.parse_person(form)
+            people = [
+                nm.parse_person(form)
+                for form in dict.fromkeys(f for c in entity.forms.values() for f in c)
+            ]
+            given = {key for person in people for key in person.given_keys}
+            for person in people:
                 for key in person.given_keys:
                     entity.given.setdefault(key)
-                if person.surname:
+                if person.surname and not _given_alone(person, given):
                     entity.surnames.setdefault(nm.stem(person.surname_key))
             self._index_person(entity)
             return
@@ -1051,6 +1055,16 @@ _GLUED = 3
 """A surname glued to the next word leaves at least this many letters after it."""
 _MIN_SURNAME = 5
 """The shortest known surname a glued word is cut back to."""
+
+
+def _given_alone(person: nm.PersonName, given: set[str]) -> bool:
+    """Whether a one-word form is the person's given name written alone («Бориса» beside
+    «Борис Джонсон»): the live linker links it by the given name (``_named_by_given``)
+    and learns no surname from it, so neither does an entity loaded from the store."""
+    if person.given or not person.surname:
+        return False
+    stemmed = nm.stem(person.surname_key)
+    return any(k == person.surname_key or nm.stem(k) == stemmed for k in given)
 
 
 @cache
