@@ -664,6 +664,18 @@ def test_a_storyline_of_weeks_stays_one(storylines) -> None:  # type: ignore[no-
 # --- the calendar of a storyline (train corpus pages; issue 15) ---------------------------------
 
 
+def _train_inputs(ids: list[str]) -> dict[str, StoryInput]:
+    """The clusterer's inputs of these train pages, with their sentence vectors."""
+    if not TRAIN.exists():
+        pytest.skip("train corpus not available")
+    annotated = prepare_annotated(TRAIN, ids=ids)
+    vectors = cached_vectors(TRAIN, annotated)
+    return {
+        i: story_input(a, n, e, article_id=i, vector=vectors.get(i))
+        for i, (a, n, e) in annotated.items()
+    }
+
+
 @pytest.fixture(scope="module")
 def calendar_pages() -> dict[str, StoryInput]:
     """Train pages whose dates are the whole question: D019 (Tymoshenko arrested, stated 5
@@ -672,15 +684,7 @@ def calendar_pages() -> dict[str, StoryInput]:
     resolves to 2016, a year it recalls) and A008 (the Berlin summit, stated 19 October
     2016); D036 and D044 (Gazprom cuts Ukraine off, stated 1 January 2009) and D028 (the
     2019 warning of a cut-off on 1 January, undated)."""
-    if not TRAIN.exists():
-        pytest.skip("train corpus not available")
-    ids = ["D015", "D019", "A028", "A008", "D036", "D044", "D028"]
-    annotated = prepare_annotated(TRAIN, ids=ids)
-    vectors = cached_vectors(TRAIN, annotated)
-    return {
-        i: story_input(a, n, e, article_id=i, vector=vectors.get(i))
-        for i, (a, n, e) in annotated.items()
-    }
+    return _train_inputs(["D015", "D019", "A028", "A008", "D036", "D044", "D028"])
 
 
 def test_a_stated_publication_day_is_a_day_the_page_is_about(calendar_pages) -> None:  # type: ignore[no-untyped-def]
@@ -739,15 +743,7 @@ def trial_pages() -> dict[str, StoryInput]:
     """Train pages of the Tymoshenko trial (DS3): her arrest in the courtroom, stated 5
     August 2011 (D019, D027), and her sentence, 11 October 2011 (D041 stated; D032, D001
     undated): one storyline whose events are 67 days apart."""
-    if not TRAIN.exists():
-        pytest.skip("train corpus not available")
-    ids = ["D019", "D027", "D041", "D032", "D001"]
-    annotated = prepare_annotated(TRAIN, ids=ids)
-    vectors = cached_vectors(TRAIN, annotated)
-    return {
-        i: story_input(a, n, e, article_id=i, vector=vectors.get(i))
-        for i, (a, n, e) in annotated.items()
-    }
+    return _train_inputs(["D019", "D027", "D041", "D032", "D001"])
 
 
 def test_stated_windows_merge_the_events_of_a_storyline_weeks_apart(trial_pages) -> None:  # type: ignore[no-untyped-def]
