@@ -68,6 +68,10 @@ def test_story_page_shows_timeline_quotes_coverage_and_conflicts(client: TestCli
     assert sources and set(sources) <= set(story["articles"])
     conflicts = html[html.index('id="conflicts"') :]
     assert "15 Dec 2021" in conflicts and "17 Dec 2021" in conflicts
+    # the seeds disagree on how long Geneva lasted: in words, never as ISO 8601
+    for where in (timeline, conflicts):
+        assert "7 h 30 min" in where and "8 h" in where
+        assert "PT7H30M" not in where and "PT8H" not in where
     russian = client.get(f"/stories/{story['id']}", params={"lang": "ru"}).text
     client.cookies.clear()  # the switch is remembered; later tests read English
     assert "Женева" in russian

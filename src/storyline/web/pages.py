@@ -29,6 +29,7 @@ from storyline.document import Article
 from storyline.ingest import WARM_UP_TEXTS
 from storyline.memo import Memo
 from storyline.report.digest import digest, start_of, watch_name
+from storyline.report.values import human_value
 from storyline.store import Store
 from storyline.web import i18n, views
 from storyline.web.api import LANG_PATTERN, MAX_OFFSET, StoreDep
@@ -96,6 +97,7 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> Re
         "when": lambda a: published_label(a.published, a.published_precision, ui),
         "day_label": lambda day: published_label(day, "day", ui),
         "date_label": lambda value: date_label(value, ui),
+        "value_label": lambda attribute, value: human_value(attribute, value, ui),
         "headline": headline,
         "outlet_name": lambda outlet: outlet_label(outlet, ui),
         "coverage_bar": lambda story: share_bar(
