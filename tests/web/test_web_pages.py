@@ -77,6 +77,27 @@ def test_story_page_shows_timeline_quotes_coverage_and_conflicts(client: TestCli
     assert "Женева" in russian
 
 
+def test_story_page_shows_each_quote_of_a_page_once(client: TestClient) -> None:
+    # a seed page repeats its lead's quote in the body and quotes «нежеланием» out of a
+    # longer quote: a reader sees each once
+    html = client.get(f"/stories/{_first_story(client)['id']}").text
+    section = html[html.index('id="quotes"') : html.index('id="conflicts"')]
+
+    def words(text: str) -> str:
+        return " " + " ".join(re.findall(r"\w+", text.casefold())) + " "
+
+    speakers = section.split('<div class="speaker">')[1:]
+    assert len(speakers) > 2
+    for speaker in speakers:
+        said = re.findall(
+            r"<blockquote>(.*?)</blockquote>\s*<a href=\"/articles/(a_[0-9a-f]+)#", speaker, re.S
+        )
+        for i, (text, article) in enumerate(said):
+            for j, (other, same) in enumerate(said):
+                if i != j and article == same:
+                    assert words(text) not in words(other), (text, other)
+
+
 def _history(html: str) -> list[tuple[str, str]]:
     """The story page's history lines: (action class, inner HTML)."""
     if 'id="history"' not in html:

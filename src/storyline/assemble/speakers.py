@@ -3,6 +3,7 @@ grouping, so it lives here rather than in either of them."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Protocol, TypeVar
@@ -15,6 +16,10 @@ class _Quote(Protocol):
     def speaker_text(self) -> str | None: ...
     @property
     def speaker_entity_id(self) -> str | None: ...
+    @property
+    def article_id(self) -> str: ...
+    @property
+    def text(self) -> str: ...
 
 
 Q = TypeVar("Q", bound=_Quote)
@@ -29,4 +34,22 @@ def by_speaker(quotes: Iterable[Q]) -> list[tuple[str, str | None, list[Q]]]:
     groups: dict[tuple[str, str | None], list[Q]] = defaultdict(list)
     for q in quotes:
         groups[(q.speaker_name or q.speaker_text or "?", q.speaker_entity_id)].append(q)
-    return [(n, e, qs) for (n, e), qs in sorted(groups.items(), key=lambda kv: -len(kv[1]))]
+    found = [(n, e, _once(qs)) for (n, e), qs in groups.items()]
+    return sorted(found, key=lambda group: -len(group[2]))
+
+
+def _once(quotes: list[Q]) -> list[Q]:
+    """Each of a page's quotes once: a page that repeats its lead in the body, or quotes a
+    word of a longer quote again («нежеланием»), says nothing new the second time."""
+    kept: list[Q] = []
+    for q in sorted(quotes, key=lambda q: -len(q.text)):
+        words = _words(q.text)
+        if not any(k.article_id == q.article_id and words in _words(k.text) for k in kept):
+            kept.append(q)
+    order = {id(q): i for i, q in enumerate(quotes)}
+    return sorted(kept, key=lambda q: order[id(q)])
+
+
+def _words(text: str) -> str:
+    """The words of ``text``, space-padded so that one text holds another by whole words."""
+    return " " + " ".join(re.findall(r"\w+", text.casefold())) + " "
