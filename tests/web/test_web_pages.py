@@ -79,7 +79,8 @@ def test_story_page_shows_timeline_quotes_coverage_and_conflicts(client: TestCli
 
 def test_story_page_shows_each_quote_of_a_page_once(client: TestClient) -> None:
     # a seed page repeats its lead's quote in the body and quotes «нежеланием» out of a
-    # longer quote: a reader sees each once
+    # longer quote: a reader sees each once (direct speech beside the clause reporting it
+    # is not a repeat)
     html = client.get(f"/stories/{_first_story(client)['id']}").text
     section = html[html.index('id="quotes"') : html.index('id="conflicts"')]
 
@@ -94,7 +95,8 @@ def test_story_page_shows_each_quote_of_a_page_once(client: TestClient) -> None:
         )
         for i, (text, article) in enumerate(said):
             for j, (other, same) in enumerate(said):
-                if i != j and article == same:
+                direct = (text.startswith("«"), other.startswith("«"))
+                if i != j and article == same and direct[0] == direct[1]:
                     assert words(text) not in words(other), (text, other)
 
 

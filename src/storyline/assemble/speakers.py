@@ -20,6 +20,8 @@ class _Quote(Protocol):
     def article_id(self) -> str: ...
     @property
     def text(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
 
 
 Q = TypeVar("Q", bound=_Quote)
@@ -40,11 +42,16 @@ def by_speaker(quotes: Iterable[Q]) -> list[tuple[str, str | None, list[Q]]]:
 
 def _once(quotes: list[Q]) -> list[Q]:
     """Each of a page's quotes once: a page that repeats its lead in the body, or quotes a
-    word of a longer quote again («нежеланием»), says nothing new the second time."""
+    word of a longer quote again («нежеланием»), says nothing new the second time. Direct
+    and indirect speech stay apart: the speaker's own words are kept beside the clause
+    that reports them."""
     kept: list[Q] = []
     for q in sorted(quotes, key=lambda q: -len(q.text)):
         words = _words(q.text)
-        if not any(k.article_id == q.article_id and words in _words(k.text) for k in kept):
+        if not any(
+            (k.article_id, k.kind) == (q.article_id, q.kind) and words in _words(k.text)
+            for k in kept
+        ):
             kept.append(q)
     order = {id(q): i for i, q in enumerate(quotes)}
     return sorted(kept, key=lambda q: order[id(q)])
