@@ -72,35 +72,29 @@ def _linked(topic: str, lang: str, doc: str) -> dict[str, str]:
     return {m.surface: eid for m, eid in zip(ms, ids, strict=True)}
 
 
-def test_a_surname_that_is_also_a_city_is_the_person_the_article_names() -> None:
-    # brexit ru file 1004 names «Дэвид Дэвис» and then «Дэвис» (CLDR also knows Davis, CA)
-    linked = _linked("brexit", "ru", "brexit_ru.txt_file_1004")
-    assert linked["Дэвис"] == linked["Дэвид Дэвис"]
-
-
-def test_a_first_name_alone_is_the_person_the_article_names_with_it() -> None:
-    # brexit ru file 1000 names «Борис Джонсон», then «Бориса» alone (a first name the
-    # given-names table lacks, so parsed as a surname); asia_bibi ru file 125 names
-    # «Асия Биби», then «Асия» alone, which the alias table knows as the continent
-    linked = _linked("brexit", "ru", "brexit_ru.txt_file_1000")
-    assert linked["Бориса"] == linked["Борис Джонсон"]
-    linked = _linked("asia_bibi", "ru", "asia_bibi_ru.txt_file_125")
-    assert linked["Асия"] == linked["Асия Биби"]
-
-
-def test_a_surname_the_table_reads_as_a_country_is_the_person_the_article_names() -> None:
-    # asia_bibi ru file 118: «Имран Хан», then «Хан» (г, х and h share a key: Гана, Ghana)
-    linked = _linked("asia_bibi", "ru", "asia_bibi_ru.txt_file_118")
-    assert linked["Хан"] == linked["Имран Хан"]
-
-
-def test_an_acronym_of_hyphenated_words_in_either_script() -> None:
-    # asia_bibi ru file 118: «ТЛП» for «Техрик-э-Лабаик Пакистан» (the particle «э» has no
-    # letter); file 127: the Latin "TLP" for «Техрик-и-Лаббаик Пакистан»
-    linked = _linked("asia_bibi", "ru", "asia_bibi_ru.txt_file_118")
-    assert linked["ТЛП"] == linked["Техрик-э-Лабаик Пакистан"]
-    linked = _linked("asia_bibi", "ru", "asia_bibi_ru.txt_file_127")
-    assert linked["TLP"] == linked["Техрик-и-Лаббаик Пакистан"]
+@pytest.mark.parametrize(
+    ("topic", "doc", "alone", "named"),
+    [
+        # names «Дэвид Дэвис», then «Дэвис» (CLDR also knows Davis, CA)
+        ("brexit", "brexit_ru.txt_file_1004", "Дэвис", "Дэвид Дэвис"),
+        # «Борис Джонсон», then «Бориса» alone (a first name the given-names table lacks,
+        # so parsed as a surname)
+        ("brexit", "brexit_ru.txt_file_1000", "Бориса", "Борис Джонсон"),
+        # «Асия Биби», then «Асия» alone, which the alias table knows as the continent
+        ("asia_bibi", "asia_bibi_ru.txt_file_125", "Асия", "Асия Биби"),
+        # «Имран Хан», then «Хан» (г, х and h share a key: Гана, Ghana)
+        ("asia_bibi", "asia_bibi_ru.txt_file_118", "Хан", "Имран Хан"),
+        # «ТЛП» for «Техрик-э-Лабаик Пакистан» (the particle «э» has no letter)
+        ("asia_bibi", "asia_bibi_ru.txt_file_118", "ТЛП", "Техрик-э-Лабаик Пакистан"),
+        # the Latin "TLP" for «Техрик-и-Лаббаик Пакистан»
+        ("asia_bibi", "asia_bibi_ru.txt_file_127", "TLP", "Техрик-и-Лаббаик Пакистан"),
+    ],
+)
+def test_a_short_mention_is_what_the_page_names_in_full(
+    topic: str, doc: str, alone: str, named: str
+) -> None:
+    linked = _linked(topic, "ru", doc)
+    assert linked[alone] == linked[named]
 
 
 def test_both_spellings_of_brexit_are_one_event() -> None:
