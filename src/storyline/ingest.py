@@ -172,10 +172,10 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
     if not usable:
         yield
         return
-    running = [True]
+    running = True
 
     def expire(signum: int, frame: object) -> None:
-        if running[0]:
+        if running:  # the closure reads the flag the ``finally`` below clears
             raise _Expired
 
     previous = signal.signal(signal.SIGALRM, expire)
@@ -183,7 +183,7 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
     try:
         yield
     finally:
-        running[0] = False
+        running = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 

@@ -1,4 +1,4 @@
-"""A :class:`~storyline.assemble.timeline.StoryAccount` as JSON, and back.
+"""A :class:`~storyline.assemble.account_record.StoryAccount` as JSON, and back.
 
 The ingest stores each story's account (events, conflicts, coverage, outlets) when it
 changes, so a reader decodes one row instead of merging the story's event mentions
@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import astuple, replace
 from typing import Any
 
-from storyline.assemble.timeline import StoryAccount
+from storyline.assemble.account_record import StoryAccount
 from storyline.compare.conflicts import Conflict, ConflictValue
 from storyline.compare.coverage import Coverage, EventCoverage
 from storyline.records import AttributeValue, CanonicalEntity, Event, Source
@@ -112,14 +112,9 @@ def _event(e: Event) -> dict[str, Any]:
         "place": e.place,
         "participants": list(e.participants),
         "participant_types": list(e.participant_types),
-        "attributes": [
-            [a.name, a.value, a.approximate, a.article_id, a.part, a.start, a.end]
-            for a in e.attributes
-        ],
-        "sources": [
-            [s.article_id, s.part, s.start, s.end, s.sentence, s.trigger, s.date, s.date_from]
-            for s in e.sources
-        ],
+        # in field order, as _to_event builds them back
+        "attributes": [list(astuple(a)) for a in e.attributes],
+        "sources": [list(astuple(s)) for s in e.sources],
         "planned": e.planned,
     }
 

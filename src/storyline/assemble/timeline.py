@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
+from storyline.assemble import account_codec
+from storyline.assemble.account_record import StoryAccount
 from storyline.assemble.events import (
     PARTS,
     ArticleEvents,
@@ -39,13 +41,13 @@ from storyline.assemble.events import (
     timeline,
 )
 from storyline.assemble.linking import EntityLinker
-from storyline.compare.conflicts import Conflict, find_conflicts
-from storyline.compare.coverage import Coverage, OutletGroups, coverage, load_groups
+from storyline.compare.conflicts import find_conflicts
+from storyline.compare.coverage import OutletGroups, coverage, load_groups
 from storyline.document import Article
 from storyline.memo import Memo
 from storyline.nlp.annotations import Annotations
 from storyline.nlp.events import LinkedMention
-from storyline.records import CanonicalEntity, Event
+from storyline.records import CanonicalEntity
 
 __all__ = [
     "PARTS",
@@ -94,18 +96,6 @@ class _AccountStore(_StoryStore, Protocol):
     def pending_accounts(self) -> list[str]: ...
     def drop_merged_accounts(self) -> int: ...
     def save_account(self, story_id: str, key: str | None, body: str | None) -> None: ...
-
-
-@dataclass(frozen=True)
-class StoryAccount:
-    story_id: str
-    events: tuple[Event, ...]
-    """In date order (undated last)."""
-    conflicts: Mapping[str, tuple[Conflict, ...]]
-    """Event id → its conflicts (events without any are left out)."""
-    coverage: Coverage
-    outlets: Mapping[str, str | None]
-    """Member article id → outlet."""
 
 
 _annotated_memo: Memo[tuple[object, ...], dict[str, Annotations]] = Memo(_ANNOTATED_SIZE)
@@ -213,8 +203,6 @@ def account_key(members: Sequence[str], references: Mapping[str, str]) -> str:
     """What a story's account is built from, as a short string: its members in store
     order and the date reference of each one's stored mentions (``""``: none stored), and
     the stored format. Two accounts with equal keys merged the same rows."""
-    from storyline.assemble import account_codec  # it imports StoryAccount from here
-
     text = "\n".join(f"{m}\t{references.get(m, '')}" for m in members)
     digest = hashlib.sha256(f"{account_codec.FORMAT}\n{text}".encode()).hexdigest()
     return digest[:40]
@@ -228,8 +216,6 @@ def _stored(
     names and groups change without the story changing (another story's pages name an
     entity anew; the outlet registry or a groups file is edited), and both are cheap to
     apply (60-page story: one query of 86 entities, 3.5 ms; regrouping, 0.2 ms)."""
-    from storyline.assemble import account_codec  # it imports StoryAccount from here
-
     row = store.stored_account(story_id)
     if row is None or row.key != key:
         return None
@@ -289,8 +275,6 @@ def save_accounts(store: _AccountStore, changed: Iterable[str] = ()) -> int:
     Once per story per batch, at its end, however many windows changed the story. A
     story merged into another loses its row; so does one with a member whose mentions
     are not stored (its readers merge it themselves, see the module doc)."""
-    from storyline.assemble import account_codec  # it imports StoryAccount from here
-
     saved = 0
     store.mark_accounts(changed)
     store.drop_merged_accounts()
@@ -313,11 +297,9 @@ _default_cache = AccountCache()
 
 
 def warm_up() -> None:
-    """Load what reading an account needs besides its rows (the codec of stored ones, the
-    outlet registry coverage groups outlets by, the country ids a merge sets apart), so a
-    fresh server's first account pays for its own read only."""
-    from storyline.assemble import account_codec  # noqa: F401  (imported now, not by a reader)
-
+    """Load what reading an account needs besides its rows (the outlet registry coverage
+    groups outlets by, the country ids a merge sets apart), so a fresh server's first
+    account pays for its own read only."""
     load_groups(None)
     country_ids()
 
