@@ -53,6 +53,12 @@ def _table() -> dict[str, Any]:
 
 
 @cache
+def name_tags() -> frozenset[str]:
+    """The grammemes of a proper-noun parse (``name_tags`` of ``morph.json``): Name, Surn…"""
+    return frozenset(_table()["name_tags"])
+
+
+@cache
 def analyzer(lang: str | None) -> Any | None:
     """The pymorphy3 analyzer for ``lang``, loaded once; ``None`` without a dictionary."""
     code = _table()["analyzers"].get(lang or "")
@@ -101,7 +107,7 @@ def common_word(word: str) -> bool:
         if morph is None or not morph.word_is_known(word.lower()):
             continue
         best = morph.parse(word.lower())[0]
-        if not set(_table()["name_tags"]) & set(best.tag.grammemes):
+        if not name_tags() & best.tag.grammemes:
             return True
     return False
 
@@ -152,8 +158,7 @@ def _name_parse(word: str, lang: str) -> Any | None:
     if not parses:
         return None
     if word[:1].isupper() and parses[0].tag.POS not in _FUNCTION:
-        names = frozenset(_table()["name_tags"])
-        preferred = [p for p in parses if _has(p, names)]
+        preferred = [p for p in parses if _has(p, name_tags())]
         if preferred:
             return preferred[0]
     return parses[0]
@@ -176,9 +181,8 @@ def lemma(word: str, lang: str | None) -> str:
     parse = _name_parse(word, lang) if lang else None
     if parse is None or "LATN" in parse.tag.grammemes or "UNKN" in parse.tag.grammemes:
         return word.lower()
-    names = frozenset(_table()["name_tags"])
     form = _nominative(parse)
-    if word[:1].isupper() and _has(parse, names):
+    if word[:1].isupper() and _has(parse, name_tags()):
         return _restore_case(word, form)
     return form if "ё" in word.lower() else form.replace("ё", "е")
 
@@ -195,7 +199,7 @@ def pos(word: str, lang: str | None) -> str | None:
             if key in tag.grammemes:
                 return _table()["pos"][key]
         return None
-    if tag.POS == "NOUN" and _has(parse, frozenset(_table()["name_tags"])):
+    if tag.POS == "NOUN" and _has(parse, name_tags()):
         return "PROPN"
     return _table()["pos"].get(tag.POS)
 
