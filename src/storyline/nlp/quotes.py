@@ -49,7 +49,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
 from storyline import resources
 from storyline.nlp import morph
@@ -73,8 +73,6 @@ _CLOSERS = '»“”’"'
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
 _CLAUSE_END = re.compile(r"[.!?;\n]")
 _GENDER = {"masc": "m", "femn": "f"}
-_PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn"})
-"""The dictionary's grammemes of a proper name."""
 _CLAUSE_COMMA = re.compile(r"[,.!?;\n]")
 _SENTENCE_STOP = re.compile(r"[.!?](?=\s)")
 _CATAPHORA = 300
@@ -528,19 +526,22 @@ class _Reader:
                 word = before.group(1).casefold()
             if word in self.language.oblique_before or word in self.language.prepositions:
                 return False
-        analyzer = morph.analyzer(self.lang)
-        if analyzer is None:
-            return True
-        words = [w for w in _WORD.findall(c.text) if not morph.is_acronym(w)]
-        if not words:
-            return True
-        head = words[-1] if c.entity is None or self.entities[c.entity].type == "PER" else words[0]
-        parses = analyzer.parse(head)
+        parses = self._head_parses(c)
         if not parses or "LATN" in parses[0].tag.grammemes:
             return True
         return any("nomn" in p.tag.grammemes for p in parses) or any(
             "Fixd" in p.tag.grammemes for p in parses
         )
+
+    def _head_parses(self, c: _Candidate) -> list[Any]:
+        """The dictionary's parses of the word that carries the candidate's case (a person's
+        last word, a body's or place's first; acronyms aside); none without a dictionary."""
+        analyzer = morph.analyzer(self.lang)
+        words = [w for w in _WORD.findall(c.text) if not morph.is_acronym(w)]
+        if analyzer is None or not words:
+            return []
+        person = c.entity is None or self.entities[c.entity].type == "PER"
+        return analyzer.parse(words[-1] if person else words[0])
 
     def _written_nominative(self, speaker: _Speaker) -> bool:
         """Whether the speaker as written can be a subject: «…, заявив про свою повагу до
@@ -555,12 +556,7 @@ class _Reader:
         does not know as one («Рябков», read as a genitive plural noun) decides nothing."""
         if c.entity is None:
             return False
-        analyzer = morph.analyzer(self.lang)
-        words = [w for w in _WORD.findall(c.text) if not morph.is_acronym(w)]
-        if analyzer is None or not words:
-            return False
-        head = words[-1] if self.entities[c.entity].type == "PER" else words[0]
-        names = [p.tag.grammemes for p in analyzer.parse(head) if _PROPER & p.tag.grammemes]
+        names = [g for p in self._head_parses(c) if morph.name_tags() & (g := p.tag.grammemes)]
         return bool(names) and not any({"nomn", "Fixd"} & g for g in names)
 
     def _subject_rank(self, c: _Candidate) -> tuple[int, int]:
@@ -1092,7 +1088,6 @@ class _Reader:
         text = self.text
         stop = _CLAUSE_COMMA.search(text, cue.end)
         limit = stop.start() if stop else len(text)
-        analyzer = morph.analyzer(self.lang)
         for c in self.candidates:
             if c.entity is None or not cue.end <= c.start < limit:
                 continue
@@ -1100,12 +1095,9 @@ class _Reader:
                 return None
             if self.entities[c.entity].type not in ("PER", "ORG"):
                 return None
-            words = [w for w in _WORD.findall(c.text) if not morph.is_acronym(w)]
-            if analyzer is not None and words:
-                head = words[-1] if self.entities[c.entity].type == "PER" else words[0]
-                parses = analyzer.parse(head)
-                if parses and not any({"gent", "Fixd"} & p.tag.grammemes for p in parses):
-                    return None  # «говорится в Telegram», «в заявлении, опубликованном…»
+            parses = self._head_parses(c)
+            if parses and not any({"gent", "Fixd"} & p.tag.grammemes for p in parses):
+                return None  # «говорится в Telegram», «в заявлении, опубликованном…»
             return self._from(c, cue.start)
         return None
 
