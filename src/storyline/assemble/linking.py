@@ -164,11 +164,11 @@ class _Gazetteer:
             return None
         return self.exact.get(" ".join(keys)) or self.stems.get(" ".join(nm.stem(k) for k in keys))
 
-    def lookup_form(self, form: str) -> str | None:
-        """:meth:`lookup` of a written form; an acronym finds an entry only when the entry
-        lists it among its acronyms of the same script, or lists none in that script
-        («УНН» keys like «ООН» and "UN" but is the news agency)."""
-        hit = self.lookup(self.keys(form))
+    def lookup_form(self, form: str, keys: Sequence[str]) -> str | None:
+        """:meth:`lookup` of a written form and its :meth:`keys`; an acronym finds an entry
+        only when the entry lists it among its acronyms of the same script, or lists none
+        in that script («УНН» keys like «ООН» and "UN" but is the news agency)."""
+        hit = self.lookup(keys)
         if hit is not None and _is_acronym(form):
             letters = _letters(form)
             cyrillic = _cyrillic(letters)
@@ -333,24 +333,22 @@ def _is_acronym(text: str) -> bool:
     return 2 <= len(letters) <= 6 and all(c.isupper() for c in letters) and " " not in text
 
 
-def _resolve(g: _Gazetteer, forms: Sequence[str]) -> tuple[str | None, str | None, str | None]:
-    """(gazetteer key, institution id, country ISO) of a name, trying each form in turn."""
-    for form in forms:
-        hit = g.lookup_form(form)
-        if hit is not None:
-            return hit, None, None
-    for form in forms:
+def _resolve(
+    g: _Gazetteer, forms: Sequence[Sequence[str]]
+) -> tuple[str | None, str | None, str | None]:
+    """(gazetteer key, institution id, country ISO) of a name none of whose forms (their
+    :meth:`_Gazetteer.keys`, tried in turn) the gazetteer knows as they are."""
+    for keys in forms:
         # «Національний антитерористичний комітет Росії», "Russian Anti-Terror Committee":
         # a body of the table with its country named.
-        keys = g.keys(form)
         if len(keys) < 2:
             continue
         for rest, qualifier in ((keys[:-1], keys[-1]), (keys[1:], keys[0])):
             hit = g.lookup(rest)
             if hit is not None and hit.startswith("alias:") and g.country([nm.stem(qualifier)]):
                 return hit, None, None
-    for form in forms:
-        stems = [nm.stem(k) for k in g.keys(form)]
+    for keys in forms:
+        stems = [nm.stem(k) for k in keys]
         if not stems:
             continue
         candidates = [(f, i, True) for f, i in g.inst_first.get(stems[0], ())]
@@ -557,7 +555,8 @@ class EntityLinker:
         if is_role_reference(m):
             p.phase = 8
             return p
-        known = g.lookup_form(form) or g.lookup_form(text)
+        text_keys = g.keys(text)
+        known = g.lookup_form(form, p.keys) or g.lookup_form(text, text_keys)
         if m.type == "PER" and known is not None and known.startswith("city:"):
             # «Дэвис» tagged PER is Davis the person when the article or the store names
             # him; a city of the same name only when no named person has that surname
@@ -566,7 +565,7 @@ class EntityLinker:
         if m.type == "PER" and p.city is None and known is None and len(p.keys) == 1:
             # «Херсон» tagged PER: the GeoNames city, if the store holds it and nobody
             # has that surname (see _link)
-            p.city = None if known_not_a_place(form) else g.place(p.keys, g.keys(text))
+            p.city = None if known_not_a_place(form) else g.place(p.keys, text_keys)
         if m.type == "PER" and (known is None or g.entries[known].type == "PER"):
             # A name the table knows as an organisation or place («Альянсу» tagged PER by
             # the tagger) links by the table: NER type errors are common, table entries
@@ -577,7 +576,11 @@ class EntityLinker:
             else:
                 p.phase = 7
             return p
-        p.entry, p.institution, p.country = _resolve(g, list(dict.fromkeys([form, text])))
+        if known is not None:
+            p.entry = known
+        else:
+            forms = [p.keys] if text == form else [p.keys, text_keys]
+            p.entry, p.institution, p.country = _resolve(g, forms)
         if p.entry is None and p.institution is None and g.region(p.keys) is None:
             person = _mistyped_person(form)
             if person is not None:  # "Olaf Scholz" tagged ORG: a person by its name's shape
@@ -585,7 +588,7 @@ class EntityLinker:
                 p.phase = 2
                 return p
         if p.entry is None and p.institution is None and m.type == "LOC":
-            p.entry = None if known_not_a_place(form) else g.place(p.keys, g.keys(text))
+            p.entry = None if known_not_a_place(form) else g.place(p.keys, text_keys)
         if p.entry is not None:
             # a PER-tagged one the table knows waits for the article's named people («Асия»
             # beside «Асия Биби»: see _named_by_given)
