@@ -471,8 +471,7 @@ class StoryMethods:
     def surface_inputs(self, story_id: str, latest: int) -> SurfaceInputs:
         """What the surface of ``story_id`` is computed from, read in one transaction:
         its ``latest`` members with their entity ids and counts over all its members."""
-        with self._errors("read"), self._connect() as conn:
-            return _surface_inputs(conn, story_id, latest)
+        return self.many_surface_inputs([story_id], latest)[0]
 
     def many_surface_inputs(self, story_ids: Sequence[str], latest: int) -> list[SurfaceInputs]:
         """:meth:`surface_inputs` of many stories, read together: a statement per table for
@@ -509,35 +508,7 @@ class StoryMethods:
         """Save the surface ``found`` computed from ``inputs`` and clear ``stale``, unless
         the story's membership changed since ``inputs`` were read (the story then stays
         stale for the next refresh, and this returns false)."""
-        story_id = inputs.story_id
-        with (
-            self._errors("update stories in"),
-            self._connect(write=True) as conn,
-            conn.begin(),
-        ):
-            lock = sa.select(_S.id).where(_S.id == story_id).with_for_update()
-            conn.execute(lock)  # a concurrent change of the story waits for this save
-            if _version(conn, story_id) != inputs.version:
-                return False
-            conn.execute(
-                story_table.update()
-                .where(_S.id == story_id)
-                .values(
-                    title=found.title,
-                    titles=found.titles,
-                    summary=found.summary,
-                    languages=found.languages,
-                    outlets=found.outlets,
-                    first_published=_iso(found.first_published),
-                    last_published=_iso(found.last_published),
-                    top_entities=list(found.top_entities),
-                    size=found.size,
-                    score=found.score,
-                    stale=False,
-                    updated_at=datetime.now(UTC),
-                )
-            )
-        return True
+        return self.save_surfaces([(inputs, found)]) == 1
 
     # ------------------------------------------------------------------ maintenance
 
@@ -641,54 +612,11 @@ def _story_filters(
     return stmt
 
 
-def _surface_inputs(conn: Connection, story_id: str, latest: int) -> SurfaceInputs:
-    members_of = sa.select(_SA.article_id).where(_SA.story_id == story_id)
-    version = _version(conn, story_id)
-    langs = _counts(conn, _A.lang, members_of)
-    outlets = _counts(conn, _A.outlet, members_of)
-    unknown = conn.execute(
-        sa.select(sa.func.count()).where(_A.id.in_(members_of), _A.outlet.is_(None))
-    ).scalar_one()
-    first, last = _span(conn, members_of)
-    newest = list(
-        conn.scalars(
-            sa.select(_SA.article_id)
-            .where(_SA.story_id == story_id)
-            .order_by(_SA.seq.desc())
-            .limit(latest)
-        )
-    )
-    articles = {
-        row.id: to_article(row)
-        for row in conn.execute(sa.select(*ARTICLE_COLUMNS).where(_A.id.in_(newest)))
-    }
-    entity_sets: dict[str, set[str]] = {a: set() for a in newest}
-    for article_id, entity_id in conn.execute(
-        sa.select(_M.article_id, _M.entity_id).where(
-            _M.article_id.in_(newest), _M.entity_id.is_not(None), _M.type.in_(_STORY_TYPES)
-        )
-    ):
-        entity_sets[article_id].add(entity_id)
-    members = tuple(
-        Member(articles[a], frozenset(entity_sets[a])) for a in reversed(newest) if a in articles
-    )
-    return SurfaceInputs(
-        story_id=story_id,
-        members=members,
-        size=version[0],
-        languages=langs,
-        outlets=outlets,
-        unknown_outlets=int(unknown),
-        span=(_as_day(first), _as_day(last)),
-        df=_entity_df(conn, set().union(*entity_sets.values()) if entity_sets else set()),
-        version=version,
-    )
-
-
 def _many_surface_inputs(
     conn: Connection, story_ids: list[str], latest: int
 ) -> list[SurfaceInputs]:
-    """:func:`_surface_inputs` for each of ``story_ids``, a few statements for them all."""
+    """What each of ``story_ids``' surface is computed from (:meth:`StoryMethods.surface_inputs`),
+    a few statements for them all."""
     seqs: dict[str, list[tuple[int, str]]] = {sid: [] for sid in story_ids}
     langs: dict[str, dict[str, int]] = {sid: {} for sid in story_ids}
     outlets: dict[str, dict[str, int]] = {sid: {} for sid in story_ids}
@@ -707,6 +635,8 @@ def _many_surface_inputs(
                 counts[sid][value] = int(n)
         stmt = joined.add_columns(sa.func.count()).where(_A.outlet.is_(None))
         unknown.update((sid, int(n)) for sid, n in conn.execute(stmt.group_by(_SA.story_id)))
+        # the span from day-precise dates when any member has one (a month-only date
+        # reads as the 1st and would stretch the span)
         bounds = joined.add_columns(sa.func.min(_A.published), sa.func.max(_A.published))
         exact = _A.published_precision.in_(_EXACT)
         for sid, first, last in conn.execute(bounds.where(exact).group_by(_SA.story_id)):
@@ -759,17 +689,18 @@ def _many_surface_inputs(
 
 
 def _by_count(counts: dict[str, int]) -> dict[str, int]:
-    """Most frequent first, ties by value (as :func:`_counts` orders them)."""
+    """Most frequent first, ties by value."""
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def _members_version(seqs: Sequence[int]) -> tuple[int, int, int]:
-    """:func:`_version` of members with these sequence numbers."""
+    """The membership as count, sum and max of the members' sequence numbers: a placement
+    adds a new, larger number; a merge or a split changes the count."""
     return len(seqs), sum(seqs), max(seqs, default=0)
 
 
 def _versions(conn: Connection, story_ids: Sequence[str]) -> dict[str, tuple[int, int, int]]:
-    """:func:`_version` of each of ``story_ids`` that has members."""
+    """:func:`_members_version` of each of ``story_ids`` that has members."""
     found = {}
     for chunk in chunked(story_ids):
         stmt = (
@@ -796,39 +727,6 @@ def _surface_values(found: Surface) -> dict[str, Any]:
         "score": found.score,
         "stale": False,
     }
-
-
-def _version(conn: Connection, story_id: str) -> tuple[int, int, int]:
-    """The story's membership as count, sum and max of its members' sequence numbers:
-    a placement adds a new, larger number; a merge or a split changes the count."""
-    stmt = sa.select(
-        sa.func.count(),
-        sa.func.coalesce(sa.func.sum(_SA.seq), 0),
-        sa.func.coalesce(sa.func.max(_SA.seq), 0),
-    ).where(_SA.story_id == story_id)
-    count, total, top = conn.execute(stmt).one()
-    return int(count), int(total), int(top)
-
-
-def _span(conn: Connection, members_of: Any) -> tuple[Any, Any]:
-    """First and last publication of the members: from day-precise dates when any member
-    has one (a month-only date reads as the 1st and would stretch the span)."""
-    bounds = sa.select(sa.func.min(_A.published), sa.func.max(_A.published))
-    exact = _A.published_precision.in_(_EXACT)
-    first, last = conn.execute(bounds.where(_A.id.in_(members_of), exact)).one()
-    if first is None:
-        first, last = conn.execute(bounds.where(_A.id.in_(members_of))).one()
-    return first, last
-
-
-def _counts(conn: Connection, column: Any, members_of: Any) -> dict[str, int]:
-    stmt = (
-        sa.select(column, sa.func.count())
-        .where(_A.id.in_(members_of), column.is_not(None))
-        .group_by(column)
-        .order_by(sa.func.count().desc(), column)
-    )
-    return {value: int(n) for value, n in conn.execute(stmt)}
 
 
 def _entity_df(conn: Connection, entity_ids: set[str]) -> dict[str, int]:
