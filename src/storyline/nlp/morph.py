@@ -75,27 +75,24 @@ def known_not_a_place(text: str) -> bool:
     each a town somewhere, but a name that is an ordinary word is rarely that town. Names
     of several words («Нова Каховка») are never ordinary words."""
     words = re.findall(r"[^\W\d_]+", text)
-    if len(words) != 1:
-        return False
-    for lang, tags in _table().get("place_tags", {}).items():
-        morph = analyzer(lang)
-        if morph is None or not morph.word_is_known(words[0].lower()):
-            continue
-        if not any(tag in parse.tag.grammemes for parse in morph.parse(words[0]) for tag in tags):
-            return True
-    return False
+    return len(words) == 1 and not all(_place_readings(words[0]))
 
 
 def known_as_place(word: str) -> bool:
     """Whether a dictionary that marks place names (``place_tags`` of ``morph.json``) has a
     place reading of ``word``: «Владимир» and «Питер» are first names and cities both."""
+    return any(_place_readings(word))
+
+
+def _place_readings(word: str) -> list[bool]:
+    """For each dictionary that marks place names (``place_tags``) and knows ``word``:
+    whether it has a place reading of it."""
+    found = []
     for lang, tags in _table().get("place_tags", {}).items():
         morph = analyzer(lang)
-        if morph is None or not morph.word_is_known(word.lower()):
-            continue
-        if any(tag in parse.tag.grammemes for parse in morph.parse(word) for tag in tags):
-            return True
-    return False
+        if morph is not None and morph.word_is_known(word.lower()):
+            found.append(any(set(tags) & parse.tag.grammemes for parse in morph.parse(word)))
+    return found
 
 
 def common_word(word: str) -> bool:
