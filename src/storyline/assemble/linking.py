@@ -952,11 +952,7 @@ class EntityLinker:
         stemmed = nm.stem(key)
         if not key or any(stemmed in self._entities[e].surnames for e in article.people):
             return None
-        named = [
-            eid
-            for eid in article.full_people
-            if any(k == key or nm.stem(k) == stemmed for k in self._entities[eid].given)
-        ]
+        named = [eid for eid in article.full_people if _among_given(key, self._entities[eid].given)]
         if not named:
             return None
         return self._entities[_nearest_before(named, article.full_people, position)]
@@ -1064,10 +1060,14 @@ def _given_alone(person: nm.PersonName, given: set[str]) -> bool:
     """Whether a one-word form is the person's given name written alone («Бориса» beside
     «Борис Джонсон»): the live linker links it by the given name (``_named_by_given``)
     and learns no surname from it, so neither does an entity loaded from the store."""
-    if person.given or not person.surname:
-        return False
-    stemmed = nm.stem(person.surname_key)
-    return any(k == person.surname_key or nm.stem(k) == stemmed for k in given)
+    return not person.given and bool(person.surname) and _among_given(person.surname_key, given)
+
+
+def _among_given(key: str, given: Iterable[str]) -> bool:
+    """Whether one word's key is one of these given names, as written or stemmed: the
+    test :meth:`EntityLinker._named_by_given` links by and :func:`_given_alone` loads by."""
+    stemmed = nm.stem(key)
+    return any(k == key or nm.stem(k) == stemmed for k in given)
 
 
 @cache
