@@ -755,10 +755,10 @@ class _Reader:
         after = max(speaker.end, cue.end)
         stop = _CLAUSE_END.search(self.text, after)
         limit = stop.start() if stop else len(self.text)
-        m = citing.search(self.text, min(speaker.end, after), limit)
+        m = citing.search(self.text, speaker.end, limit)
         if m is None:
             return speaker
-        between = self.text[after : m.start()] if m.start() > after else ""
+        between = self.text[after : m.start()]
         if len(_WORD.findall(between)) > 3 or between.count(",") > 1:
             return speaker
         cited = [
