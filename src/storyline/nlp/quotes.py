@@ -181,7 +181,9 @@ def _language(lang: str) -> _Language | None:
         subject_gap=table.get("subject_gap"),
         subject_after=table.get("subject_after"),
         abbreviations=frozenset(w.casefold() for w in table.get("abbreviations", ())),
-        object_verbs=frozenset(w.casefold() for w in table.get("object_verbs", ())),
+        object_verbs=frozenset(
+            w.casefold() for entry in table.get("object_verbs", ()) for w in _expand(entry)
+        ),
         coordinators=frozenset(w.casefold() for w in table.get("coordinators", ())),
         trailing_reports=bool(table.get("trailing_reports", False)),
         report_openers=words(table.get("report_openers", ())),
