@@ -8,14 +8,13 @@ names and their types; :func:`amend` adds the occurrences no tagger span covers,
 known name in place of the tagger's spans inside it («ГЕС» of «Каховська ГЕС»), and
 retypes a span that is exactly such a name; a span ending in a region word is a place,
 and a nationality ("Ukrainian", tagged a place) or a common noun's acronym («СМИ», «ЧВК»)
-is no entity.
-A person the page names in full is also
-found by surname alone, and a span that is that surname is a person ("Zelenskyy" tagged
-ORG after "Volodymyr Zelenskyy"); a first name of the ``given_names`` table is a person
-too ("his daughter Yulia" tagged a place), a one-word "person" in a list of places is a
-place ("the Donetsk, Luhansk, Kharkiv and Kherson regions"), and a span inside a web
-address ("https") is no name. Matching is by written form, case endings allowed
-after a stem in the languages that inflect names (no morphology: one pattern a page).
+is no entity. A person the page names in full is also found by surname alone, and a span
+that is that surname is a person ("Zelenskyy" tagged ORG after "Volodymyr Zelenskyy"); a
+first name of the ``given_names`` table is a person too ("his daughter Yulia" tagged a
+place), a one-word "person" in a list of places is a place ("the Donetsk, Luhansk,
+Kharkiv and Kherson regions"), and a span inside a web address ("https") is no name.
+Matching is by written form, case endings allowed after a stem in the languages that
+inflect names (no morphology: one pattern a page).
 """
 
 from __future__ import annotations
