@@ -694,18 +694,17 @@ class StoryClusterer:
         (:attr:`merges` records it)."""
         changed = len(self.changes)
         candidates = self.candidates(doc)
-        best, best_p = self.weights.best(candidates)
+        joinable = candidates
         unchecked = self.weights.unchecked_threshold
-        if unchecked is not None and best is not None:
+        if unchecked is not None:
             # a join the calendar cannot check asks for more than content alone usually gives
-            best, best_p = self.weights.best(
-                {
-                    k: f
-                    for k, f in candidates.items()
-                    if (doc.published and self.stories[k].first is not None)
-                    or self.weights.probability(f) >= unchecked
-                }
-            )
+            joinable = {
+                k: f
+                for k, f in candidates.items()
+                if (doc.published and self.stories[k].first is not None)
+                or self.weights.probability(f) >= unchecked
+            }
+        best, best_p = self.weights.best(joinable)
         sid = self.place(
             doc, best if best is not None and best_p >= self.weights.threshold else None
         )
