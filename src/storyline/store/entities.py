@@ -235,12 +235,7 @@ class EntityMethods:
             rows = [
                 {
                     "id": e.id,
-                    "type": e.type,
-                    "name": e.name,
-                    "names": dict(e.names),
-                    "aliases": list(dict.fromkeys(e.aliases)),
-                    "roles": list(dict.fromkeys(e.roles)),
-                    "forms": e.forms or None,
+                    **_entity_values(e),
                     "created_seq": seq + i,
                     "created_at": now,
                     "updated_at": now,
@@ -258,18 +253,7 @@ class EntityMethods:
         for eid, old in found.items():
             merged = _merge_entity(old, given[eid])
             if merged != old:
-                updates.append(
-                    {
-                        "b_id": eid,
-                        "type": merged.type,
-                        "name": merged.name,
-                        "names": merged.names,
-                        "aliases": list(merged.aliases),
-                        "roles": list(merged.roles),
-                        "forms": merged.forms or None,
-                        "updated_at": now,
-                    }
-                )
+                updates.append({"b_id": eid, **_entity_values(merged), "updated_at": now})
                 if _searched(merged) != _searched(old):
                     renamed.append(eid)
         if updates:
@@ -284,6 +268,18 @@ class EntityMethods:
                 stmt = stmt.order_by(_E.id).with_for_update()
             found.update((row.id, _to_entity(row)) for row in conn.execute(stmt))
         return found
+
+
+def _entity_values(entity: CanonicalEntity) -> dict[str, Any]:
+    """The columns an entity row keeps of ``entity`` (created or merged into)."""
+    return {
+        "type": entity.type,
+        "name": entity.name,
+        "names": dict(entity.names),
+        "aliases": list(dict.fromkeys(entity.aliases)),
+        "roles": list(dict.fromkeys(entity.roles)),
+        "forms": entity.forms or None,
+    }
 
 
 def _searched(entity: CanonicalEntity) -> tuple[object, ...]:
