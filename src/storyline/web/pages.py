@@ -185,7 +185,7 @@ def story_page(request: Request, story_id: str, store: StoreDep) -> Response:
     if view.story.id != story_id:  # merged into another: one canonical address
         return RedirectResponse(f"/stories/{view.story.id}", status_code=301)
     ui = i18n.ui_lang(request)
-    reading = reading_for(store, view.story.id, view.articles, ui)
+    reading = reading_for(store, view.story.id, view.articles, ui, view.account)
     colours = dict(reading.groups)
     t = i18n.translator(ui)
     return render(

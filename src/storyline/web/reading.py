@@ -159,13 +159,17 @@ def _name(event: Event, entity_id: str, lang: str) -> str:
 
 
 def reading_for(
-    store: Store, story_id: str, articles: Sequence[Article], lang: str = "en"
+    store: Store,
+    story_id: str,
+    articles: Sequence[Article],
+    lang: str = "en",
+    account: StoryAccount | None = None,
 ) -> StoryReading:
-    """:func:`story_reading` of a stored story, grouped by the bundled outlet groups."""
+    """:func:`story_reading` of a stored story, grouped by the bundled outlet groups;
+    ``account``: the story's, when the caller holds it already (the story page)."""
     groups = outlet_groups()
-    return story_reading(
-        story_account(store, story_id), articles, groups, group_names(groups), lang
-    )
+    found = account if account is not None else story_account(store, story_id)
+    return story_reading(found, articles, groups, group_names(groups), lang)
 
 
 @cache

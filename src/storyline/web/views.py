@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from storyline.assemble.speakers import by_speaker as _by_speaker
-from storyline.assemble.timeline import story_account
+from storyline.assemble.timeline import StoryAccount, story_account
 from storyline.document import Article
 from storyline.records import CanonicalEntity
 from storyline.store import ArticleAnnotations, EntityDetail, Store, StoryChange, StorySummary
@@ -34,6 +34,8 @@ class StoryView:
     """Timeline, quotes, coverage, conflicts: filled by later layers; empty means not shown."""
     history: list[HistoryLine] = field(default_factory=list)
     """Merges and splits that touched the story, oldest first; empty means not shown."""
+    account: StoryAccount | None = None
+    """The account the sections come from, for the reading aids beside them."""
 
 
 @dataclass(frozen=True)
@@ -88,19 +90,20 @@ def story_view(store: Store, story_id: str) -> StoryView | None:
         for lang, outlets in sorted(grouped.items(), key=lambda kv: -sum(map(len, kv[1].values())))
     }
     entities = store.entities_by_id(list(story.top_entities))
+    found = story_account(store, story.id)
     return StoryView(
         story=story,
         articles=articles,
         by_language=by_language,
         entities=[entities[i] for i in story.top_entities if i in entities],
-        sections=account_sections(store, story.id),
+        sections=account_sections(store, story.id, found),
         history=story_history(store, story.id),
+        account=found,
     )
 
 
-def account_sections(store: Store, story_id: str) -> dict[str, Any]:
+def account_sections(store: Store, story_id: str, found: StoryAccount) -> dict[str, Any]:
     """The story's timeline, quotes, coverage and conflicts (empty ones are left out)."""
-    found = story_account(store, story_id)
     events = {e.id: e for e in found.events}
     sections: dict[str, Any] = {
         "timeline": [(e, e.id in found.conflicts) for e in found.events],
