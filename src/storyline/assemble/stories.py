@@ -762,6 +762,7 @@ class StoryClusterer:
         doc_tokens = self._tfidf(Counter(doc.tokens), doc.lang)
         roots = self._roots(doc)
         day = doc.day
+        days = frozenset(calendar_days(doc))
         return _Doc(
             doc=doc,
             entities=entities,
@@ -771,12 +772,8 @@ class StoryClusterer:
             token_keys=tuple(doc_tokens),
             token_values=tuple(doc_tokens.values()),
             token_norm=_norm(doc_tokens),
-            days=frozenset(calendar_days(doc)),
-            near_any=frozenset(
-                n
-                for d in dict.fromkeys(calendar_days(doc))
-                for n in _near_days(d, self.weights.day_slack)
-            ),
+            days=days,
+            near_any=frozenset(n for d in days for n in _near_days(d, self.weights.day_slack)),
             day=day.toordinal() if day is not None else None,
             vector=vector,
         )
