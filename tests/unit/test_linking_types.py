@@ -135,8 +135,9 @@ def test_a_full_name_tagged_org_is_the_person_the_store_knows() -> None:
 
 
 def test_a_surname_that_is_only_a_town_elsewhere_stays_a_person() -> None:
-    # «Херсон» tagged PER on a page of its own: the store holds no such city yet, so it
-    # is not brought in from GeoNames' tens of thousands of towns by a surname alone
+    # «Осипенко» (to GeoNames, Berdyansk's old name) tagged PER on a page of its own: the
+    # store holds no such city, so it is not brought in from GeoNames' tens of thousands
+    # of towns by a surname alone
     linker = EntityLinker()
     (eid,) = linker.link_article("a", [_mention("Осипенко", "PER", "ru")], "Осипенко")
     assert linker.entity(eid).type == "PER"
