@@ -752,7 +752,7 @@ class EntityLinker:
         entity = people[0]
         g = _gazetteer()
         exact = " ".join(p.keys)
-        if exact not in {" ".join(g.keys(f)) for c in entity.forms.values() for f in c}:
+        if not any(" ".join(g.keys(f)) == exact for c in entity.forms.values() for f in c):
             return None  # the same name, not a stem («Юлий»/Yulia)
         entity.type = p.mention.type
         self._generic.setdefault(exact, entity.id)
@@ -893,10 +893,9 @@ class EntityLinker:
             return None
         if len(p.keys) in (2, 3):
             # "Rustem Umerov" tagged ORG: the one person of the store with that name
-            ws = nm.words(p.form)
-            person = nm.parse_person(p.form)
-            if not all(w[:1].isupper() and not w.isupper() for w in ws):
+            if not all(w[:1].isupper() and not w.isupper() for w in nm.words(p.form)):
                 return None  # «кабинет Терезы Мэй» is her cabinet
+            person = nm.parse_person(p.form)
             if not person.given or not person.surname:
                 return None
             named = [
