@@ -762,7 +762,8 @@ class EntityLinker:
     def _expansion(self, article: _Article, p: _Prepared) -> _Entity | None:
         """The entity of this article whose name the acronym abbreviates («НАК»)."""
         g = _gazetteer()
-        acronym = nm.fold("".join(c for c in p.mention.text if c.isalpha()))
+        acronym = _letters(p.mention.text)
+        wanted = {acronym, nm.word_key(acronym)}  # in either script: "TLP" for «ТЛП»
         for eid, mentions in article.others.items():
             for other in mentions:
                 if other.acronym:
@@ -780,11 +781,7 @@ class EntityLinker:
                 # in either script: "TLP" for «Техрик-э-Лабаик Пакистан»
                 variants |= {nm.word_key(v) for v in variants}
                 quoted = "«" in other.mention.text or '"' in other.mention.text
-                if (
-                    acronym in variants
-                    or nm.word_key(acronym) in variants
-                    or (quoted and initials.startswith(acronym))
-                ):
+                if wanted & variants or (quoted and initials.startswith(acronym)):
                     return self._entities[eid]
         return None
 
