@@ -5,8 +5,8 @@
 * ``event_mention``: one row per clause reporting a happening, place and
   participants as entity ids (see :mod:`storyline.store.events`).
 
-Articles stored before have no rows: a reader finds their mentions itself, and the next
-ingest's writer stores them (:func:`storyline.ingest.backfill_events`).
+Articles stored before have no rows: a reader finds their mentions itself (see
+:mod:`storyline.store.events`).
 
 Revision ID: 0009
 Revises: 0008
