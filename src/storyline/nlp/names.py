@@ -128,9 +128,19 @@ def stem_key(text: str) -> str:
     return " ".join(stem(k) for k in match_key(text).split())
 
 
+_UNVOICED = str.maketrans("zbdgv", "sptkf")
+
+
+def unvoiced(key: str) -> str:
+    """``key`` with voiced consonants as their voiceless pairs: transliterations of one
+    name from a third language often differ just so («Азия» / «Асия», «Тазир» / «Тасир»)."""
+    return key.translate(_UNVOICED)
+
+
 def skeleton(key: str) -> str:
-    """The consonants of a key, for finding near-misses («Arkhamia» / «Арахамія»)."""
-    return "".join(ch for ch in key if ch not in _VOWELS and ch.isalpha())
+    """The consonants of a key, voiced or not, for finding near-misses («Arkhamia» /
+    «Арахамія», «Тазир» / «Тасир»)."""
+    return "".join(ch for ch in unvoiced(key) if ch not in _VOWELS and ch.isalpha())
 
 
 def osa_distance(a: str, b: str, limit: int = 3) -> int:
@@ -311,7 +321,8 @@ def given_compatible(a: Iterable[str], b: Iterable[str]) -> bool:
     Empty on either side is compatible. Otherwise one name of each must meet: the same
     key, the same ``given_names`` group, a near key («Серегей»), the same stem (a case
     ending the analyser left on a name it does not know: «Асии» / «Асия», «Азию» /
-    «Азия»), or an initial ("V."). A near key or a stem also lets a woman's form of a
+    «Азия»), the same stem but for a consonant's voicing (two transliterations of one
+    name: «Азии» / «Асия»), or an initial ("V."). A near key or a stem also lets a woman's form of a
     man's name meet it (Александр / Александра, Ян / Яна): two such people are rarer in
     one store under one surname than a name left inflected.
     """
@@ -321,7 +332,7 @@ def given_compatible(a: Iterable[str], b: Iterable[str]) -> bool:
     groups = _given_groups()
     for x in a:
         for y in b:
-            if x == y or near(x, y) or stem(x) == stem(y):
+            if x == y or near(x, y) or unvoiced(stem(x)) == unvoiced(stem(y)):
                 return True
             gx, gy = groups.get(x), groups.get(y)
             if gx is not None and gx == gy:

@@ -1,0 +1,194 @@
+"""One entity under the variants BSNLP's ru/uk news write it in (storyline.assemble.linking):
+an organisation with and without its country, a bare institution in an article about one
+country, two transliterations of one given name, a Ukrainian word with no Russian key, a
+country's adjective or people's name. Sentences from ``shared/corpora/bsnlp-train``."""
+
+from __future__ import annotations
+
+import re
+
+from storyline.assemble.linking import EntityLinker
+from storyline.nlp import names as nm
+from storyline.nlp.annotations import EntityMention
+from storyline.nlp.morph import normalize
+
+
+def mentions(text: str, lang: str, spans: list[tuple[str, str]]) -> list[EntityMention]:
+    """The first word-bounded occurrence of each surface, in text order."""
+    out = []
+    for surface, type_ in spans:
+        m = re.search(rf"(?<!\w){re.escape(surface)}(?!\w)", text)
+        assert m is not None, surface
+        out.append(
+            EntityMention(m.start(), m.end(), surface, type_, normalize(surface, type_, lang), lang)
+        )
+    return sorted(out, key=lambda m: m.start)
+
+
+def link(linker: EntityLinker, article: str, text: str, lang: str, spans) -> dict[str, str]:
+    found = mentions(text, lang, spans)
+    return {
+        m.text: eid for m, eid in zip(found, linker.link_article(article, found, text), strict=True)
+    }
+
+
+def test_organisation_with_and_without_its_country() -> None:
+    linker = EntityLinker()
+    first = link(
+        linker,
+        "ru/104",
+        "REGNUM Верховный суд Пакистана отменил 31 октября ранее вынесенный смертный приговор "
+        "женщине-христианке Азии Биби. Протесты прошли в Пакистане.",
+        "ru",
+        [("Верховный суд Пакистана", "ORG"), ("Азии Биби", "PER"), ("Пакистане", "LOC")],
+    )
+    bare = link(
+        linker,
+        "ru/130",
+        "Власти Пакистана отложили освобождение христианки Асии Биби, смертный приговор в "
+        "отношении которой ранее отменил Верховный суд, агентство Associated Press. "
+        "Адвокат в Пакистане подал апелляцию.",
+        "ru",
+        [
+            ("Пакистана", "LOC"),
+            ("Асии Биби", "PER"),
+            ("Верховный суд", "ORG"),
+            ("Пакистане", "LOC"),
+        ],
+    )
+    assert bare["Верховный суд"] == first["Верховный суд Пакистана"]
+    # another country's court of the same name is another court
+    other = link(
+        linker,
+        "ru/x",
+        "Верховный суд Великобритании рассмотрит дело.",
+        "ru",
+        [("Верховный суд Великобритании", "ORG")],
+    )
+    assert other["Верховный суд Великобритании"] != first["Верховный суд Пакистана"]
+
+
+def test_bare_name_after_its_only_country() -> None:
+    linker = EntityLinker()
+    first = link(
+        linker,
+        "ru/1",
+        "члены радикальной исламистской партии Техрик-э-Лабаик Пакистан, сообщает Arab News.",
+        "ru",
+        [("Техрик-э-Лабаик Пакистан", "ORG")],
+    )
+    later = link(
+        linker,
+        "ru/2",
+        "Лидер партии Техрик-э-Лабаик призвал к протестам.",
+        "ru",
+        [("Техрик-э-Лабаик", "ORG")],
+    )
+    assert later["Техрик-э-Лабаик"] == first["Техрик-э-Лабаик Пакистан"]
+
+
+def test_bare_institution_takes_the_country_the_article_names_most() -> None:
+    linker = EntityLinker()
+    named = link(
+        linker,
+        "ru/1",
+        "Глава МИД Великобритании Борис Джонсон подал в отставку.",
+        "ru",
+        [("МИД Великобритании", "ORG"), ("Борис Джонсон", "PER")],
+    )
+    bare = link(
+        linker,
+        "ru/2",
+        "Власти Великобритании сообщили об отставке. Сегодня экс-глава МИД должен был принять "
+        "участие в пресс-конференции с коллегами из Германии. Переговоры между "
+        "Великобританией и ЕС продолжатся.",
+        "ru",
+        [
+            ("Великобритании", "LOC"),
+            ("МИД", "ORG"),
+            ("Германии", "LOC"),
+            ("Великобританией", "LOC"),
+        ],
+    )
+    assert bare["МИД"] == named["МИД Великобритании"]
+
+
+def test_given_names_a_consonant_voicing_apart_are_one_person() -> None:
+    linker = EntityLinker()
+    first = link(
+        linker,
+        "ru/1",
+        "Мать пятерых детей Асия Биби ожидала исполнения приговора с 2010 года.",
+        "ru",
+        [("Асия Биби", "PER")],
+    )
+    second = link(
+        linker,
+        "ru/2",
+        "Верховный суд Пакистана отменил смертный приговор женщине-христианке Азии Биби.",
+        "ru",
+        [("Верховный суд Пакистана", "ORG"), ("Азии Биби", "PER")],
+    )
+    assert second["Азии Биби"] == first["Асия Биби"]
+    assert nm.given_compatible([nm.word_key("Азия")], [nm.word_key("Асия")])
+    assert not nm.given_compatible([nm.word_key("Анна")], [nm.word_key("Инна")])
+
+
+def test_ukrainian_words_with_no_russian_key() -> None:
+    linker = EntityLinker()
+    ru = link(
+        linker,
+        "ru/1",
+        "По мнению Мэй, этот план отвечает интересам в том числе и жителей Северной Ирландии.",
+        "ru",
+        [("Мэй", "PER"), ("Северной Ирландии", "LOC")],
+    )
+    uk = link(
+        linker,
+        "uk/1",
+        "З посад пішли міністр у справах Північної Ірландії Шейлеш Вара.",
+        "uk",
+        [("Північної Ірландії", "LOC"), ("Шейлеш Вара", "PER")],
+    )
+    assert uk["Північної Ірландії"] == ru["Северной Ирландии"]
+
+
+def test_country_adjective_and_people_name_in_lower_case_are_the_country() -> None:
+    linker = EntityLinker()
+    got = link(
+        linker,
+        "ru/1",
+        "Премьер Великобритании Мэй заявила, что в поддержку Brexit высказались 51,9 процента "
+        "британцев, а глава британских переговорщиков остался.",
+        "ru",
+        [("Великобритании", "LOC"), ("Мэй", "PER"), ("британцев", "PER"), ("британских", "LOC")],
+    )
+    assert got["британцев"] == got["Великобритании"] == got["британских"]
+    pk = link(
+        linker,
+        "ru/2",
+        "Тысячи пакистанцев вышли на улицы; в Пакистане прошли протесты.",
+        "ru",
+        [("пакистанцев", "PER"), ("Пакистане", "LOC")],
+    )
+    assert pk["пакистанцев"] == pk["Пакистане"]
+
+
+def test_a_resumed_linker_knows_the_countries_organisations_were_named_with() -> None:
+    live = EntityLinker()
+    text = "REGNUM Верховный суд Пакистана отменил смертный приговор. Протесты в Пакистане."
+    spans = [("Верховный суд Пакистана", "ORG"), ("Пакистане", "LOC")]
+    first = link(live, "ru/1", text, "ru", spans)
+    resumed = EntityLinker(live.entities())
+    later = (
+        "Власти Пакистана отложили освобождение христианки, приговор которой отменил "
+        "Верховный суд. Адвокат в Пакистане подал апелляцию."
+    )
+    later_spans = [("Пакистана", "LOC"), ("Верховный суд", "ORG"), ("Пакистане", "LOC")]
+    assert link(resumed, "ru/2", later, "ru", later_spans) == link(
+        live, "ru/2", later, "ru", later_spans
+    )
+    assert (
+        link(resumed, "ru/2", later, "ru", later_spans)["Верховный суд"]
+        == (first["Верховный суд Пакистана"])
+    )
