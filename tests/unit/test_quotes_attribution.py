@@ -323,3 +323,71 @@ def test_quoted_the_ministry_as_saying() -> None:
     text, lang = dev_page("112")
     found = {q[0]: q[1:] for q in speakers(text, lang)}
     assert found["While being towed"] == ("the ministry", "defense ministry")
+
+
+def test_a_straight_quote_between_letters_is_an_apostrophe() -> None:
+    # «про це заявила Прем"єр-міністр України Юлія Тимошенко»: the page types the
+    # Ukrainian apostrophe as a straight quotation mark; it opens no quote, and the
+    # quote that does open at the page's end («"Після підписання…») is Tymoshenko's
+    text, lang = train_page("D021.txt")
+    found = {q[0]: q[2] for q in speakers(text, lang)}
+    assert not any(q.startswith("єр-міністр") for q in found)
+    assert found["Після підписання всіх"] == "Тимошенко"
+
+
+def test_one_straight_mark_closes_a_quote_and_the_quote_inside_it() -> None:
+    # «"Поставки прекращены до нуля в 7:44 через станцию "Суджа", - в частности сказал он»:
+    # the last mark closes the station's name and the quote; «он» is Землянский
+    text, lang = train_page("D018.txt")
+    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    assert found["Поставки прекращены до"] == ("он", "Валентин Землянский")
+
+
+def test_the_attribution_after_a_quote_set_off_by_a_dash_wins() -> None:
+    # The page runs its headline into the body («…, утверждает немецкий чиновник "Алексей
+    # Навальный, … в понедельник", - передает The New York Times»): the quote set off by a
+    # comma and a dash is the newspaper's, not the official's of the verb before it
+    text, lang = train_page("B028.txt")
+    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    assert found["Алексей Навальный, российский"] == ("The New York Times", "The New York Times")
+
+
+def test_an_anonymous_official_is_nobody() -> None:
+    # «"…", - сообщил чиновник на условиях анонимности»: not the newspaper quoted before
+    text, lang = train_page("B028.txt")
+    found = {q[0]: q[2] for q in speakers(text, lang)}
+    assert found["Он полностью осведомлен"] is None
+
+
+def test_a_short_capitalised_quote_right_after_the_verb_is_the_outlet() -> None:
+    # «- повідомляє "Українська правда" з посиланням на "Інтерфакс"»: a name, no quote
+    text, lang = train_page("D042.txt")
+    found = [q[0] for q in speakers(text, lang)]
+    assert "Українська правда" not in found
+    assert found[0] == "Ми узгодили з"
+
+
+def test_quotes_of_one_sentence_share_the_attribution_at_its_end() -> None:
+    # 'The test had “proven beyond doubt” that he had been poisoned with a “chemical nerve
+    # agent of the novichok group”, she said': both are Kramp-Karrenbauer's
+    text, lang = train_page("B027.txt")
+    found = speakers(text, lang)
+    assert [q for q in found if q[0] in ("proven beyond doubt", "chemical nerve agent")] == [
+        ("proven beyond doubt", "she", "Annegret Kramp-Karrenbauer"),
+        ("chemical nerve agent", "she", "Annegret Kramp-Karrenbauer"),
+    ]
+
+
+def test_a_relaying_channel_is_not_the_last_speaker() -> None:
+    # «Про це йдеться у заяві на сайті уряду, передають Патріоти України. "…"» then
+    # «- йдеться у заяві»: the channel (its plural verb no impersonal «в Україні») does not
+    # become the author of the statement
+    text, lang = train_page("E022.txt")
+    found = {q[0]: q[2] for q in speakers(text, lang)}
+    assert found["Німеччина надасть країнам-партнерам,"] != "України"
+
+
+def test_the_name_of_a_law_is_no_quote() -> None:
+    # «готов внести проект изменений в закон «О военном положении»»: the law's title
+    text, lang = train_page("A018.txt")
+    assert "О военном положении" not in [q[0] for q in speakers(text, lang)]

@@ -4,42 +4,48 @@
 sentences the pipeline found, and returns :class:`QuoteMention` values:
 
 * **direct** quotes — the words between quotation marks («…», „…“, "…", “…”, ‘…’),
-  paired line by line (a quote left open at a paragraph's end continues into the
-  next paragraph when that one closes it; one left open at the end of the text
-  runs to the end: excerpts are cut mid-quote). A quote interrupted by its
+  paired line by line (a quote left open at a paragraph's end continues into the next
+  paragraph when that one closes it; one left open at the end of the text runs to the
+  end: excerpts are cut mid-quote; a straight mark between two letters is an apostrophe,
+  «Прем"єр»; one straight mark before the attribution's dash closes a quote and the
+  quote inside it, «"…станцию "Суджа", - сказал он»). A quote interrupted by its
   attribution («Ее снесло, — сказал он. — Дамба не разрушена…») is split in two;
-* **indirect** speech — the clause after a speech verb and «что/що/that», or after
-  «По словам X,», «За словами X,», "according to X,".
+* **indirect** speech — the clause after a speech verb and «что/що/that», or after «По
+  словам X,», «За словами X,», "according to X,".
 
-A quoted phrase is speech only when a cue ties it to a speaker: a speech verb in
-the same sentence (before it, or right after its closing mark), a sentence ending
-in a colon before a quote that opens a paragraph, a «говорится в сообщении» cue,
-or — for a quote that opens its own sentence — a speaker already quoting in this
-or the previous paragraph. Short phrases (up to four words) must have a cue in
+A quoted phrase is speech only when a cue ties it to a speaker: a speech verb in the
+same sentence (before it, or right after its closing mark — that one wins when a comma
+or dash sets the quote off and no colon or «что» ties it to the verb before; the
+attribution after the last quote of a sentence serves the quotes before it too), a
+sentence ending in a colon before a quote that opens a paragraph, a «говорится в
+сообщении» cue, or — for a quote that opens its own sentence — a speaker already quoting
+in this or the previous paragraph. Short phrases (up to four words) must have a cue in
 their own sentence and are dropped when they look like terms or names: after «так
-называемый»/so-called, capitalised like a name («Вагнер», "Слуга Народу"), or
-repeated through the text («гарантии безопасности» three times is a topic).
+называемый»/so-called, capitalised like a name («Вагнер», "Слуга Народу"), or repeated
+through the text («гарантии безопасности» three times is a topic), or capitalised right
+after a speech verb («пишет "Украинская правда"»: the outlet).
 
-The speaker is the subject of the cue: the first name, role or pronoun of the
-clause before the verb (a nominative one in ru/uk, one not after a preposition in
-English, "at the Grand Hotel" included), else the first after it («— сказал Мединский»);
-in ru/uk a person named after the verb speaks rather than a body or place before it
-(«Об этом в аккаунте Twitter сообщил … Михаил Подоляк»). A definite noun ("the
-ministry said") is the latest body named with that noun, else the latest body; a
-capitalised one ("the Russian Anti-Terror Committee") is a name, never another body.
-Pronouns (он, вона, he, it…) go to the latest sentence before them holding a compatible
-mention (gender from the given name, the surname or the verb after the name) — its
-subject, or the last speaker when that one is in it ("it" after a cue whose speaker, in
-this or the previous sentence, was a body or a phrase the tagger missed is that
-speaker); role words («замминистра», «генсек ООН») go to the person holding that role,
-the last speaker first. A role or noun qualified by a country («президент Казахстана»,
-"the Kazakh leader") goes only to a person whose own role phrases name that country
-(countries and their adjectives from ``resources/aliases.json``), else to nobody: Putin
-is a president too. A speaker that cites another («пише УНН, посилаючись на росЗМІ»,
-"citing officials") is a channel: the words are of the one cited when a mention names
-it, else of nobody. A document cue («говорится в сообщении ВСУ») takes the author named
-after it, else the last speaker. All verbs, pronouns and cue phrases come from
-``resources/speech.json``, per language.
+The speaker is the subject of the cue: the first name, role or pronoun of the clause
+before the verb (a nominative one in ru/uk, one not after a preposition in English, "at
+the Grand Hotel" included), else the first after it («— сказал Мединский»); in ru/uk a
+person named after the verb speaks rather than a body or place before it («Об этом в
+аккаунте Twitter сообщил … Михаил Подоляк»). A definite noun ("the ministry said") is
+the latest body named with that noun, else the latest body; a capitalised one ("the
+Russian Anti-Terror Committee") is a name, never another body. Pronouns (он, вона, he,
+it…) go to the latest sentence before them holding a compatible mention (gender from the
+given name, the surname or the verb after the name) — its subject, or the last speaker
+when that one is in it ("it" after a cue whose speaker, in this or the previous
+sentence, was a body or a phrase the tagger missed is that speaker); role words
+(«замминистра», «генсек ООН») go to the person holding that role, the last speaker
+first. A role or noun qualified by a country («президент Казахстана», "the Kazakh
+leader") goes only to a person whose own role phrases name that country (countries and
+their adjectives from ``resources/aliases.json``), else to nobody: Putin is a president
+too. A speaker that cites another («пише УНН, посилаючись на росЗМІ», "citing
+officials") is a channel: the words are of the one cited when a mention names it, else
+of nobody; a relaying channel («передает ТАСС») is never the last speaker, and a clause
+that says its speaker is unnamed ("on condition of anonymity") has none. A document cue
+(«говорится в сообщении ВСУ») takes the author named after it, else the last speaker.
+All verbs, pronouns and cue phrases come from ``resources/speech.json``, per language.
 """
 
 from __future__ import annotations
@@ -131,6 +137,11 @@ class _Language:
     """Words between a preposition and its noun ("in the Sahel region")."""
     citing: re.Pattern[str] | None
     """«со ссылкой на», "citing": the speaker before it passes on another's words."""
+    anonymous: re.Pattern[str] | None
+    """"on condition of anonymity": the reporting clause's speaker is not named."""
+    relays: frozenset[str]
+    """Verbs of a channel passing words on («передает ТАСС»): its subject is named after
+    it, whatever the verb's number, and is never the last speaker."""
 
 
 @cache
@@ -190,6 +201,8 @@ def _language(lang: str) -> _Language | None:
         speaker_nouns={k.casefold(): v for k, v in table.get("speaker_nouns", {}).items()},
         determiners=frozenset(w.casefold() for w in table.get("determiners", ())),
         citing=words(table.get("citing", ())),
+        anonymous=words(table.get("anonymous", ())),
+        relays=frozenset(w.casefold() for entry in table.get("relays", ()) for w in _expand(entry)),
     )
 
 
@@ -248,11 +261,21 @@ _FAMILY = {"«": "»", "„": "“”", "“": "”", "‘": "’", '"': '"'}
 def _straight_role(line: str, i: int, inside: bool) -> str | None:
     prev = line[i - 1] if i > 0 else " "
     nxt = line[i + 1] if i + 1 < len(line) else " "
+    if prev.isalpha() and nxt.isalpha() and not inside:
+        return None  # an apostrophe typed as a quotation mark: «Прем"єр-міністр»
     opener = (prev.isspace() or prev in "([{/:" + _DASH + "«„“") and not nxt.isspace()
     closer = not prev.isspace() and (nxt.isspace() or nxt in ".,;:!?)]}…»" + _DASH)
     if inside:
         return "close" if closer or not opener else "open"
     return "open" if opener or not closer else None
+
+
+def _closes_both(line: str, i: int) -> bool:
+    """Whether the straight mark at ``i``, closing a quote inside a quote, closes the outer
+    one too: no straight mark after it on the line, and only the attribution's dash or the
+    line's end after its punctuation («…через станцию "Суджа", - в частности сказал он»)."""
+    rest = line[i + 1 :]
+    return '"' not in rest and re.match(rf"[,.!?…]*[^\S\n]*(?:[{_DASH}]|$)", rest) is not None
 
 
 def _pair_line(
@@ -282,6 +305,9 @@ def _pair_line(
         if role == "open":
             stack.append((c, base + i))
         elif role == "close":
+            nested = [k for k, (m, _) in enumerate(stack) if m == '"']
+            if c == '"' and len(nested) > 1 and _closes_both(line, i):
+                del stack[nested[-1] :]  # «"Поставки … через станцию "Суджа", - сказал он»
             for k in range(len(stack) - 1, -1, -1):
                 if c in _FAMILY[stack[k][0]]:
                     opened = stack[k][1]
@@ -341,6 +367,8 @@ class _Cue:
     end: int
     kind: str
     gender: str | None
+    relay: bool = False
+    """A channel's verb («передает ТАСС»; ``relays`` in speech.json)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -442,8 +470,9 @@ class _Reader:
         cues = []
         for m in self.language.cues.finditer(self.text):
             kind = m.lastgroup or "verb"
+            relay = m.group().casefold() in self.language.relays
             gender = _gender_of_verb(self.language, m.group()) if kind == "verb" else None
-            cues.append(_Cue(m.start(), m.end(), kind, gender))
+            cues.append(_Cue(m.start(), m.end(), kind, None if relay else gender, relay))
         return cues
 
     def _find_candidates(self) -> list[_Candidate]:
@@ -737,11 +766,33 @@ class _Reader:
         if cue.start in self.resolved:
             return self.resolved[cue.start]
         speaker = self._passed_on(self._speaker_of(cue), cue)
+        clause = self._anonymous(cue)
+        if speaker.index is not None and clause is not None:
+            # the phrase as written when it is in the clause («чиновник»), else nobody
+            written = speaker.start is not None and clause[0] <= speaker.start < clause[1]
+            speaker = (
+                _Speaker(speaker.text, speaker.start, speaker.end, None) if written else _NOBODY
+            )
         self.resolved[cue.start] = speaker
-        if speaker.index is not None:
+        if speaker.index is not None and not cue.relay:
             self.history.append((cue.start, speaker.index))
             self.history.sort()
         return speaker
+
+    def _anonymous(self, cue: _Cue) -> tuple[int, int] | None:
+        """The cue's clause, from its start to its end after the cue, when it says its
+        speaker is not named («сообщил чиновник на условиях анонимности»: not the newspaper
+        quoted before, whom «чиновник» would otherwise fall back to); else None."""
+        pattern = self.language.anonymous
+        if pattern is None:
+            return None
+        sentence = self.sentence_of(cue.start)
+        before = self.text[sentence.start : cue.start]
+        stops = [before.rfind(ch) for ch in ".!?;\n"]
+        left = sentence.start + max(stops) + 1
+        stop = _CLAUSE_END.search(self.text, cue.end, sentence.end)
+        right = stop.start() if stop else sentence.end
+        return (left, right) if pattern.search(self.text, left, right) else None
 
     def _passed_on(self, speaker: _Speaker, cue: _Cue) -> _Speaker:
         """A speaker that cites another («Про це пише УНН, посилаючись на росЗМІ», «сообщил
@@ -1322,6 +1373,12 @@ def _looks_like_term(reader: _Reader, part: _Part) -> bool:
             return True
     if len(words) <= 3 and all(w[:1].isupper() for w in words):
         return True
+    if words[0][:1].isupper() and any(
+        c.kind == "verb" and not text[c.end : part.mark.open].strip()
+        for c in reader.cues
+        if part.mark.open - 3 <= c.end <= part.mark.open
+    ):
+        return True  # «пишет "Украинская правда" со ссылкой на …»: the outlet, a name
     if language.term_heads is not None and _names_a_doctrine(text, part, language.term_heads):
         return True
     stems = [re.escape(w[:5].casefold()) for w in words if len(w) > 2]
@@ -1385,6 +1442,19 @@ def _dash_verb(reader: _Reader, mark: _Marked) -> _Cue | None:
     return _Cue(start, end, "verb", _gender_of_verb(reader.language, word))
 
 
+def _shared_cue(reader: _Reader, part: _Part, end: int) -> _Cue | None:
+    """The attribution after a later quote of the same sentence, with no cue between
+    («The test had “proven beyond doubt” that he had been poisoned with a “chemical nerve
+    agent of the novichok group”, she said»): it is this quote's too."""
+    close = part.mark.close
+    if close is None:
+        return None
+    later = [p for p in reader.parts if close < p.start and close < (p.mark.close or end) < end]
+    if not later or any(close < c.start < later[-1].mark.open for c in reader.cues):
+        return None
+    return _attached_cue(reader, later[-1])
+
+
 def _opens_sentence(reader: _Reader, mark: _Marked) -> bool:
     text = reader.text
     sentence = reader.sentence_of(mark.open)
@@ -1392,6 +1462,26 @@ def _opens_sentence(reader: _Reader, mark: _Marked) -> bool:
     start = max(sentence.start, line_start)
     before = text[start : mark.open].strip()
     return not before or before[-1] in ".!?:"
+
+
+def _framed(reader: _Reader, mark: _Marked, before: _Cue) -> bool:
+    """Whether a quote is set off as whole words by the attribution after it («"…", - передает
+    The New York Times», '…," Maas said'), not the object of a verb before it: a comma or
+    dash after the closing mark (or a comma inside it) and no colon or «что/that» between
+    that verb and the opening mark (a page run together with its headline:
+    «…, утверждает немецкий чиновник "Алексей Навальный, … в понедельник", - передает …»)."""
+    if mark.close is None:
+        return False
+    text = reader.text
+    after = re.match(rf"[,!?…]?[^\S\n]*[{_DASH}]", text[mark.close + 1 : mark.close + 5])
+    inside = text[mark.close - 1 : mark.close] in (",", "!", "?")
+    if after is None and not inside:
+        return False
+    between = text[before.end : mark.open].rstrip()
+    if not between or between.endswith(":"):
+        return False
+    that = reader.language.complementizer
+    return that is None or not any(m.end() == len(between) for m in that.finditer(between))
 
 
 def _cue_for(reader: _Reader, part: _Part) -> tuple[_Cue | None, str]:
@@ -1406,7 +1496,7 @@ def _cue_for(reader: _Reader, part: _Part) -> tuple[_Cue | None, str]:
     start = max(sentence.start, line_start)
     preceding = [c for c in reader.cues if start <= c.start and c.end <= mark.open]
     attached = _attached_cue(reader, part)
-    if attached is not None and (opens or not preceding):
+    if attached is not None and (opens or not preceding or _framed(reader, mark, preceding[-1])):
         return attached, "attached"
     if preceding:
         return preceding[-1], "before"
@@ -1427,6 +1517,9 @@ def _cue_for(reader: _Reader, part: _Part) -> tuple[_Cue | None, str]:
         ]
         if trailing:
             return trailing[0], "trailing"
+        shared = _shared_cue(reader, part, end)
+        if shared is not None:
+            return shared, "trailing"
     if not opens:
         return None, ""
     first_in_line = not text[line_start : mark.open].strip()
@@ -1478,7 +1571,7 @@ def _direct(reader: _Reader) -> list[QuoteMention]:
         found.append(_said(text, part.start, part.end, "direct", cue_text, speaker))
         if speaker.text is not None:
             last_quote = (part.start, speaker)  # a name the tagger missed speaks on too
-        if speaker.index is not None:
+        if speaker.index is not None and (cue is None or not cue.relay):
             reader.history.append((part.start, speaker.index))
             reader.history.sort()
     return found
