@@ -101,6 +101,23 @@ def test_bare_institution_takes_the_country_the_article_names_most() -> None:
         "ru/2",
         "Власти Великобритании сообщили об отставке. Сегодня экс-глава МИД должен был принять "
         "участие в пресс-конференции с коллегами из Германии. Переговоры между "
+        "Великобританией и ЕС продолжатся; Великобритания настаивает на своём.",
+        "ru",
+        [
+            ("Великобритании", "LOC"),
+            ("МИД", "ORG"),
+            ("Германии", "LOC"),
+            ("Великобританией", "LOC"),
+            ("Великобритания", "LOC"),
+        ],
+    )
+    assert bare["МИД"] == named["МИД Великобритании"]
+    # named not far more often than another country: no reason to take it
+    mixed = link(
+        linker,
+        "ru/3",
+        "Власти Великобритании сообщили об отставке. Сегодня экс-глава МИД должен был принять "
+        "участие в пресс-конференции с коллегами из Германии. Переговоры между "
         "Великобританией и ЕС продолжатся.",
         "ru",
         [
@@ -110,7 +127,7 @@ def test_bare_institution_takes_the_country_the_article_names_most() -> None:
             ("Великобританией", "LOC"),
         ],
     )
-    assert bare["МИД"] == named["МИД Великобритании"]
+    assert mixed["МИД"] != named["МИД Великобритании"]
 
 
 def test_given_names_a_consonant_voicing_apart_are_one_person() -> None:
@@ -192,3 +209,34 @@ def test_a_resumed_linker_knows_the_countries_organisations_were_named_with() ->
         link(resumed, "ru/2", later, "ru", later_spans)["Верховный суд"]
         == (first["Верховный суд Пакистана"])
     )
+
+
+def test_two_transliterations_of_a_foreign_name_are_one_entity() -> None:
+    linker = EntityLinker()
+    first = link(
+        linker,
+        "ru/1",
+        "В провинции Пенджаб произошли столкновения с полицией. Партия Техрик-э-Лабаик "
+        "Пакистан вывела людей на улицы.",
+        "ru",
+        [("Пенджаб", "LOC"), ("Техрик-э-Лабаик Пакистан", "ORG")],
+    )
+    second = link(
+        linker,
+        "ru/2",
+        "Асия Биби родилась в деревне недалеко от Лахора, провинция Панджаб. Правительству "
+        "пришлось пойти на соглашение с исламистской партией Техрик-э-Лабайак Пакистан.",
+        "ru",
+        [("Панджаб", "LOC"), ("Техрик-э-Лабайак Пакистан", "ORG")],
+    )
+    assert second["Панджаб"] == first["Пенджаб"]
+    assert second["Техрик-э-Лабайак Пакистан"] == first["Техрик-э-Лабаик Пакистан"]
+    # a number is no spelling: another year's cup is another event
+    cups = link(
+        linker,
+        "ru/3",
+        "Англия выступит на ЧМ-2018, как выступала на ЧМ-2014.",
+        "ru",
+        [("ЧМ-2018", "EVT"), ("ЧМ-2014", "EVT")],
+    )
+    assert cups["ЧМ-2018"] != cups["ЧМ-2014"]

@@ -23,8 +23,8 @@ How a mention finds its entity, strongest first:
    gives it: a country word right before it in the text ("Russia's Defence
    Ministry", «у російському міністерстві оборони»), the same institution named
    with its country elsewhere in the article, or a country mention right next to
-   it; else the country the article names most, when no other is named as often; else
-   it stays an entity of its own article.
+   it; else the country the article names most, at least three times as often as any
+   other; else it stays an entity of its own article.
 3. **People by name structure** — surname key plus given names: «Сергей Рябков» =
    «Сергій Рябков» = "Sergei Ryabkov"; a bare «Рябков» goes to the person of the
    same article with that surname, else to the only such person in the store.
@@ -44,8 +44,11 @@ How a mention finds its entity, strongest first:
    («Верховный суд Пакистана», «британский кабинет министров») is that name of that
    country: it takes the bare name's entity («Верховный суд») unless another country
    named it first, and a bare name goes to the one the article names with its country,
-   else to the one of the country the article names most, else to the only one the
-   store knows. Organisations of two countries never meet. A one-word name first taken for a person
+   else to the one of the country the article is about (as for institutions), else to
+   the only one the store knows. Organisations of two countries never meet. Two
+   spellings of a foreign name a little apart, word by word, are one name («Пенджаб» /
+   «Панджаб», «Техрик-э-Лабаик» / «Техрик-э-Лабайак»; not when it has digits).
+   A one-word name first taken for a person
    (nobody has it as a surname beside a given name) is that entity when it comes back
    under another type, which the entity then takes ("Novichok" tagged PER, then ORG):
    one thing, one entity, and a tagger's PER is the weakest guess for an unknown word.
@@ -515,7 +518,7 @@ class _Article:
     institutions: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     """Institution id → (start, ISO) where the article names it with its country."""
     dominant: str | None = None
-    """The country the article names most, when it names one clearly most (ISO)."""
+    """The country the article names far more often than any other (ISO)."""
     qualified: dict[str, str] = field(default_factory=dict)
     """Stem key of an organisation's name without its country → the entity the article
     names with it and its country («Верховный суд» → the Supreme Court of Pakistan)."""
@@ -533,6 +536,8 @@ class EntityLinker:
         self._qualified: dict[str, dict[str, str]] = {}
         """Stem key of a name without its country → ISO → the organisation so named."""
         self._country_of: dict[str, str] = {}
+        self._spellings: dict[str, list[tuple[str, str]]] = {}
+        """:func:`_spelling_key` → (stem key, id) of the non-person names that created entities."""
         """Organisation id → the country it was named with."""
         self._last: _Article | None = None
         self._learn = True
@@ -782,8 +787,8 @@ class EntityLinker:
         if p.qualified is not None:
             return self._qualified_name(article, p, exact, stems)
         if p.mention.type == "ORG" and p.region is None:
-            # «Верховный суд» where the article names «Верховный суд Пакистана», or names
-            # Pakistan most and the store knows the court of Pakistan
+            # «Верховный суд» where the article names «Верховный суд Пакистана», or is
+            # about Pakistan and the store knows the court of Pakistan
             named = self._qualified.get(stems, {})
             eid = article.qualified.get(stems)
             if eid is None and article.dominant is not None:
@@ -796,14 +801,45 @@ class EntityLinker:
                 eid = next(iter(named.values()))
                 self._generic.setdefault(exact, eid)
                 self._generic_stem.setdefault(stems, eid)
-        eid = self._generic.get(exact) or self._generic_stem.get(stems)
+        eid = (
+            self._generic.get(exact)
+            or self._generic_stem.get(stems)
+            or (None if p.region is not None else self._spelt_apart(stems, p.mention.type))
+        )
         if eid is not None:
+            self._generic.setdefault(exact, eid)
+            if stems not in self._generic_stem and p.region is None:
+                self._generic_stem[stems] = eid
+                self._index_spelling(stems, eid)
             return self._entities[eid]
         entity = self._get_or_create(f"name:{stems or p.form}", p.mention.type)
         if exact:
             self._generic.setdefault(exact, entity.id)
             self._generic_stem.setdefault(stems, entity.id)
+            if p.region is None:
+                self._index_spelling(stems, entity.id)
         return entity
+
+    def _spelt_apart(self, stems: str, type_: str) -> str | None:
+        """The entity of this type whose name is this one spelt a little apart, word by
+        word (:func:`~storyline.nlp.names.near`, with the same consonants voiced or not): two
+        transliterations of a foreign name («Пенджаб» / «Панджаб», «Техрик-э-Лабаик» /
+        «Техрик-э-Лабайак»)."""
+        key = _spelling_key(stems)
+        if key is None:
+            return None
+        words = stems.split()
+        for other, eid in self._spellings.get(key, ()):
+            if self._entities[eid].type != type_:
+                continue
+            if all(a == b or nm.near(a, b) for a, b in zip(words, other.split(), strict=True)):
+                return eid
+        return None
+
+    def _index_spelling(self, stems: str, eid: str) -> None:
+        key = _spelling_key(stems)
+        if key is not None:
+            self._spellings.setdefault(key, []).append((stems, eid))
 
     def _qualified_name(self, article: _Article, p: _Prepared, exact: str, stems: str) -> _Entity:
         """An organisation named with its country («Верховный суд Пакистана», «британский
@@ -815,6 +851,7 @@ class EntityLinker:
             self._generic.get(exact)
             or self._generic_stem.get(stems)
             or self._qualified.get(base, {}).get(iso)
+            or self._spelt_apart(stems, p.mention.type)
         )
         if eid is None:
             bare = self._generic_stem.get(base)
@@ -834,7 +871,9 @@ class EntityLinker:
             self._qualified.setdefault(base, {}).setdefault(iso, entity.id)
             article.qualified.setdefault(base, entity.id)
         self._generic.setdefault(exact, entity.id)
-        self._generic_stem.setdefault(stems, entity.id)
+        if stems not in self._generic_stem:
+            self._generic_stem[stems] = entity.id
+            self._index_spelling(stems, entity.id)
         return entity
 
     def _single_name(self, p: _Prepared) -> _Entity | None:
@@ -1144,6 +1183,11 @@ class EntityLinker:
             if keys:
                 self._generic.setdefault(" ".join(keys), known.id)
                 self._generic_stem.setdefault(" ".join(nm.stem(k) for k in keys), known.id)
+        for form in dict.fromkeys(f for c in entity.forms.values() for f in c):
+            keys = g.keys(form)
+            stems = " ".join(nm.stem(k) for k in keys)
+            if keys and self._generic_stem.setdefault(stems, known.id) == known.id:
+                self._index_spelling(stems, known.id)  # as the live linker filed its names
         if known.type == "ORG":  # the countries it was named with, as the live linker saw
             for form in dict.fromkeys(f for c in entity.forms.values() for f in c):
                 named = _qualifier(g, g.keys(form)) if not _is_acronym(form) else None
@@ -1220,15 +1264,31 @@ def _qualifier(g: _Gazetteer, keys: Sequence[str]) -> tuple[str, str] | None:
     return None
 
 
+_DOMINANCE = 3
+"""How many times as often as any other an article names the country it is about."""
+_SPELLING_MIN = 6
+"""The fewest letters a name's stem key has for a spelling apart to meet it."""
+
+
+def _spelling_key(stems: str) -> str | None:
+    """Where spellings of a name a little apart meet: the consonants of each word's stem,
+    voiced or not; ``None`` for a short name or one with digits («ЧМ-2018»)."""
+    if len(stems.replace(" ", "")) < _SPELLING_MIN or any(c.isdigit() for c in stems):
+        return None
+    return " ".join(nm.skeleton(w) for w in stems.split())
+
+
 def _dominant_country(prepared: Sequence[_Prepared]) -> str | None:
-    """The country an article's mentions name most, when no other is named as often."""
+    """The country an article's mentions name most, :data:`_DOMINANCE` times as often as
+    any other (a region such as Europe, «150», is no country)."""
     counts = Counter(
         p.entry.split(":", 1)[1]
         for p in prepared
         if p.entry is not None and p.entry.startswith("country:")
     )
+    counts = Counter({iso: n for iso, n in counts.items() if iso.isalpha()})
     ranked = counts.most_common(2)
-    if not ranked or (len(ranked) == 2 and ranked[1][1] == ranked[0][1]):
+    if not ranked or (len(ranked) == 2 and ranked[1][1] * _DOMINANCE > ranked[0][1]):
         return None
     return ranked[0][0]
 
