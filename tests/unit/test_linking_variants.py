@@ -240,3 +240,26 @@ def test_two_transliterations_of_a_foreign_name_are_one_entity() -> None:
         [("ЧМ-2018", "EVT"), ("ЧМ-2014", "EVT")],
     )
     assert cups["ЧМ-2018"] != cups["ЧМ-2014"]
+
+
+def test_a_name_word_that_is_also_a_noun_takes_the_names_case() -> None:
+    # «Хана» is a woman's name in the nominative and the noun «хан» in the genitive: beside
+    # the genitive «Имрана» it is the genitive of the surname
+    assert normalize("Имрана Хана", "PER", "ru") == "Имран Хан"
+    assert normalize("Тереза Мэй", "PER", "ru") == "Тереза Мэй"
+    linker = EntityLinker()
+    first = link(
+        linker,
+        "ru/1",
+        "Премьер-министр Пакистана Имран Хан обратился к нации.",
+        "ru",
+        [("Пакистана", "LOC"), ("Имран Хан", "PER")],
+    )
+    second = link(
+        linker,
+        "ru/2",
+        "Правительство Имрана Хана пошло на соглашение с исламистами.",
+        "ru",
+        [("Имрана Хана", "PER")],
+    )
+    assert second["Имрана Хана"] == first["Имран Хан"]

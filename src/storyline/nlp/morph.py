@@ -257,6 +257,9 @@ def _person(
     strong: set[int] = set()
     unread: list[int] = []
     """Words no parse of the hinted gender fits («Асии» is only the masculine «Асий»)."""
+    fallback: dict[int, list[Any]] = {}
+    """A name word's common-noun parses, for a case its name parses lack: «Хана» in «Имрана
+    Хана» is a woman's name in the nominative and the noun «хан» in the genitive."""
     for i, m in enumerate(words):
         word = m.group()
         if word.lower() in particles:
@@ -277,13 +280,15 @@ def _person(
                 continue
             parses = kept
         named = [p for p in parses if _has(p, prefer) and "plur" not in p.tag.grammemes]
+        nouns = [p for p in parses if p.tag.POS == "NOUN" and "plur" not in p.tag.grammemes]
+        nouns = [p for p in nouns if "anim" in p.tag.grammemes] or nouns
         if named:  # a plural Name parse («Хабиров» = of the Хабиры) is no name of one person
             strong.add(i)
             options[i] = named
+            fallback[i] = [p for p in nouns if not _has(p, prefer)]
             continue
-        nouns = [p for p in parses if p.tag.POS == "NOUN" and "plur" not in p.tag.grammemes]
         if nouns:
-            options[i] = [p for p in nouns if "anim" in p.tag.grammemes] or nouns
+            options[i] = nouns
     if not strong:  # no word the dictionary knows as a name: guessing does more harm than good
         return _by_ending(words, unread, lang, hint)
     gender = hint or next(
@@ -315,6 +320,8 @@ def _person(
     result: dict[int, str] = {}
     for i, ps in options.items():
         chosen = [p for p in ps if _case(p) == best_case]
+        if not chosen and best_case != "nomn":
+            chosen = [p for p in fallback.get(i, ()) if _case(p) == best_case and fits(p)]
         if not chosen:
             continue
         chosen.sort(key=lambda p: (fits(p), p.score + _prior(p, gender)), reverse=True)
