@@ -391,3 +391,44 @@ def test_the_name_of_a_law_is_no_quote() -> None:
     # «готов внести проект изменений в закон «О военном положении»»: the law's title
     text, lang = train_page("A018.txt")
     assert "О военном положении" not in [q[0] for q in speakers(text, lang)]
+
+
+def test_the_role_of_a_country_is_the_person_named_next() -> None:
+    # 'The president of Kazakhstan said today that his country will ensure the care and
+    # safety of Russians fleeing a “hopeless situation.”' then '“…,” Kassym-Jomart Tokayev
+    # was quoted as saying' (tagged as an organisation): not Putin, named before
+    text, lang = train_page("E040.txt")
+    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    assert found["hopeless situation."] == ("The president of Kazakhstan", "Kassym-Jomart Tokayev")
+
+
+def test_a_verb_after_and_with_no_cue_before_takes_the_clause_subject() -> None:
+    # 'Lukashenka took the oath in Belarusian and announced in his speech that “the color
+    # revolution in Belarus has failed.”': not "the oath in Belarusian and"
+    text, lang = train_page("B034.txt")
+    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    assert found["the color revolution"][0] == "Lukashenka"
+
+
+def test_a_relative_clause_stands_between_the_subject_and_its_verb() -> None:
+    # '‘President is a servant of the people,’ Zelenskiy, who plays the role of president
+    # in the eponymous TV series, repeatedly said'
+    text, lang = train_page("A050.txt")
+    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    assert found["President is a"][0] == "Zelenskiy"
+
+
+def test_a_pronoun_with_nobody_before_it_is_the_person_named_next() -> None:
+    # The lead naming Zelensky is cut off: «"…", — сказав він військовим. Зеленський
+    # також подякував НАТО»
+    text, lang = train_page("E005.txt")
+    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    assert found["Ми рухаємося вперед."] == ("він", "Зеленський")
+
+
+def test_the_head_of_a_government_is_a_role() -> None:
+    # «„…“, - наголосила керівник українського уряду. Також Юлія Володимирівна гарантувала»:
+    # Tymoshenko, not an unnamed «керівник»
+    text, lang = train_page("D017.txt")
+    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    assert found["Я вдячна Володимиру"] == ("керівник українського уряду", "Юлія Володимирівна")

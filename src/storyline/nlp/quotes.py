@@ -29,23 +29,28 @@ The speaker is the subject of the cue: the first name, role or pronoun of the cl
 before the verb (a nominative one in ru/uk, one not after a preposition in English, "at
 the Grand Hotel" included), else the first after it («— сказал Мединский»); in ru/uk a
 person named after the verb speaks rather than a body or place before it («Об этом в
-аккаунте Twitter сообщил … Михаил Подоляк»). A definite noun ("the ministry said") is
-the latest body named with that noun, else the latest body; a capitalised one ("the
-Russian Anti-Terror Committee") is a name, never another body. Pronouns (он, вона, he,
-it…) go to the latest sentence before them holding a compatible mention (gender from the
-given name, the surname or the verb after the name) — its subject, or the last speaker
-when that one is in it ("it" after a cue whose speaker, in this or the previous
-sentence, was a body or a phrase the tagger missed is that speaker); role words
-(«замминистра», «генсек ООН») go to the person holding that role, the last speaker
-first. A role or noun qualified by a country («президент Казахстана», "the Kazakh
-leader") goes only to a person whose own role phrases name that country (countries and
-their adjectives from ``resources/aliases.json``), else to nobody: Putin is a president
-too. A speaker that cites another («пише УНН, посилаючись на росЗМІ», "citing
-officials") is a channel: the words are of the one cited when a mention names it, else
-of nobody; a relaying channel («передает ТАСС») is never the last speaker, and a clause
-that says its speaker is unnamed ("on condition of anonymity") has none. A document cue
-(«говорится в сообщении ВСУ») takes the author named after it, else the last speaker.
-All verbs, pronouns and cue phrases come from ``resources/speech.json``, per language.
+аккаунте Twitter сообщил … Михаил Подоляк»). In English a relative clause set off by
+commas may stand between the subject and its verb ("Zelenskiy, who plays the president
+on TV, said"), and a verb after "and" with no cue before it takes the clause's first
+subject ("Lukashenka took the oath and announced"). A definite noun ("the ministry
+said", "the president of Kazakhstan said": the noun before "of") is the latest body
+named with that noun, else the latest body; a capitalised one ("the Russian Anti-Terror
+Committee") is a name, never another body. Pronouns (он, вона, he, it…) go to the latest
+sentence before them holding a compatible mention (gender from the given name, the
+surname or the verb after the name) — its subject, or the last speaker when that one is
+in it ("it" after a cue whose speaker, in this or the previous sentence, was a body or a
+phrase the tagger missed is that speaker); with none before them, the person of their
+gender named in the next sentence or two; role words («замминистра», «генсек ООН») go to
+the person holding that role, the last speaker first. A role or noun qualified by a
+country («президент Казахстана», "the Kazakh leader") goes only to a person whose own
+role phrases name that country (countries and their adjectives from
+``resources/aliases.json``), else to nobody: Putin is a president too. A speaker that
+cites another («пише УНН, посилаючись на росЗМІ», "citing officials") is a channel: the
+words are of the one cited when a mention names it, else of nobody; a relaying channel
+(«передает ТАСС») is never the last speaker, and a clause that says its speaker is
+unnamed ("on condition of anonymity") has none. A document cue («говорится в сообщении
+ВСУ») takes the author named after it, else the last speaker. All verbs, pronouns and
+cue phrases come from ``resources/speech.json``, per language.
 """
 
 from __future__ import annotations
@@ -139,6 +144,8 @@ class _Language:
     """«со ссылкой на», "citing": the speaker before it passes on another's words."""
     anonymous: re.Pattern[str] | None
     """"on condition of anonymity": the reporting clause's speaker is not named."""
+    relatives: re.Pattern[str] | None
+    """"who", "which": a relative clause after a subject, set off by commas."""
     relays: frozenset[str]
     """Verbs of a channel passing words on («передает ТАСС»): its subject is named after
     it, whatever the verb's number, and is never the last speaker."""
@@ -202,6 +209,7 @@ def _language(lang: str) -> _Language | None:
         determiners=frozenset(w.casefold() for w in table.get("determiners", ())),
         citing=words(table.get("citing", ())),
         anonymous=words(table.get("anonymous", ())),
+        relatives=words(table.get("relatives", ())),
         relays=frozenset(w.casefold() for entry in table.get("relays", ()) for w in _expand(entry)),
     )
 
@@ -654,7 +662,7 @@ class _Reader:
         named = [
             (i, e)
             for i, e in enumerate(self.entities)
-            if e.type == "PER" and not is_role_reference(e) and not self.quoted(e.start)
+            if self.person_like(i) and not is_role_reference(e) and not self.quoted(e.start)
         ]
         countries = self.countries_of_phrase(ref.start, ref.end)
 
@@ -754,12 +762,28 @@ class _Reader:
                 if self.sentence_index(where) >= latest:
                     return last
         if not pool:
-            return None
+            return self._named_next(gender, pos) if last is None else None
         latest = self.sentence_index(pool[-1].start)
         group = [c for c in pool if self.sentence_index(c.start) == latest]
         subjects = [c for c in group if self.nominative(c)]
         chosen = subjects[0] if subjects else group[-1]
         return self.resolve(chosen, chosen.start)
+
+    def _named_next(self, gender: str, pos: int) -> int | None:
+        """A pronoun nothing before it names (the page's lead, where the person was named,
+        is cut off: «"…", — сказав він військовим. Зеленський також подякував НАТО»): the
+        first person of that gender named in the next sentence or two."""
+        if gender not in ("m", "f", "x"):
+            return None
+        for c in self.candidates:
+            if c.entity is None or c.start < pos or c.start - pos > _CATAPHORA:
+                continue
+            e = self.entities[c.entity]
+            if e.type != "PER" or is_role_reference(e) or self.quoted(c.start):
+                continue
+            if gender == "x" or self.gender(c.entity) in (None, gender):
+                return c.entity
+        return None
 
     def speaker_of(self, cue: _Cue) -> _Speaker:
         """The cue's speaker (memoised: cues are resolved in text order)."""
@@ -843,6 +867,14 @@ class _Reader:
         if gap is None:
             return True
         between = self.text[c.end : verb]
+        relative = self.language.relatives
+        if relative is not None:
+            # "Zelenskiy, who plays the role of president in the eponymous TV series,
+            # repeatedly said": the relative clause, however long, is not between them
+            m = re.match(r"[^\S\n]*,[^\S\n]*(\w+)\b[^,;.!?\n]*,", between)
+            if m is not None and relative.fullmatch(m.group(1)):
+                between = between[m.end() :]
+                return len(_WORD.findall(between)) <= gap
         limit = _APPOSITION_WORDS if between.lstrip().startswith(",") else gap
         return len(_WORD.findall(between)) <= limit
 
@@ -898,6 +930,21 @@ class _Reader:
             ]
             if earlier:
                 return self.speaker_of(earlier[-1])
+            if self.language.subject_gap is not None:
+                # "Lukashenka took the oath in Belarusian and announced …": the subject of
+                # the first verb, no cue, is the clause's first possible subject
+                stop = max(clause_start, cue.start - 20) + joined.start(1)
+                subjects = [
+                    c
+                    for c in self.candidates
+                    if clause_start <= c.start
+                    and c.end <= stop
+                    and c.entity is not None
+                    and self.entities[c.entity].type in ("PER", "ORG")
+                    and self.nominative(c)
+                ]
+                if subjects:
+                    return self._from(subjects[0], cue.start)
         if (
             cue.kind == "verb"
             and self.language.trailing_reports
@@ -926,7 +973,10 @@ class _Reader:
                     and bare.end is not None
                     and bare.start <= chosen.start
                 ):
-                    if chosen.end < bare.end:
+                    role = chosen.entity is not None and is_role_reference(
+                        self.entities[chosen.entity]
+                    )
+                    if chosen.end < bare.end and not (role and bare.index is None):
                         return bare  # "the influential US daily wrote": the noun, not "US"
                     # "the former president said": the role's holder when the text names
                     # one, else the person the phrase refers back to
@@ -1007,6 +1057,14 @@ class _Reader:
             return None
         text = self.text
         before = text[clause_start : cue.start]
+        relative = self.language.relatives
+        gap = self.language.subject_gap
+        if relative is not None and gap is not None:
+            # "Zelenskiy, who plays the role of president …, repeatedly said": the name
+            # before the relative clause
+            for m in re.finditer(r",[^\S\n]*(\w+)\b[^,;.!?\n]*,([^,;.!?\n]*)$", before):
+                if relative.fullmatch(m.group(1)) and len(_WORD.findall(m.group(2))) <= gap:
+                    before = before[: m.start()] + " "
         name = (
             None
             if common_only
@@ -1054,11 +1112,15 @@ class _Reader:
         determiner, 3 its head noun): with "the" and a head noun of ``speaker_nouns``, the
         person or body named before it that the noun stands for."""
         start, end = offset + m.start(1), offset + m.end(1)
-        head = m.group(3)
+        words = _WORD.findall(m.group(1))[1:]
+        # "the president of Kazakhstan", "a spokesman for the campaign": the noun before
+        of = [k for k, w in enumerate(words) if k and w.casefold() in self.language.oblique_before]
+        if of:
+            words = words[: of[0]]
+        head = words[-1] if words else m.group(3)
         kind = self.language.speaker_nouns.get(head.casefold())
         index = None
         if kind is not None and m.group(2).casefold() == "the":
-            words = _WORD.findall(m.group(1))[1:]
             # a capitalised phrase is a name: all its capitalised words must be in the mention
             keys = [w for w in words if w[:1].isupper()] if head[:1].isupper() else [head]
             named = self._named_with(keys, "ORG" if kind == "ORG" else "PER", start)
