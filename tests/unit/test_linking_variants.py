@@ -263,3 +263,51 @@ def test_a_name_word_that_is_also_a_noun_takes_the_names_case() -> None:
         [("Имрана Хана", "PER")],
     )
     assert second["Имрана Хана"] == first["Имран Хан"]
+
+
+def test_a_shortened_name_is_the_body_of_the_words_it_joins() -> None:
+    linker = EntityLinker()
+    full = link(
+        linker,
+        "ru/1",
+        "Ранее в понедельник двое членов британского кабинета министров ушли в отставку. "
+        "Глава Европейского совета прокомментировал это.",
+        "ru",
+        [("британского кабинета министров", "ORG"), ("Европейского совета", "ORG")],
+    )
+    short = link(
+        linker,
+        "ru/2",
+        "В конце рабочей недели британский Кабмин согласовал план переговоров с Брюсселем. "
+        "Идея Brexit не исчезла, констатировал глава Евросовета.",
+        "ru",
+        [("британский Кабмин", "ORG"), ("Брюсселем", "LOC"), ("Евросовета", "ORG")],
+    )
+    # the table's «Кабмин» is Ukraine's cabinet: the British one is another body
+    assert short["британский Кабмин"] == full["британского кабинета министров"]
+    assert short["Евросовета"] == full["Европейского совета"]
+    ukraine = link(
+        linker,
+        "ru/3",
+        "Кабмин Украины утвердил план.",
+        "ru",
+        [("Кабмин Украины", "ORG")],
+    )
+    assert ukraine["Кабмин Украины"] != short["британский Кабмин"]
+    # a bare «Кабмин» in an article about Britain is Britain's, elsewhere the table's
+    bare = link(
+        linker,
+        "ru/4",
+        "Великобритания готовится к выходу. Члены Кабмина обсудили Brexit; Великобританию "
+        "ждут перемены, а в Великобритании растёт недовольство.",
+        "ru",
+        [
+            ("Великобритания", "LOC"),
+            ("Кабмина", "ORG"),
+            ("Великобританию", "LOC"),
+            ("Великобритании", "LOC"),
+        ],
+    )
+    assert bare["Кабмина"] == short["британский Кабмин"]
+    home = link(linker, "ru/5", "Кабмин утвердил план.", "ru", [("Кабмин", "ORG")])
+    assert home["Кабмин"] != short["британский Кабмин"]

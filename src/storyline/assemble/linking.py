@@ -47,7 +47,12 @@ How a mention finds its entity, strongest first:
    else to the one of the country the article is about (as for institutions), else to
    the only one the store knows. Organisations of two countries never meet. Two
    spellings of a foreign name a little apart, word by word, are one name («Пенджаб» /
-   «Панджаб», «Техрик-э-Лабаик» / «Техрик-э-Лабайак»; not when it has digits).
+   «Панджаб», «Техрик-э-Лабаик» / «Техрик-э-Лабайак»; not when it has digits), and a
+   one-word shortening is the two-word organisation whose starts it joins («Кабмин» =
+   «кабинет министров», «Евросовет» = «Европейский совет»). A name the table knows as
+   one country's body («Кабмин»: Ukraine's) named with another country is not that
+   body, and alone in an article naming that other country's body, or about that
+   country when the store knows its body, is the other country's.
    A one-word name first taken for a person
    (nobody has it as a surname beside a given name) is that entity when it comes back
    under another type, which the entity then takes ("Novichok" tagged PER, then ORG):
@@ -133,6 +138,8 @@ class _Gazetteer:
     acronyms: dict[str, set[str]] = field(default_factory=dict)
     """Entry key → its acronyms as written, folded («УНН» is not «UN» though keys meet)."""
     demonym_suffixes: tuple[str, ...] = ()
+    entry_country: dict[str, str] = field(default_factory=dict)
+    """Alias-table key → the country one of its names names («Кабинет министров Украины»)."""
     equivalents: dict[str, str] = field(default_factory=dict)
     """Stem of a Ukrainian word's key → the Russian word's stem (``word_equivalents``)."""
 
@@ -324,6 +331,11 @@ def _gazetteer() -> _Gazetteer:
     for index in (g.inst_first, g.inst_last):
         for forms in index.values():
             forms.sort(key=lambda f: len(f[0]), reverse=True)
+    for item in table["entities"]:
+        for form in (f for fs in item["names"].values() for f in fs):
+            named = _qualifier(g, g.keys(form))
+            if named is not None:
+                g.entry_country.setdefault(f"alias:{item['id']}", named[1])
     return g
 
 
@@ -386,7 +398,10 @@ def _resolve(
             continue
         for rest, qualifier in ((keys[:-1], keys[-1]), (keys[1:], keys[0])):
             hit = g.lookup(rest)
-            if hit is not None and hit.startswith("alias:") and g.country([nm.stem(qualifier)]):
+            iso = g.country([nm.stem(qualifier)])
+            if hit is not None and hit.startswith("alias:") and iso:
+                if g.entry_country.get(hit, iso) != iso:
+                    return None, None, None  # «британский Кабмин» is no Cabinet of Ukraine
                 return hit, None, None
     for keys in forms:
         stems = [nm.stem(k) for k in keys]
@@ -537,6 +552,8 @@ class EntityLinker:
         """Stem key of a name without its country → ISO → the organisation so named."""
         self._country_of: dict[str, str] = {}
         self._spellings: dict[str, list[tuple[str, str]]] = {}
+        self._shortenings: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+        """Starts of a two-word organisation's stems → (stems, id), for «Кабмин»."""
         """:func:`_spelling_key` → (stem key, id) of the non-person names that created entities."""
         """Organisation id → the country it was named with."""
         self._last: _Article | None = None
@@ -647,8 +664,11 @@ class EntityLinker:
             p.entry = None if known_not_a_place(form) else g.place(p.keys, text_keys)
         if p.entry is not None:
             # a PER-tagged one the table knows waits for the article's named people («Асия»
-            # beside «Асия Биби»: see _named_by_given)
-            p.phase = 3 if m.type == "PER" and len(p.keys) == 1 else 0
+            # beside «Асия Биби»: see _named_by_given); one a country's body in the table
+            # waits for the article's bodies named with their country (see _abroad)
+            one_word = len(p.keys) == 1
+            waits = m.type == "PER" or p.entry in g.entry_country
+            p.phase = 3 if one_word and waits else 0
         elif p.institution is not None:
             p.phase = 1 if p.country else 6
         else:
@@ -701,7 +721,9 @@ class EntityLinker:
                 article.roles.setdefault(entity.id, set()).add(m.role)
         elif p.entry is not None:
             entry = g.entries[p.entry]
-            entity = self._get_or_create(entry.key, entry.type, fixed_name=entry.name)
+            entity = self._abroad(g, article, p) or self._get_or_create(
+                entry.key, entry.type, fixed_name=entry.name
+            )
             if entry.key.startswith("country:"):
                 article.countries.append((m.start, m.end, entry.key.split(":", 1)[1]))
         elif p.institution is not None:
@@ -726,6 +748,23 @@ class EntityLinker:
         entity.aliases.setdefault(_clean(m.text))
         if m.role:
             entity.roles.setdefault(m.role)
+
+    def _abroad(self, g: _Gazetteer, article: _Article, p: _Prepared) -> _Entity | None:
+        """Another country's body of the name the table knows as one country's: «Кабмин» in an
+        article that names «британский Кабмин», or is about Britain and the store knows
+        Britain's; the table's entity otherwise (see :meth:`_qualified_name`)."""
+        country = g.entry_country.get(p.entry or "")
+        if country is None or len(p.keys) != 1:
+            return None
+        stems = nm.stem(p.keys[0])
+        eid = article.qualified.get(stems)
+        if eid is None and article.dominant not in (None, country):
+            eid = self._qualified.get(stems, {}).get(article.dominant or "")
+        return (
+            self._entities[eid]
+            if eid is not None and self._country_of.get(eid) != country
+            else None
+        )
 
     def _get_or_create(self, key: str, type_: str, fixed_name: str | None = None) -> _Entity:
         eid = entity_id(key)
@@ -805,6 +844,7 @@ class EntityLinker:
             self._generic.get(exact)
             or self._generic_stem.get(stems)
             or (None if p.region is not None else self._spelt_apart(stems, p.mention.type))
+            or self._shortened(p)
         )
         if eid is not None:
             self._generic.setdefault(exact, eid)
@@ -840,6 +880,35 @@ class EntityLinker:
         key = _spelling_key(stems)
         if key is not None:
             self._spellings.setdefault(key, []).append((stems, eid))
+        words = stems.split()
+        if len(words) == 2 and all(len(w) >= _SHORT_PART for w in words):
+            start = (words[0][:_SHORT_PART], words[1][:_SHORT_PART])
+            self._shortenings.setdefault(start, []).append((words[0], words[1], eid))
+
+    def _shortened(self, p: _Prepared) -> str | None:
+        """The organisation of two words whose starts this one-word name joins: «Кабмин» =
+        «кабинет министров», «Евросовет» = «Европейский совет», «Минздрав» = «Министерство
+        здравоохранения» (a stump of each word, the second's whole stem at most)."""
+        if p.mention.type != "ORG" or p.acronym or p.region is not None or len(p.keys) != 1:
+            return None
+        return self._shortening_of(nm.stem(p.keys[0]))
+
+    def _shortening_of(self, key: str, iso: str | None = None) -> str | None:
+        """:meth:`_shortened` of one stem key; with ``iso``, of an organisation no other
+        country's."""
+        for cut in range(_SHORT_PART, len(key) - _SHORT_PART + 1):
+            first, second = key[:cut], key[cut:]
+            start = (first[:_SHORT_PART], second[:_SHORT_PART])
+            for w1, w2, eid in self._shortenings.get(start, ()):
+                if (
+                    w1.startswith(first)
+                    and len(first) < len(w1)
+                    and (w2.startswith(second) or second.startswith(w2))
+                    and self._entities[eid].type == "ORG"
+                    and (iso is None or self._country_of.get(eid, iso) == iso)
+                ):
+                    return eid
+        return None
 
     def _qualified_name(self, article: _Article, p: _Prepared, exact: str, stems: str) -> _Entity:
         """An organisation named with its country («Верховный суд Пакистана», «британский
@@ -852,6 +921,7 @@ class EntityLinker:
             or self._generic_stem.get(stems)
             or self._qualified.get(base, {}).get(iso)
             or self._spelt_apart(stems, p.mention.type)
+            or (self._shortening_of(base, iso) if " " not in base else None)
         )
         if eid is None:
             bare = self._generic_stem.get(base)
@@ -870,6 +940,8 @@ class EntityLinker:
         if self._country_of.setdefault(entity.id, iso) == iso:
             self._qualified.setdefault(base, {}).setdefault(iso, entity.id)
             article.qualified.setdefault(base, entity.id)
+            if base not in self._generic_stem:
+                self._index_spelling(base, entity.id)  # «Кабмин» for «кабінет міністрів України»
         self._generic.setdefault(exact, entity.id)
         if stems not in self._generic_stem:
             self._generic_stem[stems] = entity.id
@@ -1265,6 +1337,8 @@ def _qualifier(g: _Gazetteer, keys: Sequence[str]) -> tuple[str, str] | None:
 
 
 _DOMINANCE = 3
+_SHORT_PART = 3
+"""The fewest letters of each word a shortened name («Кабмин», «Минздрав») keeps."""
 """How many times as often as any other an article names the country it is about."""
 _SPELLING_MIN = 6
 """The fewest letters a name's stem key has for a spelling apart to meet it."""
