@@ -61,8 +61,9 @@ from storyline.assemble.linking import EntityLinker
 from storyline.assemble.stories import (
     StoryClusterer,
     StoryInput,
+    UnlinkedInput,
     sentence_vector,
-    story_input,
+    unlinked_input,
     vector_text,
 )
 from storyline.assemble.surface import refresh_stories
@@ -133,6 +134,9 @@ class Processed:
     empty without annotation."""
     mentions: Mapping[str, tuple[EventMention, ...]] = field(default_factory=dict)
     """The event mentions of each part; the writer links their entities."""
+    story: UnlinkedInput | None = None
+    """What the story clusterer reads of the article but its entity ids, which the writer
+    adds (:func:`storyline.assemble.stories.unlinked_input`)."""
 
 
 class PageTimeLimitError(InputError):
@@ -219,6 +223,9 @@ def _process(
         notes = annotate_article(article) if annotate else None
         vector = sentence_vector(vector_text(article)) if annotate else None
         parts = annotate_parts(article, notes) if notes is not None else {}
+        story = unlinked_input(
+            article, notes or Annotations(article.id, article.lang), vector=vector
+        )
         return Processed(
             article,
             notes,
@@ -227,6 +234,7 @@ def _process(
             vector,
             parts,
             part_mentions(article, parts),
+            story,
         )
     except InputError as error:
         if error.source != raw.source:  # raised where the input's name is not known
@@ -443,17 +451,23 @@ class _Linker:
 
     def link(
         self, article: Article, annotations: Annotations, text: str | None = None
-    ) -> tuple[list[str], list[CanonicalEntity]]:
-        """Entity ids of ``annotations`` (of ``text``, by default the body) and the entities
-        they name. Another part than the body is linked without teaching the linker new
-        forms (see :meth:`EntityLinker.link_article`)."""
+    ) -> list[str]:
+        """Entity ids of ``annotations`` (of ``text``, by default the body). Another part
+        than the body is linked without teaching the linker new forms (see
+        :meth:`EntityLinker.link_article`)."""
         if self.linker is None:
             self.linker = EntityLinker(self.store.load_entities())
-        ids = self.linker.link_article(
+        return self.linker.link_article(
             article.id, annotations.entities, text or article.text, learn=text is None
         )
-        touched = [self.linker.entity(i) for i in dict.fromkeys(ids) if i]
-        return ids, touched
+
+    def entities(self, entity_ids: Iterable[str]) -> list[CanonicalEntity]:
+        """The entities ``entity_ids`` name as they stand now: taken once per window, after
+        its last article is linked (each article of a window may change an entity again)."""
+        if self.linker is None:
+            return []
+        linker = self.linker
+        return [linker.entity(i) for i in entity_ids if i]
 
 
 class _Stories:
@@ -497,13 +511,10 @@ class _Stories:
         return self.clusterer
 
     def place(
-        self,
-        article: Article,
-        annotations: Annotations,
-        entity_ids: list[str],
-        vector: tuple[float, ...] | None = None,
+        self, article: Article, features: UnlinkedInput, entity_ids: list[str]
     ) -> StoryPlacement:
-        """The story the article joins (or founds); a duplicate follows its original."""
+        """The story the article joins (or founds) with ``features`` and the ids the linker
+        gave its entity mentions; a duplicate follows its original."""
         clusterer = self._load()
         if article.duplicate_of:
             # the replayed clusterer knows every stored article's story
@@ -512,7 +523,7 @@ class _Stories:
                 sid = clusterer.resolve(sid)  # its original's story may have been merged since
                 clusterer.follow(article.id, sid)
                 return StoryPlacement(sid, None, "duplicate")
-        doc = story_input(article, annotations, entity_ids, vector=vector)
+        doc = features.linked(entity_ids)
         self._pending[doc.article_id] = doc
         return StoryPlacement(clusterer.add(doc), story_codec.to_json(doc))
 
@@ -714,46 +725,45 @@ class Assembler:
         done.sort(key=lambda pair: _publication_order(pair[1].article))
         self.dedup.start_window(result.article for _, result in done)
         items: list[NewArticle] = []
-        entities: dict[str, CanonicalEntity] = {}
+        touched: dict[str, None] = {}
         for raw, result in done:
-            item, touched = self._assemble(raw, result)
-            items.append(item)
-            for entity in touched:  # the latest state of each, in first-touch order
-                entities[entity.id] = entity
+            items.append(self._assemble(raw, result, touched))
         stored = self.store.add_articles(
-            items, entities=list(entities.values()), story_changes=self.stories.take_changes()
+            items,
+            entities=self.linker.entities(touched),  # the latest state, in first-touch order
+            story_changes=self.stories.take_changes(),
         )
         for item, ok in zip(items, stored, strict=True):
             self._count(item, ok)
         self.stories.finish()
 
     def _assemble(
-        self, raw: RawDocument, result: Processed
-    ) -> tuple[NewArticle, list[CanonicalEntity]]:
+        self, raw: RawDocument, result: Processed, touched: dict[str, None]
+    ) -> NewArticle:
+        """The article to store; the ids of the entities it names join ``touched``."""
         annotations = result.annotations
         article, signature = self.dedup.mark(result.article, result.signature)
-        ids, touched = self.linker.link(article, annotations) if annotations else ([], [])
-        placement = self.stories.place(
-            article, annotations or Annotations(article.id, article.lang), ids, result.vector
+        ids = self.linker.link(article, annotations) if annotations else []
+        touched.update(dict.fromkeys(ids))
+        features = result.story or unlinked_input(
+            article, annotations or Annotations(article.id, article.lang), vector=result.vector
         )
+        placement = self.stories.place(article, features, ids)
         events = None
         if annotations is not None and not article.duplicate_of:  # accounts leave copies out
             part_ids = {"text": ids}
             texts = part_texts(article)
             for name in ("title", "lead"):
                 if name in result.parts:
-                    part_ids[name], more = self.linker.link(
-                        article, result.parts[name], texts[name]
-                    )
-                    touched.extend(more)
+                    part_ids[name] = self.linker.link(article, result.parts[name], texts[name])
+                    touched.update(dict.fromkeys(part_ids[name]))
             events = (
                 reference_key(article),
                 event_parts(result.parts, part_ids, result.mentions),
             )
-        item = NewArticle(
+        return NewArticle(
             raw, article, signature, annotations, ids, placement, result.terms, events
         )
-        return item, touched
 
     def _count(self, item: NewArticle, stored: bool) -> None:
         source = item.doc.source

@@ -83,7 +83,7 @@ import re
 from array import array
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache
 from itertools import islice, repeat
@@ -245,6 +245,28 @@ def _lemma(word: str, lang: str) -> str:
     return lemma(word, lang).casefold()
 
 
+@dataclass(frozen=True, slots=True)
+class UnlinkedInput:
+    """An article's :class:`StoryInput` but for its entities, whose ids only the single
+    writer's linker gives. Everything else is read from the article alone, so the ingest
+    workers make this (:func:`unlinked_input`) and the writer only adds the ids
+    (:meth:`linked`): the words, name and root keys and dates stay off the writer."""
+
+    doc: StoryInput
+    """The input with no entities."""
+    weights: tuple[int, ...]
+    """Per entity mention of the annotations, what it adds to its entity's count (0: a
+    type stories do not read)."""
+
+    def linked(self, entity_ids: Sequence[str]) -> StoryInput:
+        """The input with the entities ``entity_ids`` (one per mention) name."""
+        counts: Counter[str] = Counter()
+        for weight, eid in zip(self.weights, entity_ids, strict=True):
+            if eid and weight:
+                counts[eid] += weight
+        return replace(self.doc, entities=tuple(sorted(counts.items())))
+
+
 def story_input(
     article: Article,
     annotations: Annotations,
@@ -253,10 +275,26 @@ def story_input(
     article_id: str | None = None,
     vector: Sequence[float] | None = None,
 ) -> StoryInput:
-    counts: Counter[str] = Counter()
-    for mention, eid in zip(annotations.entities, entity_ids, strict=True):
-        if eid and mention.type in _TYPES:
-            counts[eid] += 1 + _OPENING_BOOST * (mention.start < _OPENING)
+    """What the clusterer reads of ``article``, whose entity mentions the linker gave
+    ``entity_ids``."""
+    return unlinked_input(article, annotations, article_id=article_id, vector=vector).linked(
+        entity_ids
+    )
+
+
+def unlinked_input(
+    article: Article,
+    annotations: Annotations,
+    *,
+    article_id: str | None = None,
+    vector: Sequence[float] | None = None,
+) -> UnlinkedInput:
+    """:func:`story_input` before linking: what needs no entity ids (see
+    :class:`UnlinkedInput`)."""
+    weights = tuple(
+        1 + _OPENING_BOOST * (m.start < _OPENING) if m.type in _TYPES else 0
+        for m in annotations.entities
+    )
     dates = tuple(
         d
         for m in annotations.dates
@@ -276,19 +314,20 @@ def story_input(
     if _OPENING_BOOST:
         for key in text_name_keys(text[: len(title) + _OPENING]):
             names[key] += _OPENING_BOOST
-    return StoryInput(
+    doc = StoryInput(
         article_id=article_id or article.id,
         lang=article.lang,
         published=published,
         dates=dates,
         days=days,
         title=title,
-        entities=tuple(sorted(counts.items())),
+        entities=(),
         tokens=tuple(tokens),
         vector=tuple(vector) if vector is not None else None,
         names=tuple(sorted(names.items())),
         roots=tuple(sorted(Counter(text_root_keys(text)).items())),
     )
+    return UnlinkedInput(doc, weights)
 
 
 _OPENING = 600
