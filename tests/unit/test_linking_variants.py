@@ -311,3 +311,26 @@ def test_a_shortened_name_is_the_body_of_the_words_it_joins() -> None:
     assert bare["Кабмина"] == short["британский Кабмин"]
     home = link(linker, "ru/5", "Кабмин утвердил план.", "ru", [("Кабмин", "ORG")])
     assert home["Кабмин"] != short["британский Кабмин"]
+
+
+def test_a_two_letter_initial_is_an_initial() -> None:
+    linker = EntityLinker()
+    full = link(
+        linker,
+        "ru/1",
+        "Новым министром иностранных дел королевства стал экс-министр здравоохранения "
+        "Джереми Хант.",
+        "ru",
+        [("Джереми Хант", "PER")],
+    )
+    initial = link(
+        linker,
+        "ru/2",
+        "Дж.Хант является членом Консервативной партии, он был министром здравоохранения "
+        "в первом и втором кабинете Дэвида Кэмерона.",
+        "ru",
+        [("Дж.Хант", "PER"), ("Дэвида Кэмерона", "PER")],
+    )
+    assert initial["Дж.Хант"] == full["Джереми Хант"]
+    assert nm.given_compatible([nm.word_key("Дж")], [nm.word_key("Джереми")])
+    assert not nm.given_compatible([nm.word_key("Дж")], [nm.word_key("Дэвид")])

@@ -322,9 +322,10 @@ def given_compatible(a: Iterable[str], b: Iterable[str]) -> bool:
     key, the same ``given_names`` group, a near key («Серегей»), the same stem (a case
     ending the analyser left on a name it does not know: «Асии» / «Асия», «Азию» /
     «Азия»), the same stem but for a consonant's voicing (two transliterations of one
-    name: «Азии» / «Асия»), or an initial ("V."). A near key or a stem also lets a woman's form of a
-    man's name meet it (Александр / Александра, Ян / Яна): two such people are rarer in
-    one store under one surname than a name left inflected.
+    name: «Азии» / «Асия»), or an initial ("V.", «Дж.» of «Джереми»). A near key or a
+    stem also lets a woman's form of a man's name meet it (Александр / Александра, Ян /
+    Яна): two such people are rarer in one store under one surname than a name left
+    inflected.
     """
     a, b = tuple(a), tuple(b)
     if not a or not b:
@@ -337,9 +338,21 @@ def given_compatible(a: Iterable[str], b: Iterable[str]) -> bool:
             gx, gy = groups.get(x), groups.get(y)
             if gx is not None and gx == gy:
                 return True
-            if (len(x) == 1 and y.startswith(x)) or (len(y) == 1 and x.startswith(y)):
+            if (_initial(x) and y.startswith(x)) or (_initial(y) and x.startswith(y)):
                 return True
     return False
+
+
+@cache
+def _letter_keys() -> frozenset[str]:
+    """Keys of one letter written alone, as an initial is: «Ж» → ``zh``, «Дж» → ``dj``."""
+    mapping = _key_tables()[2]
+    return frozenset(v for k, v in mapping.items() if len(k) == 1 and v) | {"dj"}
+
+
+def _initial(key: str) -> bool:
+    """Whether a given name's key is an initial ("V.", «Ю.», «Дж.Хант»)."""
+    return len(key) == 1 or key in _letter_keys()
 
 
 @dataclass(frozen=True, slots=True)
