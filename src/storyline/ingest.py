@@ -220,9 +220,9 @@ def _process(
     try:
         article = extract_article(raw, languages=languages, stats=stats)
         stage = "annotation"
-        notes = annotate_article(article) if annotate else None
+        parts = annotate_parts(article) if annotate else {}  # body, title and lead at once
+        notes = parts.get("text")
         vector = sentence_vector(vector_text(article)) if annotate else None
-        parts = annotate_parts(article, notes) if notes is not None else {}
         story = unlinked_input(
             article, notes or Annotations(article.id, article.lang), vector=vector
         )

@@ -60,7 +60,7 @@ from storyline.nlp.events import (
     table,
     tolerance,
 )
-from storyline.nlp.pipeline import annotate, date_reference
+from storyline.nlp.pipeline import annotate_many, date_reference
 from storyline.records import AttributeValue, CanonicalEntity, Event, Source
 from storyline.values import dates_compatible, interval
 
@@ -87,11 +87,12 @@ def reference_key(article: Article) -> str:
 
 def annotate_parts(article: Article, body: Annotations | None = None) -> dict[str, Annotations]:
     """Each text of ``article`` annotated as a page of its own (``body``: the body's
-    annotations when already made)."""
-    return {
-        name: body if name == "text" and body is not None else annotate(article.with_(text=text))
-        for name, text in part_texts(article).items()
-    }
+    annotations when already made), their NER in one model call
+    (:func:`~storyline.nlp.pipeline.annotate_many`)."""
+    texts = part_texts(article)
+    todo = [name for name in texts if name != "text" or body is None]
+    made = dict(zip(todo, annotate_many([article.with_(text=texts[n]) for n in todo]), strict=True))
+    return {name: body if name == "text" and body is not None else made[name] for name in texts}
 
 
 def part_mentions(

@@ -18,6 +18,7 @@ there is no labeled English corpus here to confirm it on.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -68,10 +69,22 @@ def _clean(text: str, start: int, end: int) -> tuple[int, int]:
 
 def tag_en(text: str) -> list[Span]:
     """English PER/ORG/LOC/EVT mentions as ``(start, end, type)``, sorted by start."""
-    if not text.strip():
-        return []
+    return tag_en_many([text])[0]
+
+
+def tag_en_many(texts: Sequence[str]) -> list[list[Span]]:
+    """:func:`tag_en` of each text, the texts read by one ``nlp.pipe`` (a page's body, title
+    and lead: one call of the model, whose fixed cost is a millisecond, instead of three)."""
+    found: list[list[Span]] = [[] for _ in texts]
+    wanted = [i for i, text in enumerate(texts) if text.strip()]
+    docs = nlp().pipe([texts[i] for i in wanted], disable=_disabled())
+    for i, doc in zip(wanted, docs, strict=True):
+        found[i] = _spans(texts[i], doc)
+    return found
+
+
+def _spans(text: str, doc: Any) -> list[Span]:
     labels = resources.load("ner_en")["labels"]
-    doc = nlp()(text, disable=_disabled())
     spans: list[Span] = []
     for ent in doc.ents:
         type_ = labels.get(ent.label_)
