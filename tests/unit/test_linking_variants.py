@@ -334,3 +334,24 @@ def test_a_two_letter_initial_is_an_initial() -> None:
     assert initial["Дж.Хант"] == full["Джереми Хант"]
     assert nm.given_compatible([nm.word_key("Дж")], [nm.word_key("Джереми")])
     assert not nm.given_compatible([nm.word_key("Дж")], [nm.word_key("Дэвид")])
+
+
+def test_a_latin_spelling_of_a_surname_a_letter_apart() -> None:
+    # "Johnson" keys as ``djognson`` («h» is «г» in Ukrainian transliteration), «Джонсон»
+    # as ``djonson``: one edit, but apart in their first four letters
+    linker = EntityLinker()
+    ru = link(
+        linker,
+        "ru/1",
+        "Глава МИД Великобритании Борис Джонсон подал в отставку.",
+        "ru",
+        [("МИД Великобритании", "ORG"), ("Борис Джонсон", "PER")],
+    )
+    latin = link(
+        linker,
+        "ru/2",
+        '"A little surprised" Theresa May to Boris Johnson pic.',
+        "ru",
+        [("Boris Johnson", "PER")],
+    )
+    assert latin["Boris Johnson"] == ru["Борис Джонсон"]

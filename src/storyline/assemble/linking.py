@@ -1369,7 +1369,7 @@ def _dominant_country(prepared: Sequence[_Prepared]) -> str | None:
 
 def _near_keys(surname: str) -> tuple[str, ...]:
     """Buckets where near-miss spellings of a surname meet: first four letters, consonants."""
-    return (f"p:{surname[:4]}", f"s:{nm.skeleton(surname)}")
+    return (f"p:{surname[:3]}", f"s:{nm.skeleton(surname)}")
 
 
 def _nearest_before(ids: Sequence[str], starts: dict[str, list[int]], position: int) -> str:
