@@ -355,3 +355,27 @@ def test_a_latin_spelling_of_a_surname_a_letter_apart() -> None:
         [("Boris Johnson", "PER")],
     )
     assert latin["Boris Johnson"] == ru["Борис Джонсон"]
+
+
+def test_a_name_is_linked_without_the_name_in_brackets_or_the_sites_domain() -> None:
+    linker = EntityLinker()
+    first = link(
+        linker,
+        "ru/1",
+        "Христианка Асия Биби, смертный приговор в отношении которой ранее отменил Верховный "
+        "суд Пакистана, отпущена на свободу, сообщает Интерфакс.",
+        "ru",
+        [("Асия Биби", "PER"), ("Верховный суд Пакистана", "ORG"), ("Интерфакс", "ORG")],
+    )
+    second = link(
+        linker,
+        "ru/2",
+        "Москва. 1 ноября. INTERFAX.RU - 46-летняя мать Азия Биби (Норин) жила в камере "
+        "приговоренных к смерти с 2010 года.",
+        "ru",
+        [("Москва", "LOC"), ("INTERFAX.RU", "ORG"), ("Азия Биби (Норин)", "PER")],
+    )
+    assert second["Азия Биби (Норин)"] == first["Асия Биби"]
+    assert second["INTERFAX.RU"] == first["Интерфакс"]
+    # a site is shown by its own name
+    assert "INTERFAX.RU" in linker.entity(first["Интерфакс"]).forms["ru"]

@@ -39,24 +39,25 @@ How a mention finds its entity, strongest first:
    «Асия», two transliterations of one name) agree.
 4. **Roles** — a role used alone («генсек НАТО», «спикер Кремля») goes to the
    person of the article holding it (``storyline.nlp.roles``).
-5. **Other names** by key and stems; an acronym («НАК», «СКР») goes to the name of
-   the same article whose initials it is. An organisation named with its country
-   («Верховный суд Пакистана», «британский кабинет министров») is that name of that
-   country: it takes the bare name's entity («Верховный суд») unless another country
-   named it first, and a bare name goes to the one the article names with its country,
-   else to the one of the country the article is about (as for institutions), else to
-   the only one the store knows. Organisations of two countries never meet. Two
-   spellings of a foreign name a little apart, word by word, are one name («Пенджаб» /
-   «Панджаб», «Техрик-э-Лабаик» / «Техрик-э-Лабайак»; not when it has digits), and a
-   one-word shortening is the two-word organisation whose starts it joins («Кабмин» =
-   «кабинет министров», «Евросовет» = «Европейский совет»). A name the table knows as
-   one country's body («Кабмин»: Ukraine's) named with another country is not that
-   body, and alone in an article naming that other country's body, or about that
-   country when the store knows its body, is the other country's.
-   A one-word name first taken for a person
-   (nobody has it as a surname beside a given name) is that entity when it comes back
-   under another type, which the entity then takes ("Novichok" tagged PER, then ORG):
-   one thing, one entity, and a tagger's PER is the weakest guess for an unknown word.
+5. **Other names** by key and stems (a name is compared without a name in brackets after
+   it, «Азия Биби (Норин)», or a site's domain, «INTERFAX.RU»); an acronym («НАК»,
+   «СКР») goes to the name of the same article whose initials it is. An organisation
+   named with its country («Верховный суд Пакистана», «британский кабинет министров») is
+   that name of that country: it takes the bare name's entity («Верховный суд») unless
+   another country named it first, and a bare name goes to the one the article names
+   with its country, else to the one of the country the article is about (as for
+   institutions), else to the only one the store knows. Organisations of two countries
+   never meet. Two spellings of a foreign name a little apart, word by word, are one
+   name («Пенджаб» / «Панджаб», «Техрик-э-Лабаик» / «Техрик-э-Лабайак»; not when it has
+   digits), and a one-word shortening is the two-word organisation whose starts it joins
+   («Кабмин» = «кабинет министров», «Евросовет» = «Европейский совет»). A name the table
+   knows as one country's body («Кабмин»: Ukraine's) named with another country is not
+   that body, and alone in an article naming that other country's body, or about that
+   country when the store knows its body, is the other country's. A one-word name first
+   taken for a person (nobody has it as a surname beside a given name) is that entity
+   when it comes back under another type, which the entity then takes ("Novichok" tagged
+   PER, then ORG): one thing, one entity, and a tagger's PER is the weakest guess for an
+   unknown word.
 
 Display names are English where English has a standard one: the table's and CLDR's
 names, GeoNames' city names, the curated people of ``resources/people.json`` (Xi
@@ -373,6 +374,21 @@ def _clean(text: str) -> str:
     return " ".join(text.translate(_QUOTES).split())
 
 
+_ASIDE = re.compile(r"^(?P<name>.*?\w.*?)\s*\([^()]*\)$")
+_DOMAIN = re.compile(r"^(?P<name>[^\W_][\w-]*)\.(?:ru|ua|com|net|org|info|by|kz|uk|eu)$", re.I)
+
+
+def _core(text: str, site: bool = True) -> str:
+    """A name without what is written beside it: a name in brackets after it («Азия Биби
+    (Норин)», «Новичок (А-234)», «Brexit (Брексит)»), and with ``site``, a site's domain
+    («INTERFAX.RU» is Interfax)."""
+    for pattern in (_ASIDE, _DOMAIN) if site else (_ASIDE,):
+        found = pattern.match(text)
+        if found is not None:
+            return found.group("name")
+    return text
+
+
 def _letters(text: str) -> str:
     return nm.fold("".join(c for c in text if c.isalpha()))
 
@@ -617,11 +633,11 @@ class EntityLinker:
     # -- preparing ---------------------------------------------------------------------
 
     def _prepare(self, g: _Gazetteer, index: int, m: EntityMention) -> _Prepared:
-        form = _clean(m.normal or m.text)
+        form = _core(_clean(m.normal or m.text), site=False)
         if m.type == "PER":
             form = nm.without_titles(form)  # "Spokeswoman Maria Zakharova"
-        text = _clean(m.text)
-        p = _Prepared(index, m, form, g.keys(form))
+        text = _core(_clean(m.text))
+        p = _Prepared(index, m, form, g.keys(_core(form)))  # "Lenta.ru" is shown as it is
         if is_role_reference(m):
             p.phase = 8
             return p
@@ -967,7 +983,7 @@ class EntityLinker:
         entity = people[0]
         g = _gazetteer()
         exact = " ".join(p.keys)
-        if not any(" ".join(g.keys(f)) == exact for c in entity.forms.values() for f in c):
+        if not any(" ".join(g.keys(_core(f))) == exact for c in entity.forms.values() for f in c):
             return None  # the same name, not a stem («Юлий»/Yulia)
         entity.type = p.mention.type
         self._generic.setdefault(exact, entity.id)
@@ -1251,18 +1267,18 @@ class EntityLinker:
         if known.id in _table_ids():
             return  # found through the table, never by the names it was seen under: as live
         for form in (*known.names.values(), known.name):
-            keys = g.keys(form)
+            keys = g.keys(_core(form))
             if keys:
                 self._generic.setdefault(" ".join(keys), known.id)
                 self._generic_stem.setdefault(" ".join(nm.stem(k) for k in keys), known.id)
         for form in dict.fromkeys(f for c in entity.forms.values() for f in c):
-            keys = g.keys(form)
+            keys = g.keys(_core(form))
             stems = " ".join(nm.stem(k) for k in keys)
             if keys and self._generic_stem.setdefault(stems, known.id) == known.id:
                 self._index_spelling(stems, known.id)  # as the live linker filed its names
         if known.type == "ORG":  # the countries it was named with, as the live linker saw
             for form in dict.fromkeys(f for c in entity.forms.values() for f in c):
-                named = _qualifier(g, g.keys(form)) if not _is_acronym(form) else None
+                named = _qualifier(g, g.keys(_core(form))) if not _is_acronym(form) else None
                 if (
                     named is not None
                     and self._country_of.setdefault(known.id, named[1]) == named[1]
