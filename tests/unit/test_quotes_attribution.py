@@ -432,3 +432,35 @@ def test_the_head_of_a_government_is_a_role() -> None:
     text, lang = train_page("D017.txt")
     found = {q[0]: q[1:] for q in speakers(text, lang)}
     assert found["Я вдячна Володимиру"] == ("керівник українського уряду", "Юлія Володимирівна")
+
+
+def test_a_relaying_verb_has_its_subject_after_it() -> None:
+    # «Лукашенко обратится с заявлением, сообщает в понедельник близкий к президентской
+    # пресс-службе телеграм-канал "Пул первого". "…", - говорится в сообщении»: the channel
+    # speaks, not Lukashenko; its quoted name is no quote
+    text, lang = train_page("B060.txt")
+    found = {q[0]: q[2] for q in speakers(text, lang)}
+    assert "Пул первого" not in found
+    assert found["По информации Пула"] is None
+
+
+def test_a_channel_passing_on_the_words_of_a_person() -> None:
+    # ««…», - передает РИА Новости слова Малышева»: Malyshev's words
+    text, lang = train_page("D033.txt")
+    found = {q[0]: q[2] for q in speakers(text, lang)}
+    assert found["За воссоединение с"] == "Малышева"
+
+
+def test_the_body_a_channel_cites_is_the_author_of_the_statement() -> None:
+    # «Про це повідомляє РБК-Україна з посиланням на Генштаб ЗСУ. … "…", – йдеться в
+    # повідомленні»: the General Staff's statement
+    text, lang = train_page("B053.txt")
+    found = {q[0]: q[2] for q in speakers(text, lang)}
+    assert found["Кількість евакуйованих громадян"] == "Генштаб ЗСУ"
+
+
+def test_a_role_goes_to_a_person_not_to_a_one_word_body() -> None:
+    # «"…", говорится в сообщении главы МИД республики в Twitter. По словам Линкявичюса»
+    text, lang = train_page("B056.txt")
+    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    assert found["Светлана Тихановская в"] == ("главы МИД", "Линкявичюса")

@@ -662,7 +662,9 @@ class _Reader:
         named = [
             (i, e)
             for i, e in enumerate(self.entities)
-            if self.person_like(i) and not is_role_reference(e) and not self.quoted(e.start)
+            if (e.type == "PER" or (self.person_like(i) and len(_WORD.findall(e.text)) > 1))
+            and not is_role_reference(e)
+            and not self.quoted(e.start)
         ]
         countries = self.countries_of_phrase(ref.start, ref.end)
 
@@ -762,7 +764,7 @@ class _Reader:
                 if self.sentence_index(where) >= latest:
                     return last
         if not pool:
-            return self._named_next(gender, pos) if last is None else None
+            return self._named_next(gender, pos)  # no fitting last speaker either
         latest = self.sentence_index(pool[-1].start)
         group = [c for c in pool if self.sentence_index(c.start) == latest]
         subjects = [c for c in group if self.nominative(c)]
@@ -789,7 +791,8 @@ class _Reader:
         """The cue's speaker (memoised: cues are resolved in text order)."""
         if cue.start in self.resolved:
             return self.resolved[cue.start]
-        speaker = self._passed_on(self._speaker_of(cue), cue)
+        channel = self._speaker_of(cue)
+        speaker = self._passed_on(channel, cue)
         clause = self._anonymous(cue)
         if speaker.index is not None and clause is not None:
             # the phrase as written when it is in the clause («чиновник»), else nobody
@@ -798,7 +801,7 @@ class _Reader:
                 _Speaker(speaker.text, speaker.start, speaker.end, None) if written else _NOBODY
             )
         self.resolved[cue.start] = speaker
-        if speaker.index is not None and not cue.relay:
+        if speaker.index is not None and (not cue.relay or speaker.start != channel.start):
             self.history.append((cue.start, speaker.index))
             self.history.sort()
         return speaker
@@ -880,6 +883,9 @@ class _Reader:
 
     def _speaker_of(self, cue: _Cue) -> _Speaker:
         text = self.text
+        relayer = self._relayer(cue) if cue.relay else None
+        if relayer is not None:
+            return relayer
         if cue.kind == "document":
             author = self._document_author(cue)
             return author if author is not None else self._last(cue.start)
@@ -1014,6 +1020,34 @@ class _Reader:
                 phrase = self._impersonal(clause_start, cue.start)
                 return phrase if phrase is not None else after
         return self._after(cue, impersonal=cue.gender == "p")
+
+    def _relayer(self, cue: _Cue) -> _Speaker | None:
+        """The channel named after a relaying verb («сообщает … телеграм-канал "Пул
+        первого"», «передает The New York Times»): a person or body, else the words after
+        the verb as written, with no entity (not the last speaker, nor the person the
+        relayed sentence is about: «Лукашенко обратится с заявлением, сообщает …
+        телеграм-канал»); None when no word follows the verb in its clause («Он сообщает:»).
+        """
+        stop = re.compile(r"[.!?;:\n«»\"“”„]").search(self.text, cue.end)
+        limit = min(stop.start() if stop else len(self.text), cue.end + _AFTER_WINDOW)
+        after = [
+            c
+            for c in self.candidates
+            if c.entity is not None
+            and cue.end <= c.start < limit
+            and self.entities[c.entity].type in ("PER", "ORG")
+            and not self.named_in_oblique_case(c)
+        ]
+        if after:
+            return self._from(after[0], cue.start)
+        phrase = re.match(
+            r"[^\S\n]*((?:[^\W\d_][\w'’\-]*[^\S\n]*){1,4})", self.text[cue.end : limit]
+        )
+        if phrase is None or not phrase.group(1).strip():
+            return None
+        start = cue.end + phrase.start(1)
+        end = start + len(phrase.group(1).rstrip())
+        return _Speaker(self.text[start:end], start, end, None)
 
     def _next_quote(self, start: int, limit: int) -> int:
         """Where the next quotation opens between ``start`` and ``limit`` (``limit`` if none);
@@ -1436,11 +1470,17 @@ def _looks_like_term(reader: _Reader, part: _Part) -> bool:
     if len(words) <= 3 and all(w[:1].isupper() for w in words):
         return True
     if words[0][:1].isupper() and any(
-        c.kind == "verb" and not text[c.end : part.mark.open].strip()
+        c.kind == "verb"
+        and (
+            not text[c.end : part.mark.open].strip()
+            or (c.relay and not re.search(r"[,.:;!?\n—–]", text[c.end : part.mark.open]))
+        )
         for c in reader.cues
-        if part.mark.open - 3 <= c.end <= part.mark.open
+        if part.mark.open - _AFTER_WINDOW <= c.end <= part.mark.open
     ):
-        return True  # «пишет "Украинская правда" со ссылкой на …»: the outlet, a name
+        # «пишет "Украинская правда" со ссылкой на …», «сообщает … телеграм-канал "Пул
+        # первого"»: the outlet, a name
+        return True
     if language.term_heads is not None and _names_a_doctrine(text, part, language.term_heads):
         return True
     stems = [re.escape(w[:5].casefold()) for w in words if len(w) > 2]
