@@ -10,6 +10,16 @@ The assemble stage (dedup, entity linking, story placement, the bulk write and t
 story refresh: everything the single writer does) is then timed alone, by replaying
 the results the workers made into another fresh store: no NLP runs during it.
 
+Each run also reports the CPU time it cost the workers and the client (the reader, the
+writer, the Dask client and, on a local cluster, the scheduler) per article. Both
+processes also spend CPU while idle (heartbeats, the scheduler's periodic work), so much
+per second, not per article: that rate is measured over :data:`IDLE_SECONDS` before the
+run and its share of the run taken off, which leaves the busy CPU per article (on a busy
+machine a run takes longer and the idle share grows; the busy cost does not). The ratio
+of the workers' busy CPU to the client's is the projected worker count at which the
+writer saturates: past it, more workers wait on the one client. See
+``bench/writer_profile.py`` for the writer's time stage by stage.
+
 Run niced on a shared machine: ``nice python bench/dask_bench.py``.
 """
 
@@ -17,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import time
 from collections.abc import Iterable, Iterator
@@ -65,6 +76,18 @@ class Replay:
         pass
 
 
+IDLE_SECONDS = 5.0
+
+
+def idle_rates(dask: DaskRunner) -> tuple[float, float]:
+    """CPU seconds per second the client and the workers (all together) spend idle."""
+    client, workers = time.process_time(), sum(dask.cpu_seconds().values())
+    time.sleep(IDLE_SECONDS)
+    client = time.process_time() - client
+    workers = sum(dask.cpu_seconds().values()) - workers
+    return client / IDLE_SECONDS, workers / IDLE_SECONDS
+
+
 def peak_rss_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
@@ -84,11 +107,17 @@ def run(pages: Path, workers: int, work: Path) -> tuple[dict[str, Any], Recordin
     startup = time.perf_counter() - start
     recording = Recording(dask)
     try:
+        client_idle, workers_idle = idle_rates(dask)
+        worker_cpu, client_cpu = sum(dask.cpu_seconds().values()), time.process_time()
         stored, wall = _ingest(pages, work / f"dask-{workers}.db", recording)
+        client_cpu = time.process_time() - client_cpu
+        worker_cpu = sum(dask.cpu_seconds().values()) - worker_cpu
         peaks = dask.peak_memory()
     finally:
         dask.close()
     rate = stored / wall
+    client_busy = client_cpu - client_idle * wall
+    worker_busy = worker_cpu - workers_idle * wall
     return {
         "dask": f"local:{workers}",
         "workers": workers,
@@ -98,6 +127,13 @@ def run(pages: Path, workers: int, work: Path) -> tuple[dict[str, Any], Recordin
         "articles_per_second": round(rate, 2),
         "articles_per_second_per_core": round(rate / workers, 2),
         "peak_rss_per_worker_mb": sorted(round(b / 2**20, 1) for b in peaks.values()),
+        "worker_cpu_ms_per_article": round(1000 * worker_cpu / stored, 1),
+        "client_cpu_ms_per_article": round(1000 * client_cpu / stored, 1),
+        "idle_cpu_per_second": {"client": round(client_idle, 3), "workers": round(workers_idle, 3)},
+        "worker_busy_cpu_ms_per_article": round(1000 * worker_busy / stored, 1),
+        "client_busy_cpu_ms_per_article": round(1000 * client_busy / stored, 1),
+        "writer_saturates_at_workers": round(worker_busy / client_busy, 1),
+        "load_average": os.getloadavg()[0],
     }, recording
 
 
@@ -115,7 +151,9 @@ def main() -> None:
             runs.append(result)
             print(json.dumps(result), flush=True)
         assert recording is not None
+        cpu = time.process_time()
         stored, seconds = _ingest(pages, work / "assemble.db", Replay(recording.kept))
+        cpu = time.process_time() - cpu
     base = runs[0]
     for r in runs:
         ideal = base["articles_per_second_per_core"] * r["workers"]
@@ -130,6 +168,7 @@ def main() -> None:
             "articles": stored,
             "wall_seconds": round(seconds, 2),
             "ms_per_article": round(1000 * seconds / stored, 2),
+            "cpu_ms_per_article": round(1000 * cpu / stored, 2),
             "articles_per_second": round(stored / seconds, 1),
             "peak_rss_client_mb": round(peak_rss_kib() / 1024, 1),
         },

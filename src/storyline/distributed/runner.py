@@ -22,7 +22,7 @@ from distributed.client import FutureCancelledError
 from distributed.scheduler import KilledWorker
 
 from storyline.distributed.cluster import ClusterError, connect
-from storyline.distributed.worker import Preload, peak_rss_bytes
+from storyline.distributed.worker import Preload, cpu_seconds, peak_rss_bytes
 from storyline.ingest import CHUNK, Results, Window, process_window
 
 TASK_SIZE = 8
@@ -75,6 +75,10 @@ class DaskRunner:
     def peak_memory(self) -> dict[str, int]:
         """Each worker's peak resident memory in bytes, by worker address."""
         return dict(self.client.run(peak_rss_bytes))
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """Each worker's CPU seconds so far, by worker address."""
+        return dict(self.client.run(cpu_seconds))
 
     def close(self) -> None:
         self.client.close()

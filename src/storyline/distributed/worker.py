@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import resource
+import time
 from typing import Any
 
 from distributed import WorkerPlugin
@@ -41,3 +42,10 @@ class Preload(WorkerPlugin):
 def peak_rss_bytes() -> int:
     """This process's peak resident memory (``client.run`` it to ask each worker)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def cpu_seconds() -> float:
+    """This process's CPU time so far, all threads (``client.run`` it to ask each worker):
+    what a run cost the workers, beside what it cost the client, tells how many workers
+    one writer keeps busy."""
+    return time.process_time()
