@@ -464,3 +464,17 @@ def test_a_role_goes_to_a_person_not_to_a_one_word_body() -> None:
     text, lang = train_page("B056.txt")
     found = {q[0]: q[1:] for q in speakers(text, lang)}
     assert found["Светлана Тихановская в"] == ("главы МИД", "Линкявичюса")
+
+
+def test_a_passive_speech_verb_is_said_by_its_agent() -> None:
+    # 'The negotiations were described as "constructive" by Russia': not "The negotiations"
+    text, lang = dev_page("022")
+    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    assert found["constructive"] == ("Russia", "Russia")
+
+
+def test_a_verb_after_and_and_an_auxiliary_shares_the_subject() -> None:
+    # 'Moscow denies the claims and has called the warrants "outrageous."'
+    text, lang = dev_page("082")
+    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    assert found["outrageous."] == ("Moscow", "Moscow")

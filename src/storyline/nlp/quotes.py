@@ -32,25 +32,27 @@ person named after the verb speaks rather than a body or place before it («Об
 аккаунте Twitter сообщил … Михаил Подоляк»). In English a relative clause set off by
 commas may stand between the subject and its verb ("Zelenskiy, who plays the president
 on TV, said"), and a verb after "and" with no cue before it takes the clause's first
-subject ("Lukashenka took the oath and announced"). A definite noun ("the ministry
-said", "the president of Kazakhstan said": the noun before "of") is the latest body
-named with that noun, else the latest body; a capitalised one ("the Russian Anti-Terror
-Committee") is a name, never another body. Pronouns (он, вона, he, it…) go to the latest
-sentence before them holding a compatible mention (gender from the given name, the
-surname or the verb after the name) — its subject, or the last speaker when that one is
-in it ("it" after a cue whose speaker, in this or the previous sentence, was a body or a
-phrase the tagger missed is that speaker); with none before them, the person of their
-gender named in the next sentence or two; role words («замминистра», «генсек ООН») go to
-the person holding that role, the last speaker first. A role or noun qualified by a
-country («президент Казахстана», "the Kazakh leader") goes only to a person whose own
-role phrases name that country (countries and their adjectives from
-``resources/aliases.json``), else to nobody: Putin is a president too. A speaker that
-cites another («пише УНН, посилаючись на росЗМІ», "citing officials") is a channel: the
-words are of the one cited when a mention names it, else of nobody; a relaying channel
-(«передает ТАСС») is never the last speaker, and a clause that says its speaker is
-unnamed ("on condition of anonymity") has none. A document cue («говорится в сообщении
-ВСУ») takes the author named after it, else the last speaker. All verbs, pronouns and
-cue phrases come from ``resources/speech.json``, per language.
+subject ("Lukashenka took the oath and announced", "Moscow denies the claims and has
+called"); a passive speech verb is said by the agent after "by" ("were described as
+\"constructive\" by Russia"), else by nobody. A definite noun ("the ministry said", "the
+president of Kazakhstan said": the noun before "of") is the latest body named with that
+noun, else the latest body; a capitalised one ("the Russian Anti-Terror Committee") is a
+name, never another body. Pronouns (он, вона, he, it…) go to the latest sentence before
+them holding a compatible mention (gender from the given name, the surname or the verb
+after the name) — its subject, or the last speaker when that one is in it ("it" after a
+cue whose speaker, in this or the previous sentence, was a body or a phrase the tagger
+missed is that speaker); with none before them, the person of their gender named in the
+next sentence or two; role words («замминистра», «генсек ООН») go to the person holding
+that role, the last speaker first. A role or noun qualified by a country («президент
+Казахстана», "the Kazakh leader") goes only to a person whose own role phrases name that
+country (countries and their adjectives from ``resources/aliases.json``), else to
+nobody: Putin is a president too. A speaker that cites another («пише УНН, посилаючись
+на росЗМІ», "citing officials") is a channel: the words are of the one cited when a
+mention names it, else of nobody; a relaying channel («передает ТАСС») is never the last
+speaker, and a clause that says its speaker is unnamed ("on condition of anonymity") has
+none. A document cue («говорится в сообщении ВСУ») takes the author named after it, else
+the last speaker. All verbs, pronouns and cue phrases come from
+``resources/speech.json``, per language.
 """
 
 from __future__ import annotations
@@ -144,6 +146,12 @@ class _Language:
     """«со ссылкой на», "citing": the speaker before it passes on another's words."""
     anonymous: re.Pattern[str] | None
     """"on condition of anonymity": the reporting clause's speaker is not named."""
+    auxiliaries: frozenset[str]
+    """"has", "will": between a coordinator and the verb it joins ("and has called")."""
+    passive: frozenset[str]
+    """"was", "were": a speech verb after one is passive; its speaker is the agent."""
+    agent: re.Pattern[str] | None
+    """"by": the word before a passive verb's agent."""
     relatives: re.Pattern[str] | None
     """"who", "which": a relative clause after a subject, set off by commas."""
     relays: frozenset[str]
@@ -210,6 +218,9 @@ def _language(lang: str) -> _Language | None:
         citing=words(table.get("citing", ())),
         anonymous=words(table.get("anonymous", ())),
         relatives=words(table.get("relatives", ())),
+        auxiliaries=frozenset(w.casefold() for w in table.get("auxiliaries", ())),
+        passive=frozenset(w.casefold() for w in table.get("passive", ())),
+        agent=words(table.get("agent", ())),
         relays=frozenset(w.casefold() for entry in table.get("relays", ()) for w in _expand(entry)),
     )
 
@@ -927,19 +938,25 @@ class _Reader:
                 return self._from(min(subjects, key=self._subject_rank), cue.start)
             return _NOBODY
         joined = re.search(
-            r"([^\W\d_]+)[^\S\n]+$", text[max(clause_start, cue.start - 20) : cue.start]
+            r"(?:([^\W\d_]+)[^\S\n]+)?([^\W\d_]+)[^\S\n]+$",
+            text[max(clause_start, cue.start - 24) : cue.start],
         )
-        if joined and joined.group(1).casefold() in self.language.coordinators:
+        before_verb = joined.group(2).casefold() if joined else ""
+        if before_verb in self.language.passive:
+            return self._agent(cue)  # 'was described as "constructive" by Russia'
+        if before_verb in self.language.auxiliaries and joined and joined.group(1):
+            before_verb = joined.group(1).casefold()  # "… and has called the warrants …"
+        if before_verb in self.language.coordinators:
             # "Lavrov vowed … and accused": the first verb's subject
             earlier = [
                 c for c in self.cues if c.kind == "verb" and sentence.start <= c.start < cue.start
             ]
             if earlier:
                 return self.speaker_of(earlier[-1])
-            if self.language.subject_gap is not None:
+            if self.language.subject_gap is not None and joined is not None:
                 # "Lukashenka took the oath in Belarusian and announced …": the subject of
                 # the first verb, no cue, is the clause's first possible subject
-                stop = max(clause_start, cue.start - 20) + joined.start(1)
+                stop = max(clause_start, cue.start - 24) + joined.start()
                 subjects = [
                     c
                     for c in self.candidates
@@ -1020,6 +1037,26 @@ class _Reader:
                 phrase = self._impersonal(clause_start, cue.start)
                 return phrase if phrase is not None else after
         return self._after(cue, impersonal=cue.gender == "p")
+
+    def _agent(self, cue: _Cue) -> _Speaker:
+        """The speaker of a passive speech verb: the person or body after "by" in its
+        sentence ('The negotiations were described as "constructive" by Russia'), else
+        nobody ('his fighters were promised "security guarantees"')."""
+        sentence = self.sentence_of(cue.start)
+        _, line_end = self.line_of(cue.start)
+        end = min(sentence.end, line_end)
+        by = self.language.agent.search(self.text, cue.end, end) if self.language.agent else None
+        if by is None:
+            return _NOBODY
+        named = [
+            c
+            for c in self.candidates
+            if c.entity is not None
+            and by.end() <= c.start < end
+            and len(_WORD.findall(self.text[by.end() : c.start])) <= 2
+            and self.entities[c.entity].type in _SPEAKER_TYPES
+        ]
+        return self._from(named[0], cue.start) if named else _NOBODY
 
     def _relayer(self, cue: _Cue) -> _Speaker | None:
         """The channel named after a relaying verb («сообщает … телеграм-канал "Пул
