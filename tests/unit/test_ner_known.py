@@ -9,6 +9,9 @@ split («ГЕС» inside «Каховська ГЕС»), a surname alone after t
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -122,3 +125,23 @@ def test_a_first_name_that_is_also_a_city_keeps_the_taggers_place() -> None:
     text = "Он уехал в Питер, а потом во Владимир."
     spans = [(text.index(w), text.index(w) + len(w), "LOC") for w in ("Питер", "Владимир")]
     assert {t for _, _, t in amend(text, spans, "ru")} == {"LOC"}
+
+
+def test_the_longer_known_name_is_found_whatever_the_string_hashing() -> None:
+    """A word starts names of two index buckets («UN » and «UN»): the longer one is tried
+    first in every process (the buckets were a set, whose order follows the hash seed)."""
+    check = (
+        "from storyline.nlp.ner.known import known_names;"
+        "print(known_names('The UN security council met.', 'en'))"
+    )
+    found = {
+        subprocess.run(
+            [sys.executable, "-c", check],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(4)
+    }
+    assert found == {"[(4, 23, 'ORG')]\n"}

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from storyline import resources
 from storyline.nlp.morph import common_word, known_as_place
@@ -115,9 +115,16 @@ def _compile(forms: dict[str, tuple[str, str]]) -> Index:
     for pattern, (type_, head) in sorted(
         forms.items(), key=lambda f: (-f[0].count(r"\s+"), -len(f[0]))
     ):
-        compiled = re.compile(pattern + r"(?![\w-])")
-        index.setdefault(head[:_KEY], []).append((compiled, type_))
+        index.setdefault(head[:_KEY], []).append((_compiled(pattern), type_))
     return index
+
+
+@lru_cache(maxsize=20_000)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled to match a whole name. Kept: a page's surnames are compiled
+    for that page (:func:`page_surnames`), the same people's page after page, and ``re``
+    keeps only its last 512 patterns, which the other modules' share."""
+    return re.compile(pattern + r"(?![\w-])")
 
 
 @cache
@@ -159,7 +166,9 @@ def _find(index: Index, text: str) -> list[Span]:
         start = word.start()
         if start < end:
             continue
-        for head in {text[start : start + _KEY], text[start : start + _KEY - 1]}:
+        # the longer head first: its names are the longer ones («UN Security Council»
+        # before «UN»); a set's order here changed with the process's string hashing
+        for head in dict.fromkeys((text[start : start + _KEY], text[start : start + _KEY - 1])):
             for pattern, type_ in index.get(head, ()):
                 found = pattern.match(text, start)
                 if found is not None and found.end() > start:
