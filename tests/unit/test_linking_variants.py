@@ -379,3 +379,19 @@ def test_a_name_is_linked_without_the_name_in_brackets_or_the_sites_domain() -> 
     assert second["INTERFAX.RU"] == first["Интерфакс"]
     # a site is shown by its own name
     assert "INTERFAX.RU" in linker.entity(first["Интерфакс"]).forms["ru"]
+
+
+def test_a_latin_letter_typed_in_a_cyrillic_name() -> None:
+    # «Моcква» with a Latin «c» (BSNLP asia_bibi) is Moscow; a Latin name with a Cyrillic
+    # case ending keeps its Latin key
+    assert nm.word_key("Моcква") == nm.word_key("Москва")
+    assert nm.word_key("Ryanairом") == nm.word_key("Ryanair") + "om"
+    linker = EntityLinker()
+    got = link(
+        linker,
+        "ru/1",
+        "Моcква. 31 октября. Москва выразила обеспокоенность.",
+        "ru",
+        [("Моcква", "LOC"), ("Москва", "LOC")],
+    )
+    assert got["Моcква"] == got["Москва"]

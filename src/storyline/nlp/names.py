@@ -83,12 +83,29 @@ def _key_tables() -> tuple[
     return pre, pattern, mapping, post
 
 
+_CYRILLIC_LETTER = re.compile(r"[а-яёіїєґ]")
+_LATIN_LETTER = re.compile(r"[a-z]")
+_HOMOGLYPHS = str.maketrans("aceopxykmthbi", "асеорхукмтнві")
+"""Latin letters that look like Cyrillic ones, for a word typed in both scripts."""
+_STRAY = 2
+"""The most Latin letters a Cyrillic word is taken to have by mistake."""
+
+
+def _stray_latin(word: str) -> bool:
+    """Whether a Cyrillic word has a Latin letter or two typed by mistake («Моcква»), not a
+    Latin name with a Cyrillic case ending («Ryanairом», «Facebookа»)."""
+    latin = len(_LATIN_LETTER.findall(word))
+    return 0 < latin <= _STRAY and len(_CYRILLIC_LETTER.findall(word)) > 2 * latin
+
+
 @lru_cache(maxsize=200_000)
 def word_key(word: str) -> str:
     """The matching key of one word (hyphenated parts joined by ``-``); see the module doc."""
     pre, pattern, mapping, post = _key_tables()
     parts = []
     for part in re.split(r"[-‐–]", fold(word)):
+        if _stray_latin(part):
+            part = part.translate(_HOMOGLYPHS)  # «Моcква» with a Latin «c» is «Москва»
         for regex, repl in pre:
             part = regex.sub(repl, part)
         part = pattern.sub(lambda m: mapping[m.group()], part)
