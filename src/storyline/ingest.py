@@ -126,6 +126,9 @@ class Processed:
     """Search index terms (:func:`storyline.nlp.terms.article_terms`)."""
     signature: Any
     """MinHash of the text (:func:`storyline.dedup.minhash`); ``None`` if too short."""
+    story: UnlinkedInput
+    """What the story clusterer reads of the article but its entity ids, which the writer
+    adds (:func:`storyline.assemble.stories.unlinked_input`)."""
     vector: tuple[float, ...] | None = None
     """Sentence vector of the title and opening, the stories' cross-lingual topic signal
     (:func:`storyline.assemble.stories.sentence_vector`); ``None`` without annotation."""
@@ -134,9 +137,6 @@ class Processed:
     empty without annotation."""
     mentions: Mapping[str, tuple[EventMention, ...]] = field(default_factory=dict)
     """The event mentions of each part; the writer links their entities."""
-    story: UnlinkedInput | None = None
-    """What the story clusterer reads of the article but its entity ids, which the writer
-    adds (:func:`storyline.assemble.stories.unlinked_input`)."""
 
 
 class PageTimeLimitError(InputError):
@@ -223,18 +223,15 @@ def _process(
         parts = annotate_parts(article) if annotate else {}  # body, title and lead at once
         notes = parts.get("text")
         vector = sentence_vector(vector_text(article)) if annotate else None
-        story = unlinked_input(
-            article, notes or Annotations(article.id, article.lang), vector=vector
-        )
         return Processed(
             article,
             notes,
             article_terms(article),
             minhash(article.text),
+            unlinked_input(article, notes or Annotations(article.id, article.lang), vector=vector),
             vector,
             parts,
             part_mentions(article, parts),
-            story,
         )
     except InputError as error:
         if error.source != raw.source:  # raised where the input's name is not known
@@ -745,10 +742,9 @@ class Assembler:
         article, signature = self.dedup.mark(result.article, result.signature)
         ids = self.linker.link(article, annotations) if annotations else []
         touched.update(dict.fromkeys(ids))
-        features = result.story or unlinked_input(
-            article, annotations or Annotations(article.id, article.lang), vector=result.vector
-        )
-        placement = self.stories.place(article, features, ids)
+        # The workers' features stand for the article as placed: the writer has changed
+        # nothing they read (dedup only marks ``duplicate_of``; dates come after placing).
+        placement = self.stories.place(article, result.story, ids)
         events = None
         if annotations is not None and not article.duplicate_of:  # accounts leave copies out
             part_ids = {"text": ids}
