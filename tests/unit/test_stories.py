@@ -715,29 +715,6 @@ def test_an_undated_page_does_not_set_a_storylines_calendar(calendar_pages) -> N
     assert (c.stories[sid].first, c.stories[sid].last) == (day, day)
 
 
-def test_a_join_no_stated_day_can_check_needs_the_unchecked_threshold(calendar_pages) -> None:  # type: ignore[no-untyped-def]
-    # D028 (2019, undated) reads like the 2009 cut-off (Gazprom, Naftogaz, 1 January): with
-    # no stated day to hold it, it joins only past the unchecked threshold; D044, stated,
-    # joins at the ordinary one
-    inputs = calendar_pages
-    probability = {}
-    for item in ("D028", "D044"):
-        c = StoryClusterer()
-        sid = c.place(inputs["D036"], None)
-        found = c.candidates(inputs[item])
-        assert sid in found
-        probability[item] = c.weights.probability(found[sid])
-    for item, checked in (("D028", False), ("D044", True)):
-        p = probability[item]
-        for unchecked, joins in ((None, True), ((p + 1) / 2, checked)):
-            weights = dataclasses.replace(
-                default_weights(), threshold=p / 2, unchecked_threshold=unchecked
-            )
-            c = StoryClusterer(weights)
-            sid = c.place(inputs["D036"], None)
-            assert (c.add(inputs[item]) == sid) is joins, (item, unchecked)
-
-
 @pytest.fixture(scope="module")
 def trial_pages() -> dict[str, StoryInput]:
     """Train pages of the Tymoshenko trial (DS3): her arrest in the courtroom, stated 5

@@ -39,10 +39,15 @@ publication day (:func:`calendar_days`) is no candidate (:attr:`Weights.day_veto
 same place and people on another day of the year, often a year apart, are another story;
 the next event of a storyline, weeks later, is not), nor is one whose window (the stated
 publication days of its latest members) the article's stated publication day falls more
-than :attr:`Weights.window` days (90) outside. A publication date guessed from the text is
-not used (its year is often wrong: «17 марта» on a page that recalls 24 February 2022),
-nor does an undated page's guessed year widen a window; a join the calendar cannot check
-at all may be asked for more (:attr:`Weights.unchecked_threshold`). On a sparse labelled corpus
+than :attr:`Weights.window` days (90) outside. A publication date inferred (a crawler's
+token, a reporting clause's day: :attr:`StoryInput.approximate`) or a day named with its
+weekday («у четвер, 1 квітня»: :attr:`StoryInput.weekdays`) sets no window but tells the
+year: a story of other years is no candidate, and no merge (:meth:`StoryClusterer._same_year`).
+A year guessed from the text is not used (it is often wrong: «17 марта» on a page that
+recalls 24 February 2022), nor does an undated page's guessed year widen a window, nor do
+«сегодня» and "on Friday" name a day unless the page states its own
+(:func:`story_input`); a join or merge no window can check needs more
+(:attr:`Weights.unchecked_threshold`). On a sparse labelled corpus
 a story in the article's days is nearly always its story; in a feed of hundreds of
 stories a day it is not, so date features fitted there make stories snowball (see
 ``bench/stories_bench.py``). The date features are still computed (see :data:`FEATURES`)
@@ -93,6 +98,7 @@ from typing import Any
 
 from storyline.document import Article
 from storyline.nlp.annotations import Annotations
+from storyline.nlp.dates import weekday_days
 from storyline.nlp.morph import lemma
 from storyline.nlp.names import text_name_keys, text_root_keys
 from storyline.records import Merge, Split, split_id
@@ -181,6 +187,15 @@ class StoryInput:
     roots: tuple[tuple[str, float], ...] = ()
     """(root key, count) of the longer words of the text
     (:func:`~storyline.nlp.names.text_root_keys`): wording across Cyrillic languages."""
+    approximate: date | None = None
+    """When the article was published, by inference only (a crawler's token, the day of
+    a reporting clause; a month by its 15th), when it states no day: weeks off at worst,
+    not a year (:func:`publication_days`). It holds the article out of storylines a year
+    away (:data:`_APPROXIMATE_REACH`) and sets no window."""
+    weekdays: tuple[tuple[int, int, int], ...] = ()
+    """(month, day, weekday) of the days the text names with their weekday but no year
+    (:func:`~storyline.nlp.dates.weekday_days`; only when nothing else dates it): the few
+    years they fall in hold an undated article out of storylines of other years."""
 
     @property
     def day(self) -> date | None:
@@ -195,6 +210,32 @@ def _day(value: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         return None
+
+
+def publication_days(article: Article) -> tuple[date | None, date | None]:
+    """``(stated, approximate)``: the day the article states it was published (to the day
+    or finer), else the day its publication date was inferred as (a month's by its 15th).
+
+    The stated day sets a storyline's window; an inferred one is too weak for that (a
+    crawler's token is the crawl's date as often as the page's, a reporting clause's day
+    may be a day recalled) but strong enough to tell a year. One inferred from the
+    page's storyline (``storyline`` evidence) is no evidence here: it is the clusterer's
+    own answer read back."""
+    if article.published is None:
+        return None, None
+    day = article.published.date()
+    if not article.published_inferred and article.published_precision in _TO_THE_DAY:
+        return day, None
+    if "storyline" in (article.published_evidence or "").split("+"):
+        return None, None
+    if article.published_precision == "month":
+        return None, day.replace(day=15)
+    if article.published_precision in _TO_THE_DAY:
+        return None, day
+    return None, None
+
+
+_TO_THE_DAY = frozenset({"minute", "hour", "day"})
 
 
 def calendar_days(doc: StoryInput) -> tuple[str, ...]:
@@ -295,17 +336,16 @@ def unlinked_input(
         1 + _OPENING_BOOST * (m.start < _OPENING) if m.type in _TYPES else 0
         for m in annotations.entities
     )
-    dates = tuple(
-        d
+    published, approximate = publication_days(article)
+    # «сегодня», "on Friday": the page's own day, when it states one; else they were
+    # resolved against a guess (the first of a month the page recalls) and name no day
+    mentions = [
+        m
         for m in annotations.dates
-        if m.grain == "day" and m.kind != "range" and (d := _day(m.value)) is not None
-    )
-    days = tuple(m.value[-5:] for m in annotations.dates if m.grain == "day" and m.kind != "range")
-    published = article.published.date() if article.published is not None else None
-    if published is not None and article.published_precision not in ("minute", "hour", "day"):
-        published = None
-    if article.published_inferred:
-        published = None  # a guess from the text: its dates are in ``dates`` already
+        if m.grain == "day" and m.kind != "range" and (published or m.kind != "relative")
+    ]
+    dates = tuple(d for m in mentions if (d := _day(m.value)) is not None)
+    days = tuple(m.value[-5:] for m in mentions)
     title = article.title or ""
     body = "\n".join(filter(None, (article.lead, article.text)))
     tokens = words(title, article.lang) * 2 + words(body, article.lang)
@@ -320,6 +360,8 @@ def unlinked_input(
         published=published,
         dates=dates,
         days=days,
+        approximate=approximate,
+        weekdays=weekday_days(text, article.lang) if not (published or approximate) else (),
         title=title,
         entities=(),
         tokens=tuple(tokens),
@@ -385,14 +427,16 @@ class Weights:
     whole are not. The shipped weights: off."""
 
     unchecked_threshold: float | None = None
-    """A join the calendar cannot check (the article states no publication day, or the
-    story has no member that does) needs at least this probability, not only
-    :attr:`threshold`: with no window to hold it, a look-alike of another year (the same
-    people and places, undated) joins on content alone. On train, with weights fitted on
-    dev, such joins between 0.5 and 0.7 go to the wrong storyline about half the time,
-    checked ones one time in five. A design choice like :attr:`window`; ``None``: the
-    same bar as any join (the shipped weights: a developing story's undated reports join
-    on content alone too, see ``evaluation.stories.STORYLINE_UNCHECKED``)."""
+    """A join the calendar cannot check (neither the window, for want of a publication day
+    stated or inferred on one side, nor the day veto, for want of a day named on one side),
+    or a merge of two stories so unchecked, needs at least this probability, not only
+    :attr:`threshold` (:attr:`merge_threshold`): a look-alike of another year (the same
+    people and places, no date, no day) joins on content alone, and then carries its
+    storyline into the other's by a merge. A page that names a day is checked by month-day
+    (a look-alike of another year is as near one time in six): a developing story's
+    undated report (the seeds' Lavrov reply, 004, «12 января») joins as any page does.
+    A design choice like :attr:`window`; ``None``: the same bar as any join (the shipped
+    weights: 0.7, see ``evaluation.stories.STORYLINE_UNCHECKED``)."""
 
     def score(self, features: Sequence[float]) -> float:
         return self.bias + sum(w * x for w, x in zip(self.weights, features, strict=True))
@@ -409,6 +453,12 @@ class Weights:
                 best, best_p = sid, p
         return best, best_p
 
+
+_APPROXIMATE_REACH = 180
+"""Days an article's inferred publication day (:attr:`StoryInput.approximate`) may lie
+outside a storyline's window: half a year. An inferred day may be a month off (a month's
+token, a crawl weeks later) and a storyline's window is a few months wide, so only a page
+of another year is held out: the same people a year away are another storyline."""
 
 _SPLIT_SIDE = 2
 """Members with a stated day each side of a gap needs before it splits a story."""
@@ -493,6 +543,13 @@ class Story:
     ``_DATES``): the story's window."""
     first: int | None = None
     last: int | None = None
+    inferred: array = field(default_factory=lambda: array("i"))
+    """Inferred publication days (:attr:`StoryInput.approximate`, ordinals) of its latest
+    members that state none (at most ``_DATES``): no window, but a year
+    (:meth:`StoryClusterer._same_year`)."""
+    weekdays: tuple[tuple[int, int, int], ...] = ()
+    """The (month, day, weekday) its members dated by nothing else name (at most
+    ``_DATES``): the years it may lie in (:func:`_weekdays_fit`)."""
     vector: Any = None
     """Decayed sum of members' unit sentence vectors (numpy), if any member had one."""
     vector_weight: float = 0.0
@@ -502,6 +559,37 @@ class Story:
     """The clusterer's add count when the story was last touched (joined or scored)."""
     cold: Any = None
     """The profile packed (see :meth:`StoryClusterer._freeze`) while the story is idle."""
+
+
+def _safe_day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:  # 29 February
+        return None
+
+
+def _weekdays_fit(span: tuple[int, int] | None, weekdays: Sequence[tuple[int, int, int]]) -> bool:
+    """Whether a day of ``weekdays`` (month, day, weekday: a day named with its weekday
+    and no year) falls on that weekday in a year within :data:`_APPROXIMATE_REACH` of the
+    ordinal days ``span`` (first, last); True when either is empty. 1 April was a Thursday
+    in 2010 and 2021: «у четвер, 1 квітня» is not of a storyline of 2014."""
+    if span is None or not weekdays:
+        return True
+    low, high = span[0] - _APPROXIMATE_REACH, span[1] + _APPROXIMATE_REACH
+    years = range(date.fromordinal(low).year, date.fromordinal(high).year + 1)
+    return any(
+        (day := _safe_day(year, month, number)) is not None
+        and day.weekday() == weekday
+        and low <= day.toordinal() <= high
+        for month, number, weekday in weekdays
+        for year in years
+    )
+
+
+def _span(story: Story) -> tuple[int, int] | None:
+    """The first and last of the story's latest stated and inferred publication days."""
+    days = [*story.dates[-_DATES:], *story.inferred[-_DATES:]]
+    return (min(days), max(days)) if days else None
 
 
 def story_id(founder: str) -> str:
@@ -737,10 +825,11 @@ class StoryClusterer:
         unchecked = self.weights.unchecked_threshold
         if unchecked is not None:
             # a join the calendar cannot check asks for more than content alone usually gives
+            checked = bool(doc.published or doc.approximate), bool(calendar_days(doc))
             joinable = {
                 k: f
                 for k, f in candidates.items()
-                if (doc.published and self.stories[k].first is not None)
+                if self._checked(checked, self.stories[k])
                 or self.weights.probability(f) >= unchecked
             }
         best, best_p = self.weights.best(joinable)
@@ -787,6 +876,8 @@ class StoryClusterer:
             story = self.stories[sid]
             if doc.published and not self._within(story, doc.published.toordinal()):
                 continue  # before unpacking: an old story is usually packed
+            if not self._same_year(story, doc):
+                continue  # before unpacking, as the window
             if story.cold is not None:
                 self._thaw(story)
             self._touch(story)
@@ -962,6 +1053,8 @@ class StoryClusterer:
         into.days = _blend(into.days, other.days, 1.0, _PROFILE_DAYS)
         into.weight += other.weight
         into.dates = array("i", sorted([*into.dates, *other.dates])[-_DATES:])
+        into.inferred = array("i", sorted([*into.inferred, *other.inferred])[-_DATES:])
+        into.weekdays = (*into.weekdays, *other.weekdays)[-_DATES:]
         if into.dates:
             into.first, into.last = min(into.dates), max(into.dates)
         if other.vector is not None:
@@ -1084,6 +1177,12 @@ class StoryClusterer:
                 del story.dates[:-_DATES]
             window = story.dates[-_DATES:]
             story.first, story.last = min(window), max(window)
+        elif doc.approximate is not None:
+            story.inferred.append(doc.approximate.toordinal())
+            if len(story.inferred) > 2 * _DATES:
+                del story.inferred[:-_DATES]
+        if doc.weekdays:
+            story.weekdays = (*story.weekdays, *doc.weekdays)[-_DATES:]
         vector = _unit_array(doc.vector)
         if story.vector is not None:
             story.vector *= decay
@@ -1197,6 +1296,10 @@ class StoryClusterer:
             a, b = self.stories[sid], self.stories[other]
             if not self._compatible(a, b):
                 continue
+            unchecked = self.weights.unchecked_threshold
+            if unchecked is not None and not self._checked((a.first is not None, bool(a.days)), b):
+                # no window nor days to check it by: as much as a join nothing checks
+                threshold = max(threshold, unchecked)
             if self.weights.probability(self.pair_features(a, b)) >= threshold:
                 target, source = (sid, other) if len(a.members) >= len(b.members) else (other, sid)
                 sid = self.merge(target, source)
@@ -1222,6 +1325,8 @@ class StoryClusterer:
             and b.last is not None
             and (a.first - window > b.last or b.first - window > a.last)
         ):
+            return False
+        if not self._same_year(a, b):
             return False
         dated = not self.weights.dated_merge_veto and window is not None
         if dated and a.first is not None and b.first is not None:
@@ -1255,6 +1360,37 @@ class StoryClusterer:
         if story.first is None or story.last is None or self.weights.window is None:
             return True
         return story.first - self.weights.window <= day <= story.last + self.weights.window
+
+    @staticmethod
+    def _checked(dated: tuple[bool, bool], story: Story) -> bool:
+        """Whether the calendar checked that an article or story (``dated``: whether it has
+        a publication day, stated or inferred, and whether it has days) may belong to
+        ``story``: by the window, both having publication days, or by the day veto, both
+        naming days (month-days: a year in six of another year's pages is as near)."""
+        return (dated[0] and story.first is not None) or (dated[1] and bool(story.days))
+
+    def _same_year(self, story: Story, doc: StoryInput | Story) -> bool:
+        """Whether ``doc`` (an article, or another story to merge) may be of the story's
+        year: its stated or inferred publication days within :data:`_APPROXIMATE_REACH`
+        of the story's, and a day one side names with its weekday
+        (:attr:`StoryInput.weekdays`) on that weekday in a year near the other side's days
+        (:func:`_weekdays_fit`). An inferred day cannot tell weeks, as the window does
+        with stated ones, but it tells a year; so does «у четвер, 1 квітня» (2010, 2021 or
+        2027, not 2014). True when either side has nothing to tell, or without a window
+        (no calendar gate at all, as when fitting)."""
+        if self.weights.window is None:
+            return True
+        mine = _span(story)
+        if isinstance(doc, Story):
+            theirs = _span(doc)
+        else:
+            day = doc.published or doc.approximate
+            theirs = (day.toordinal(), day.toordinal()) if day else None
+        if mine is not None and theirs is not None:
+            reach = _APPROXIMATE_REACH
+            if mine[0] - reach > theirs[1] or theirs[0] - reach > mine[1]:
+                return False
+        return _weekdays_fit(mine, doc.weekdays) and _weekdays_fit(theirs, story.weekdays)
 
     def _entity_idf(self, eid: str) -> float:
         return math.log((self._articles + 1) / (self._entity_df[eid] + 1)) + 0.1

@@ -26,6 +26,8 @@ def to_json(doc: StoryInput) -> dict[str, Any]:
         "names": [[key, count] for key, count in doc.names],
         "roots": [[key, count] for key, count in doc.roots],
         **({"vector": [round(v, 5) for v in doc.vector]} if doc.vector is not None else {}),
+        **({"approximate": doc.approximate.isoformat()} if doc.approximate else {}),
+        **({"weekdays": [list(w) for w in doc.weekdays]} if doc.weekdays else {}),
     }
 
 
@@ -43,4 +45,8 @@ def from_json(article_id: str, data: Mapping[str, Any]) -> StoryInput:
         vector=tuple(float(v) for v in vector) if (vector := data.get("vector")) else None,
         names=tuple((str(k), float(c)) for k, c in data.get("names", ())),
         roots=tuple((str(k), float(c)) for k, c in data.get("roots", ())),
+        approximate=date.fromisoformat(approximate)
+        if (approximate := data.get("approximate"))
+        else None,
+        weekdays=tuple((int(m), int(d), int(w)) for m, d, w in data.get("weekdays", ())),
     )

@@ -194,6 +194,22 @@ def latest_explicit(mentions: Iterable[WrittenDate]) -> date | None:
     return max(dated, default=None)
 
 
+def weekday_days(text: str, lang: str | None = None) -> tuple[tuple[int, int, int], ...]:
+    """``(month, day, weekday)`` (0 = Monday) of each day the text writes without a year
+    but with its weekday («у четвер, 1 квітня», 'on Monday (July 17)'). A page that states
+    no date still tells its year this way, up to a few: 1 April was a Thursday in 2010,
+    2021 and 2027, not in 2014."""
+    hits = _weekday_hits(text, _languages(resources.load("weekdays"), lang))
+    found = []
+    for w in find_written_dates(text):
+        if w.day is None or w.year is not None or w.end_day is not None:
+            continue
+        hit = _weekday_before(hits, text, w.start)
+        if hit is not None and not hit.direction:
+            found.append((w.month, w.day, hit.weekday))
+    return tuple(found)
+
+
 # --------------------------------------------------------------------------- resolved mentions
 
 
@@ -384,16 +400,7 @@ def _year_from_weekday(
     """
     result = []
     for mention in mentions:
-        hit = next(
-            (
-                h
-                for h in hits
-                if h.end <= mention.start
-                and mention.start - h.end <= 20
-                and _WEEKDAY_TO_DATE.fullmatch(text, h.end, mention.start)
-            ),
-            None,
-        )
+        hit = _weekday_before(hits, text, mention.start)
         if (
             hit is None
             or not mention.inferred
@@ -418,6 +425,20 @@ def _year_from_weekday(
             DateMention(mention.start, mention.end, mention.text, value, "day", True, "partial")
         )
     return result
+
+
+def _weekday_before(hits: list[_WeekdayHit], text: str, start: int) -> _WeekdayHit | None:
+    """The weekday written just before the date at ``start`` («четверг, 2 мая»)."""
+    return next(
+        (
+            h
+            for h in hits
+            if h.end <= start
+            and start - h.end <= 20
+            and _WEEKDAY_TO_DATE.fullmatch(text, h.end, start)
+        ),
+        None,
+    )
 
 
 def _weekday_of(year: int, month: int, day: int) -> int | None:
