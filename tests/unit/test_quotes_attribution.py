@@ -478,3 +478,18 @@ def test_a_verb_after_and_and_an_auxiliary_shares_the_subject() -> None:
     text, lang = dev_page("082")
     found = {q[0]: q[1:] for q in speakers(text, lang)}
     assert found["outrageous."] == ("Moscow", "Moscow")
+
+
+def test_a_name_after_to_is_not_the_subject() -> None:
+    # 'an adviser to Ukrainian President Volodymyr Zelensky tweeted that the explosion was
+    # just "the beginning,"': the adviser's words, not Zelensky's ('governor of Crimea
+    # Sergei Aksyonov wrote' stays Aksyonov's: "of" joins a title to its place)
+    text, lang = dev_page("052")
+    found = {q[0]: q[2] for q in speakers(text, lang)}
+    assert found["the beginning,"] is None
+
+
+def test_a_short_quote_inside_the_subject_is_no_quote() -> None:
+    # «Окупаційна «влада» заявила про роботу ППО»: scare quotes, not the words of anyone
+    text, lang = dev_page("033")
+    assert "влада" not in [q[0] for q in speakers(text, lang)]

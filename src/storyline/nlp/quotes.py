@@ -146,6 +146,9 @@ class _Language:
     """«со ссылкой на», "citing": the speaker before it passes on another's words."""
     anonymous: re.Pattern[str] | None
     """"on condition of anonymity": the reporting clause's speaker is not named."""
+    title_links: frozenset[str]
+    """"of": joins a title to what it is of ("governor of Crimea Sergei Aksyonov"); the
+    name after is still a subject."""
     auxiliaries: frozenset[str]
     """"has", "will": between a coordinator and the verb it joins ("and has called")."""
     passive: frozenset[str]
@@ -219,6 +222,7 @@ def _language(lang: str) -> _Language | None:
         anonymous=words(table.get("anonymous", ())),
         relatives=words(table.get("relatives", ())),
         auxiliaries=frozenset(w.casefold() for w in table.get("auxiliaries", ())),
+        title_links=frozenset(w.casefold() for w in table.get("title_links", ())),
         passive=frozenset(w.casefold() for w in table.get("passive", ())),
         agent=words(table.get("agent", ())),
         relays=frozenset(w.casefold() for entry in table.get("relays", ()) for w in _expand(entry)),
@@ -575,6 +579,26 @@ class _Reader:
             if before.group(2) and word in self.language.determiners:
                 word = before.group(1).casefold()
             if word in self.language.oblique_before or word in self.language.prepositions:
+                return False
+        if self.language.subject_gap is not None:
+            # "an adviser to Ukrainian President Volodymyr Zelensky": the title's capitalised
+            # words stand between the name and the preposition that governs it
+            title = re.search(
+                r"([^\W\d_]+)[^\S\n]+(?:[A-Z][\w'’\-]*[^\S\n]+){1,3}$",
+                self.text[max(0, c.start - 80) : c.start],
+            )
+            offset = max(0, c.start - 80)
+            if (
+                title is not None
+                and title.group(1).casefold() in self.language.oblique_before
+                and title.group(1).casefold() not in self.language.title_links
+                and title.group(1).casefold() not in self.language.coordinators
+                and not any(
+                    offset + title.end(1) <= o.start < c.start
+                    for o in self.candidates
+                    if o.entity is not None
+                )
+            ):
                 return False
         parses = self._head_parses(c)
         if not parses or "LATN" in parses[0].tag.grammemes:
@@ -1154,7 +1178,19 @@ class _Reader:
             start = clause_start + name.start(1)
             start = text.find(words[0], start)
             end = clause_start + name.end(1)
-            if self.language.subject_gap is not None or self._name_subject(start, words):
+            previous = re.search(r"([^\W\d_]+)[^\S\n]*$", text[max(0, start - 20) : start])
+            governed = previous is not None and (
+                previous.group(1).casefold() in self.language.oblique_before
+                and previous.group(1).casefold() not in self.language.title_links
+                and previous.group(1).casefold() not in self.language.coordinators
+            )
+            if (
+                not governed
+                if self.language.subject_gap is not None
+                else self._name_subject(start, words)
+            ):
+                # not 'an adviser to Ukrainian President Volodymyr Zelensky tweeted': a name
+                # after "to" is no subject
                 index = self._same_name(words[-1], cue.start)
                 return _Speaker(text[start:end], start, end, index)
         if self.language.subject_gap is None:
@@ -1517,6 +1553,18 @@ def _looks_like_term(reader: _Reader, part: _Part) -> bool:
     ):
         # «пишет "Украинская правда" со ссылкой на …», «сообщает … телеграм-канал "Пул
         # первого"»: the outlet, a name
+        return True
+    close = part.mark.close
+    after = re.match(r"[^\S\n]+([^\W\d_]+)", text[close + 1 : close + 40])
+    sentence = reader.sentence_of(part.mark.open)
+    if (
+        after is not None
+        and text[close - 1] not in ",.!?…"
+        and any(c.kind == "verb" and c.start == close + 1 + after.start(1) for c in reader.cues)
+        and not any(sentence.start <= c.start < part.mark.open for c in reader.cues)
+    ):
+        # «Окупаційна «влада» заявила»: a word of the subject, not set off (but 'he warned
+        # the “ruthless war” continued' has its cue before)
         return True
     if language.term_heads is not None and _names_a_doctrine(text, part, language.term_heads):
         return True
