@@ -155,9 +155,14 @@ def main() -> None:
         stored, seconds = _ingest(pages, work / "assemble.db", Replay(recording.kept))
         cpu = time.process_time() - cpu
     base = runs[0]
+    writer_cpu = 1000 * cpu / stored
     for r in runs:
         ideal = base["articles_per_second_per_core"] * r["workers"]
         r["scaling_efficiency"] = round(r["articles_per_second"] / ideal, 2)
+        # the writer's own CPU (the replay) alone, without the Dask client's: an upper bound
+        r["writer_alone_saturates_at_workers"] = round(
+            r["worker_busy_cpu_ms_per_article"] / writer_cpu, 1
+        )
     report(
         "dask",
         n,
@@ -168,7 +173,7 @@ def main() -> None:
             "articles": stored,
             "wall_seconds": round(seconds, 2),
             "ms_per_article": round(1000 * seconds / stored, 2),
-            "cpu_ms_per_article": round(1000 * cpu / stored, 2),
+            "cpu_ms_per_article": round(writer_cpu, 2),
             "articles_per_second": round(stored / seconds, 1),
             "peak_rss_client_mb": round(peak_rss_kib() / 1024, 1),
         },
