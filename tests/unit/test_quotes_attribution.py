@@ -493,3 +493,11 @@ def test_a_short_quote_inside_the_subject_is_no_quote() -> None:
     # «Окупаційна «влада» заявила про роботу ППО»: scare quotes, not the words of anyone
     text, lang = dev_page("033")
     assert "влада" not in [q[0] for q in speakers(text, lang)]
+
+
+def test_the_verb_closing_a_sentence_serves_each_of_its_quotes() -> None:
+    # «Решение … отправить Украине танки Leopard «крайне опасно», оно переводит конфликт «на
+    # новый уровень противостояния» и …, считает посол России в ФРГ Сергей Нечаев»
+    text, lang = train_page("E043.txt")
+    found = {q[0]: q[2] for q in speakers(text, lang)}
+    assert found["крайне опасно"] == "Сергей Нечаев"

@@ -1639,7 +1639,20 @@ def _shared_cue(reader: _Reader, part: _Part, end: int) -> _Cue | None:
     later = [p for p in reader.parts if close < p.start and close < (p.mark.close or end) < end]
     if not later or any(close < c.start < later[-1].mark.open for c in reader.cues):
         return None
-    return _attached_cue(reader, later[-1])
+    attached = _attached_cue(reader, later[-1])
+    if attached is not None:
+        return attached
+    # «…«крайне опасно», оно переводит конфликт «на новый уровень противостояния» и …,
+    # считает посол»: the verb that closes the sentence after the last quote
+    last_close = later[-1].mark.close or end
+    closing = [
+        c
+        for c in reader.cues
+        if last_close < c.start < end
+        and c.kind in ("verb", "according", "quoting")
+        and not any(ch in _OPENERS for ch in reader.text[last_close + 1 : c.start])
+    ]
+    return closing[0] if closing else None
 
 
 def _opens_sentence(reader: _Reader, mark: _Marked) -> bool:
