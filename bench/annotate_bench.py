@@ -1,10 +1,14 @@
 """CPU time of the worker stage on real pages, per language and per stage.
 
-The worker stage is :func:`storyline.ingest.process_one`: extraction, annotation of
-the body, title and lead, event mentions, index terms, MinHash and the sentence
-vector. Every distinct real page the ingest benchmark builds its corpus from (the
-seeds, the dev and train corpora, the HTML fixtures) is processed once after the
-models are loaded (:func:`storyline.ingest.warm_up`), as a worker meets new pages.
+The worker stage is :func:`storyline.ingest.process_window` over tasks of
+``TASK_PAGES`` pages, as the local runner sends them (one page at a time on revisions
+without it): extraction, annotation of the body, title and lead, event mentions, index
+terms, MinHash, story features and the sentence vector. Every distinct real page the
+ingest benchmark builds its corpus from (the seeds, the dev and train corpora, the HTML
+fixtures) is processed once after the models are loaded
+(:func:`storyline.ingest.warm_up`), as a worker meets new pages. Tasks are made of
+pages of one language here, so each language has its own figures; an ingest's tasks
+mix languages, and each language's model then reads fewer pages per call.
 
 Times are CPU seconds of this process (``time.process_time``), not wall time: the
 machine may be shared, and CPU time per page is what a worker's throughput follows.
@@ -34,6 +38,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from storyline import ingest
 from storyline.config import Settings
 from storyline.document import RawDocument
 from storyline.errors import InputError
@@ -52,9 +57,12 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("storyline.ingest", "part_mentions", "event mentions"),
     ("storyline.ingest", "article_terms", "terms"),
     ("storyline.ingest", "minhash", "minhash"),
+    ("storyline.ingest", "unlinked_input", "story features"),
     ("storyline.ingest", "annotate_article", "annotate: glue"),
     ("storyline.assemble.events", "annotate", "annotate: glue"),
+    ("storyline.nlp.pipeline", "annotate", "annotate: glue"),
     ("storyline.nlp.pipeline", "recognize", "ner: glue"),
+    ("storyline.nlp.pipeline", "recognize_many", "ner: glue"),
     ("storyline.nlp.ner.ru", "natasha_spans", "ner: model"),
     ("storyline.nlp.ner.ru", "postprocess", "ner: rules"),
     ("storyline.nlp.ner.uk", "tag_doc", "ner: model"),
@@ -135,8 +143,13 @@ def timed_pass(
     result = {}
     for lang, raws in sorted(pages.items()):
         start = time.process_time()
-        for raw in raws:
-            process_one(raw, languages, None)
+        size = getattr(ingest, "TASK_PAGES", 1)
+        for i in range(0, len(raws), size):
+            task = raws[i : i + size]
+            if size == 1:
+                process_one(task[0], languages, None)
+            else:
+                ingest.process_window(task, [None] * len(task), languages)
         total = time.process_time() - start
         stages = clock.take()
         stages["other"] = total - sum(stages.values())

@@ -50,7 +50,7 @@ from functools import cache
 
 from storyline.assemble.linking import entity_id
 from storyline.document import Article
-from storyline.nlp.annotations import Annotations
+from storyline.nlp.annotations import Annotations, EntityMention
 from storyline.nlp.events import (
     EventMention,
     LinkedMention,
@@ -85,14 +85,26 @@ def reference_key(article: Article) -> str:
     return "|".join(d.isoformat() if d else "" for d in date_reference(article))
 
 
-def annotate_parts(article: Article, body: Annotations | None = None) -> dict[str, Annotations]:
+def part_pages(article: Article) -> dict[str, Article]:
+    """The article's non-empty texts (:func:`part_texts`), each as a page of its own."""
+    return {name: article.with_(text=text) for name, text in part_texts(article).items()}
+
+
+def annotate_parts(
+    article: Article,
+    body: Annotations | None = None,
+    named: Mapping[str, tuple[EntityMention, ...]] | None = None,
+) -> dict[str, Annotations]:
     """Each text of ``article`` annotated as a page of its own (``body``: the body's
     annotations when already made), their NER in one model call
-    (:func:`~storyline.nlp.pipeline.annotate_many`)."""
-    texts = part_texts(article)
-    todo = [name for name in texts if name != "text" or body is None]
-    made = dict(zip(todo, annotate_many([article.with_(text=texts[n]) for n in todo]), strict=True))
-    return {name: body if name == "text" and body is not None else made[name] for name in texts}
+    (:func:`~storyline.nlp.pipeline.annotate_many`); ``named``: each part's NER mentions
+    when found before, for the parts of several pages at once
+    (:func:`storyline.ingest.process_window`)."""
+    pages = part_pages(article)
+    todo = [name for name in pages if name != "text" or body is None]
+    found = None if named is None else [named[n] for n in todo]
+    made = dict(zip(todo, annotate_many([pages[n] for n in todo], found), strict=True))
+    return {name: body if name == "text" and body is not None else made[name] for name in pages}
 
 
 def part_mentions(

@@ -59,16 +59,26 @@ def annotate(article: Article, entities: tuple[EntityMention, ...] | None = None
     )
 
 
-def annotate_many(articles: Sequence[Article]) -> list[Annotations]:
-    """:func:`annotate` of each article, with one NER model call per language for them all
-    (a page's body, title and lead: a model's call has a fixed cost of about a millisecond,
-    three for the Ukrainian ensemble, as much as a title's words)."""
+def recognize_articles(articles: Sequence[Article]) -> list[tuple[EntityMention, ...]]:
+    """The NER mentions of each article's text, one model call per language for them all
+    (a model's call has a fixed cost of about a millisecond, three for the Ukrainian
+    ensemble, as much as a title's words; and the models read a batch of texts faster)."""
     named: list[tuple[EntityMention, ...]] = [() for _ in articles]
     for lang in dict.fromkeys(a.lang for a in articles):
         indices = [i for i, a in enumerate(articles) if a.lang == lang]
         found = recognize_many([articles[i].text for i in indices], lang)
         for i, mentions in zip(indices, found, strict=True):
             named[i] = mentions
+    return named
+
+
+def annotate_many(
+    articles: Sequence[Article], named: Sequence[tuple[EntityMention, ...]] | None = None
+) -> list[Annotations]:
+    """:func:`annotate` of each article, their NER in one batch (:func:`recognize_articles`;
+    ``named``: its mentions when the batch was run before, over more texts than these)."""
+    if named is None:
+        named = recognize_articles(articles)
     return [annotate(a, _entities(a.text, a.lang, n)) for a, n in zip(articles, named, strict=True)]
 
 
