@@ -13,6 +13,7 @@ from storyline.evaluation.quotes import (
     default_gold,
     default_pages,
     evaluate_quotes,
+    linked_speaker_matches,
     speaker_matches,
     text_matches,
     write_report,
@@ -94,6 +95,18 @@ def test_speaker_match_by_linked_name_by_transliteration_or_unknown() -> None:
     assert speaker_matches("unknown", None, "a security service source")
     assert not speaker_matches("unknown", "Dmitry Peskov", "Песков")
     assert not speaker_matches("Joe Biden", "Vladimir Putin", "он")
+
+
+def test_linked_speaker_match_needs_the_gold_names_last_word_in_the_linked_name() -> None:
+    # the lenient match takes a shared first name or a word as written; this one does not
+    assert speaker_matches("Sergei Ryabkov", "Sergei Lavrov", "Лавров")
+    assert not linked_speaker_matches("Sergei Ryabkov", "Sergei Lavrov")
+    assert speaker_matches("Government of Germany", "Kremlin", "the German government")
+    assert not linked_speaker_matches("Government of Germany", "Kremlin")
+    assert not linked_speaker_matches("Sergey Aksyonov", None)  # unlinked: shown as written
+    assert linked_speaker_matches("Jens Stoltenberg", "Stoltenberg")
+    assert linked_speaker_matches("Volodymyr Zelensky", "Volodymyr Zelenskyy")
+    assert linked_speaker_matches("unknown", None)
 
 
 def test_report_as_json(seeds: QuoteReport, tmp_path: Path) -> None:
