@@ -560,3 +560,48 @@ def test_the_headline_sits_by_the_pages_date_byline_or_credit() -> None:
         _train_title("E027")
         == "Mariupol defenders begin surrender as Ukraine declares them ‘heroes’"
     )
+
+
+# ---------------------------------------------------------------- what goes as the lead
+
+
+def _train(page_id: str) -> TextExtraction:
+    return extract_text((TRAIN / "articles" / f"{page_id}.txt").read_text(encoding="utf-8"))
+
+
+def test_a_sentence_restating_the_headline_is_text_not_an_alternative_headline() -> None:
+    # train A044: «Представительница Украины Джамала завоевала победу на "Евровидение 2016".»
+    # under «Джамала победила на "Евровидение 2016"» ends with a full stop: a sentence of
+    # the story (it names the singer the body's «Она» refers to), not a second headline
+    result = _train("A044")
+    kept = output_strings(result)
+    assert any(s.startswith("Представительница Украины Джамала завоевала победу") for s in kept)
+    assert any(s.startswith("Конкурс прошел в Стокгольме") for s in kept)
+    assert not any(reason == "alt_title" for _, reason in result.removed)
+
+
+def test_a_picture_caption_printed_twice_is_no_lead_and_the_standfirst_is() -> None:
+    # train A032: the standfirst restates the headline (no alternative headline), and the
+    # line under it is an image's alt text and caption run together
+    result = _train("A032")
+    assert result.lead == (
+        "Washington had earlier expelled 60 Russian diplomats and closed a consulate general"
+    )
+    assert (
+        "US consulate in St Petersburg | AP US consulate in St Petersburg | AP",
+        "caption",
+    ) in result.removed
+
+
+def test_a_paragraph_broken_at_a_fixed_width_is_no_lead_and_is_joined_again() -> None:
+    # dev 112: «…during the military operation in Ukraine, Russia's» / «defense ministry
+    # said late Thursday.»: the first line of the body's first paragraph, not a standfirst
+    result = run_corpus("112")
+    assert result.lead is None
+    assert result.paragraphs[0].startswith(
+        "Russia's guided missile cruiser Moskva has sunk in the Black Sea after being damaged"
+        " during the military operation in Ukraine, Russia's defense ministry said late Thursday."
+    )
+    # train D039: «…повідомляють» / «в Управлінні у зв’язках…»: one sentence
+    (joined,) = [p for p in _train("D039").paragraphs if "повідомляють в Управлінні" in p]
+    assert joined.startswith("Сьогодні") or "Баррозу, повідомляють в Управлінні" in joined

@@ -328,9 +328,23 @@ def _pair_captions(page: _Page) -> None:
             continue
         if page.label[j] == "credit" and page.free(i) and page.lines[j].startswith(page.lines[i]):
             page.label[i] = "caption"
+        if page.free(i) and _printed_twice(page.lines[i]):
+            page.label[i] = "caption"
         bare = normalize(page.lines[i]) in {"фото", "photo", "відео", "видео", "video"}
         if bare and page.free(j) and len(words(page.lines[j])) <= 8 and not is_prose(page.lines[j]):
             page.label[j] = "credit"
+
+
+def _printed_twice(line: str) -> bool:
+    """One text run together with itself ("US consulate in St Petersburg | AP US consulate
+    in St Petersburg | AP"): a picture's alt text and its caption, never a sentence."""
+    text = line.strip()
+    half = len(text) // 2
+    for cut in range(max(1, half - 2), min(len(text), half + 3)):
+        first = text[:cut].strip()
+        if len(words(first)) >= 3 and first == text[cut:].strip():
+            return True
+    return False
 
 
 def _title_copies(page: _Page, title_idx: int) -> list[tuple[int, str]]:
@@ -579,7 +593,9 @@ def _find_lead(page: _Page, zone_end: int) -> None:
     Sites set the standfirst apart typographically, which a text dump keeps as a
     line without a final full stop before the first prose line. When two such
     lines follow the title and the first restates the title in one sentence, the
-    first is an alternative (social/SEO) headline and the second is the lead. A
+    first is an alternative (social/SEO) headline and the second is the lead; a line
+    ending with a full stop is a sentence of the story, never a headline. The first
+    line of a paragraph the dump broke at a fixed width is body (:func:`_runs_on`). A
     standfirst that ends with a full stop is recognised only when furniture
     (caption, credit, byline, date, title copy) separates it from the next prose.
     """
@@ -587,13 +603,16 @@ def _find_lead(page: _Page, zone_end: int) -> None:
         return
     title = page.lines[page.title_idx]
     between = [i for i in page.content if page.title_idx < i < zone_end and page.free(i)]
-    long = [i for i in between if len(words(page.lines[i])) >= LEAD_MIN_WORDS]
+    long = [
+        i for i in between if len(words(page.lines[i])) >= LEAD_MIN_WORDS and not _runs_on(page, i)
+    ]
     if page.lead_text is None and long:
         first = long[0]
         if (
             len(long) >= 2
             and overlap(page.lines[first], title) >= ALT_TITLE_OVERLAP
             and not has_sentence_break(page.lines[first])
+            and not ends_sentence(page.lines[first])
         ):
             page.label[first] = "alt_title"
             first = long[1]
@@ -615,6 +634,21 @@ def _find_lead(page: _Page, zone_end: int) -> None:
             and not ends_sentence(page.lines[i])
         ):
             page.label[i] = "caption" if lead_seen or is_name_like(page.lines[i]) else "nav"
+
+
+def _runs_on(page: _Page, i: int) -> bool:
+    """Line ``i`` is the first part of a paragraph the dump broke at a fixed width: no
+    final punctuation, and the very next line goes on in lower case ("…Russia's" /
+    "defense ministry said late Thursday."): body text, not a standfirst, and one
+    paragraph with the next line."""
+    line = page.lines[i]
+    nxt = page.lines[i + 1] if i + 1 < len(page.lines) else ""
+    return (
+        nxt[:1].islower()
+        and not nxt.startswith(("http", "www."))
+        and not ends_sentence(line)
+        and not line.endswith((":", "…"))
+    )
 
 
 def _classify_body(page: _Page, zone_end: int) -> None:
@@ -732,12 +766,16 @@ def _date_evidence(page: _Page, zone_end: int) -> tuple[DateEvidence, ...]:
 def _assemble(page: _Page, zone_end: int) -> TextExtraction:
     removed = list(page.extra_removed)
     paragraphs: list[str] = []
+    runs_on = False
     for i in page.content:
         label = page.label[i] or "body"
-        if label == "body":
+        if label == "body" and runs_on and paragraphs:
+            paragraphs[-1] += " " + clean(page.lines[i])  # the rest of a broken paragraph
+        elif label == "body":
             paragraphs.append(clean(page.lines[i]))
         elif label not in CONTENT:
             removed.append((page.lines[i], label))
+        runs_on = label == "body" and _runs_on(page, i)
     title = clean(page.lines[page.title_idx]) if page.title_idx is not None else None
     return TextExtraction(
         title=title,
