@@ -191,6 +191,8 @@ class _Lexicon:
     complementizers: frozenset[str]
     unbound: frozenset[str]
     longest: int
+    firsts: frozenset[str]
+    """The first word of every trigger entry: a token that is none of them starts none."""
 
 
 def table() -> dict[str, Any]:
@@ -263,6 +265,7 @@ def _lexicon(lang: str | None) -> _Lexicon:
         complementizers=_words(t["complementizers"], lang),
         unbound=_words(t["unbound"], lang),
         longest=max(len(k) for k in keys),
+        firsts=frozenset(k[0] for k in keys),
     )
 
 
@@ -335,9 +338,10 @@ def _hits(tokens: Sequence[Token], lex: _Lexicon, lang: str | None) -> list[_Hit
     i = 0
     while i < len(tokens):
         hit = None
-        for n in range(min(lex.longest, len(tokens) - i), 0, -1):
-            for seq in (tuple(lemmas[i : i + n]), tuple(surfaces[i : i + n])):
-                hit = _match(seq, lex, i, n, tokens)
+        readings = [words for words in (lemmas, surfaces) if words[i] in lex.firsts]
+        for n in range(min(lex.longest, len(tokens) - i), 0, -1) if readings else ():
+            for words in readings:
+                hit = _match(tuple(words[i : i + n]), lex, i, n, tokens)
                 if hit:
                     break
             if hit:
