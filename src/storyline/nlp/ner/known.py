@@ -2,7 +2,9 @@
 
 The statistical taggers miss or mistype names that every page of this news uses: the
 English one calls Kyiv an organisation, the Ukrainian one misses «ООН» and «Україну»,
-and Ukrainian outlets write «росія» in lower case on purpose. The alias table
+and Ukrainian outlets write «росія» and Russian officials («путін заявив», «дмитро
+пєсков») in lower case on purpose (the ``lowercase`` table: :func:`lowercase_names`; such
+a person is normalised as the capitalised name, :func:`as_written_name`). The alias table
 (``aliases.json``) and CLDR (:func:`cldr_places`, which linking reads too) know these
 names and their types; :func:`amend` adds the occurrences no tagger span covers, puts a
 known name in place of the tagger's spans inside it («ГЕС» of «Каховська ГЕС»), and
@@ -149,11 +151,35 @@ def _pattern(lang: str) -> Index:
         pattern = _form_pattern(form, endings, min_stem)
         if pattern and form[:1].isupper():  # not «группа Вагнера», a description
             forms.setdefault(pattern, (type_, form))
-    lowercase = resources.load("ner_known")["lowercase"].get(lang, {})
-    for type_, words in lowercase.items():
-        for word in words:
-            forms.setdefault(_form_pattern(word, endings, min_stem), (type_, word))
+    for type_, form in lowercase_names(lang):
+        forms.setdefault(_form_pattern(form, endings, min_stem), (type_, form))
     return _compile(forms)
+
+
+@cache
+def lowercase_names(lang: str) -> tuple[tuple[str, str], ...]:
+    """(type, form) of the names ``lang``'s pages write in lower case on purpose (the
+    ``lowercase`` table): each as listed, and a person's surname alone («дмитро пєсков»:
+    «пєсков») unless the morphology reads it as a common word first (ru «песков» is the
+    genitive plural of sand: only «дмитрий песков» in full is his)."""
+    out: list[tuple[str, str]] = []
+    for type_, names in resources.load("ner_known")["lowercase"].get(lang, {}).items():
+        for name in names:
+            out.append((type_, name))
+            words = name.split()
+            if type_ == "PER" and len(words) > 1 and not common_word(words[-1], lang):
+                out.append((type_, words[-1]))
+    return tuple(dict.fromkeys(out))
+
+
+def as_written_name(surface: str, type_: str, lang: str | None) -> str:
+    """``surface`` as a name is written: a person of the ``lowercase`` table found in lower
+    case («путіна», «дмитра пєскова») capitalised («Путіна», «Дмитра Пєскова»), so that
+    its nominative, its gender, its linking and its display are the capitalised name's;
+    any other span as it is."""
+    if type_ != "PER" or not surface.islower() or not lowercase_names(lang or ""):
+        return surface
+    return re.sub(r"(?<![\w'’ʼ])\w", lambda m: m.group().upper(), surface)
 
 
 _WORD_START = re.compile(r"(?<![\w-])[^\W\d_]")
@@ -187,8 +213,19 @@ mistyped person)."""
 
 
 def known_names(text: str, lang: str | None) -> list[Span]:
-    """``(start, end, type)`` of every known name written in ``text``."""
-    return _find(_pattern(lang or ""), text)
+    """``(start, end, type)`` of every known name written in ``text``; a surname of the
+    ``lowercase`` table alone whose form as written the morphology reads as a common word
+    first is none (uk «лавровий» is the bay leaf, «лаврова» a laurel's: «сергія лаврова»
+    in full is the minister)."""
+    return [
+        (start, end, type_)
+        for start, end, type_ in _find(_pattern(lang or ""), text)
+        if not (type_ == "PER" and _common_lowercase(text[start:end], lang))
+    ]
+
+
+def _common_lowercase(surface: str, lang: str | None) -> bool:
+    return surface.islower() and " " not in surface and common_word(surface, lang)
 
 
 def page_surnames(text: str, spans: Sequence[Span], lang: str | None) -> list[Span]:
@@ -267,7 +304,11 @@ _URL_TOKEN = re.compile(r"\S*(?:://|www\.)\S*")
 
 def _in_url(text: str, start: int, end: int) -> bool:
     """Whether a span lies in a web address ("https" of ``https://t.co/…``): no name."""
-    for match in _URL_TOKEN.finditer(text, max(0, start - 200), min(len(text), end + 200)):
+    low, high = max(0, start - 200), min(len(text), end + 200)
+    near = text[low:high]
+    if "://" not in near and "www." not in near:  # most spans: the pattern need not run
+        return False
+    for match in _URL_TOKEN.finditer(text, low, high):
         if match.start() <= start and end <= match.end():
             return True
     return False
