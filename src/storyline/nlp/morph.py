@@ -132,12 +132,13 @@ def _place_readings(word: str) -> list[bool]:
     return found
 
 
-def common_word(word: str) -> bool:
+def common_word(word: str, lang: str | None = None) -> bool:
     """Whether the most likely reading of ``word`` in lower case, in a dictionary that
-    marks proper nouns (``place_tags`` languages), is no name: «того» is a pronoun before it
-    is Togo, so «Того» opening a sentence tells no name."""
-    for lang in _table().get("place_tags", {}):
-        morph = analyzer(lang)
+    marks proper nouns (``place_tags`` languages, and ``lang``'s when it has one), is no
+    name: «того» is a pronoun before it is Togo, so «Того» opening a sentence tells no
+    name; uk «захарова» is the adjective «Захарів» before the surname."""
+    for code in dict.fromkeys([*_table().get("place_tags", {}), *([lang] if lang else [])]):
+        morph = analyzer(code)
         if morph is None or not morph.word_is_known(word.lower()):
             continue
         best = morph.parse(word.lower())[0]

@@ -115,13 +115,14 @@ def _mentions(text: str, tagged: list[Span], lang: str | None) -> tuple[EntityMe
     mentions = []
     for start, end, type_ in spans:
         surface = text[start:end]
+        written = known.as_written_name(surface, type_, lang) if (start, end) in listed else surface
         mentions.append(
             EntityMention(
                 start=start,
                 end=end,
                 text=surface,
                 type=type_,  # type: ignore[arg-type]  # checked against TYPES above
-                normal=morph.normalize(surface, type_, lang, told.get((start, end))),
+                normal=morph.normalize(written, type_, lang, told.get((start, end))),
                 lang=lang or "",
                 source=known.SOURCE if (start, end) in listed else found,
             )
