@@ -24,7 +24,12 @@ def test_a_post_is_ingested_outside_the_server_process(
     def broken_here(raw: RawDocument, *args: object, **kwargs: object) -> InputError:
         return InputError(raw.source, "processed inside the server process")
 
+    def broken_window(documents: list[RawDocument], *args: object, **kwargs: object) -> list:
+        return [broken_here(raw) for raw in documents]
+
+    # one page goes through process_one, several through process_window: break both
     monkeypatch.setattr(ingest_module, "process_one", broken_here)
+    monkeypatch.setattr(ingest_module, "process_window", broken_window)
     client: TestClient
     with writable_client(fresh_url) as client:
         auth = {"Authorization": f"Bearer {TOKEN}"}
