@@ -338,6 +338,8 @@ def unlinked_input(
         for m in annotations.entities
     )
     published, approximate = publication_days(article)
+    if approximate is not None and not _crawl_confirmed(article, annotations):
+        approximate = None
     # «сегодня», "on Friday": the page's own day, when it states one; else they were
     # resolved against a guess (the first of a month the page recalls) and name no day
     mentions = [
@@ -371,6 +373,49 @@ def unlinked_input(
         roots=tuple(sorted(Counter(text_root_keys(text)).items())),
     )
     return UnlinkedInput(doc, weights)
+
+
+def _crawl_confirmed(article: Article, annotations: Annotations) -> bool:
+    """Whether a publication date from a crawler's token alone is the page's: the latest
+    day the page names falls in the token's month (a month's token) or in the week up to
+    it (a day's). A crawl comes any time after publication, years even (train A043: a
+    token of March 2025 on a page of April 2018); a token the page's own days do not
+    confirm may be the crawl's date and tells no year, so the page may still join its
+    storyline, which then dates it. A month's token is a weak check: A043 names only
+    4 March, so its token passes. Any other evidence is no crawler's and confirmed."""
+    if article.published_evidence != "crawler" or article.published is None:
+        return True
+    start = article.published.date()
+    if article.published_precision == "month":
+        following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+        end, span = following - timedelta(days=1), (following - start).days - 1
+    else:
+        end, span = start, _CRAWL_WEEK
+    named = [
+        day
+        for m in annotations.dates
+        if m.grain == "day" and m.kind != "relative" and (day := _day(m.value))
+    ]  # «в субботу» was resolved against the token itself
+    if not named:
+        return False
+    gap = _day_distance_before(max(named), end)
+    return 0 <= gap <= span
+
+
+_CRAWL_WEEK = 7
+
+
+def _day_distance_before(day: date, token: date) -> int:
+    """Days from ``day``'s month-day to ``token`` (the year of a yearless mention is a
+    guess, so the month-day is read in the token's year, or the year before)."""
+    for year in (token.year, token.year - 1):
+        try:
+            gap = (token - day.replace(year=year)).days
+        except ValueError:  # 29 February
+            continue
+        if gap >= 0:
+            return gap
+    return -1
 
 
 _OPENING = 600
