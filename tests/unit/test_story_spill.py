@@ -86,6 +86,7 @@ def test_a_story_past_the_window_leaves_memory() -> None:
     assert not _in_index(c, first)
     assert "E0a" not in c._index  # a key only dormant stories name has no posting left
     assert stub.members == ["s0n0", "s0n1", "s0n2"]  # members and window stay
+    assert stories._GONE == {} and not stories._NO_DATES  # the stubs' shared empties
     # what stays in memory is the stories the feed's current days can still join
     live = [s for s in c.stories.values() if s.cold != stories._SPILLED]
     assert len(live) < len(c.stories) / 2

@@ -659,7 +659,10 @@ class StoryClusterer:
     Cost per article does not grow with the store nor with any story: candidates come
     from at most ``_POSTING_SCAN`` most recently touched stories per looked-up entity,
     and each candidate is scored from its capped profile in time proportional to the
-    article. Memory: a story idle for ``_HOT`` adds has its profile packed into arrays.
+    article. Memory: a story idle for ``_HOT`` adds has its profile packed into arrays;
+    a dormant one (:meth:`_dormant`: past the window gate's reach of the feed's current
+    days) leaves memory for the spill (:mod:`storyline.assemble.story_spill`) but for a
+    stub, so memory follows the stories still open, not all stories ever seen.
     """
 
     def __init__(
