@@ -200,3 +200,24 @@ def test_an_undated_article_scores_a_dormant_story_without_reading_it_back() -> 
     assert c.stories[first].cold == stories._SPILLED and c.read_backs == 0
     assert c.add(undated) == first
     assert c.read_backs == 1 and c.stories[first].cold is None
+
+
+@pytest.mark.usefixtures("eager")
+def test_replay_places_into_a_dormant_story() -> None:
+    # the ingest rebuilds its clusterer by placing stored articles into their stored
+    # stories: a late article stored in a story dormant by then reads it back
+    feed = _feed(140)
+    live = StoryClusterer()
+    for _, doc in feed:
+        live.add(doc)
+    replayed = StoryClusterer()
+    for _, doc in feed:
+        replayed.place(doc, live.resolve(live.assignment[doc.article_id]))
+    first = live.resolve(live.assignment["s0n0"])
+    assert replayed.stories[first].cold == stories._SPILLED
+    late = _article(0, 9, START, random.Random(1))
+    assert replayed.place(late, first) == first
+    assert replayed.read_backs == 1 and len(replayed.stories[first].members) == 4
+    assert {
+        a: replayed.resolve(s) for a, s in replayed.assignment.items() if a != late.article_id
+    } == {a: live.resolve(s) for a, s in live.assignment.items()}

@@ -1163,6 +1163,7 @@ class StoryClusterer:
             if story.cold is None:
                 self._freeze(story)
             story.tick = self._ticks
+            story.seen = story.seen or self._today  # last touched before the feed had a today
             touched.append((self._ticks, sid))
 
     def _dormant(self, story: Story) -> bool:
