@@ -221,3 +221,17 @@ def test_replay_places_into_a_dormant_story() -> None:
     assert {
         a: replayed.resolve(s) for a, s in replayed.assignment.items() if a != late.article_id
     } == {a: live.resolve(s) for a, s in live.assignment.items()}
+
+
+def test_dormancy_follows_the_calendar_not_the_packing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a sparse feed: far fewer adds than _HOT (packing) in all, yet the stories past the
+    # window's reach leave memory, looked at every _LOOK adds
+    monkeypatch.setattr(stories, "_LOOK", 20)
+    monkeypatch.setattr(stories, "_TODAY_QUORUM", 1)
+    c = StoryClusterer()
+    feed = _feed(2 * (90 + stories._LATE) + 20)
+    assert len(feed) < stories._HOT
+    for _, doc in feed:
+        c.add(doc)
+    assert c.dormant > len(c.stories) / 3
+    assert not any(s.cold is not None and s.cold != stories._SPILLED for s in c.stories.values())

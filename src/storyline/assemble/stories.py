@@ -155,8 +155,12 @@ story's profile vector. Only an article naming no indexed entity (a page in a la
 without NER) looks there for candidates."""
 _ZEROS = repeat(0.0)
 _HOT = 20_000
-"""A story neither joined nor scored for this many adds has its profile packed (and is
-looked at again every ``_HOT`` adds until it is dormant, see :meth:`StoryClusterer._dormant`)."""
+"""A story neither joined nor scored for this many adds has its profile packed."""
+_LOOK = 1_000
+"""A story neither joined nor scored for this many adds is looked at for dormancy
+(:meth:`StoryClusterer._dormant`), and again every ``_LOOK`` adds while it is idle: in
+adds, not days, since the calendar decides dormancy and a sparse feed's ``_HOT`` adds are
+months (220 days in the bench's 100k feed, which kept half its stories in memory)."""
 _LATE = 7
 """Days past the reach of the window gate a story stays in memory: articles arrive a few
 days late, and reading a story back costs more than keeping it a week longer."""
@@ -477,8 +481,7 @@ class Story:
     buckets: tuple[int, ...] = ()
     """Its profile vector's keys in the clusterer's vector index (one per band)."""
     tick: int = 0
-    """The clusterer's add count when the story was last touched (joined or scored), or
-    last found idle but not dormant (see :meth:`StoryClusterer._cool`)."""
+    """The clusterer's add count when the story was last touched (joined or scored)."""
     seen: int = 0
     """The feed's today (see :meth:`StoryClusterer._dormant`) when it was last touched."""
     cold: Any = None
@@ -681,7 +684,8 @@ class StoryClusterer:
         self._root_df: Counter[str] = Counter()
         self._lang_articles: Counter[str] = Counter()
         self._ticks = 0
-        self._touched: deque[tuple[int, str]] = deque()
+        self._touched: deque[tuple[int, str, int]] = deque()
+        """(add count when queued, story id, its :attr:`Story.tick` then), oldest first."""
         self._vector_index: dict[int, dict[str, None]] = defaultdict(dict)
         """Band and LSH key (see ``_BANDS``) → the stories whose profile vector has it."""
         self._planes: Any = None
@@ -1146,25 +1150,26 @@ class StoryClusterer:
     def _touch(self, story: Story) -> None:
         story.tick = self._ticks
         story.seen = self._today
-        self._touched.append((self._ticks, story.id))
+        self._touched.append((self._ticks, story.id, self._ticks))
 
     def _cool(self) -> None:
-        """Freeze the stories not touched for ``_HOT`` adds; move the dormant ones out of
-        memory (:meth:`_dormant`), and look at the others again ``_HOT`` adds later."""
+        """Look at the stories not touched for ``_LOOK`` adds (and again every ``_LOOK``
+        adds): move the dormant ones out of memory (:meth:`_dormant`), freeze those not
+        touched for ``_HOT`` adds."""
         touched = self._touched
-        while touched and touched[0][0] < self._ticks - _HOT:
-            tick, sid = touched.popleft()
+        look = min(_LOOK, _HOT)
+        while touched and touched[0][0] < self._ticks - look:
+            _, sid, tick = touched.popleft()
             story = self.stories.get(sid)
             if story is None or story.tick != tick or story.cold is _SPILLED:
-                continue
+                continue  # touched again since (a later entry stands), merged, or dormant
             if self._dormant(story):
                 self._put_away(story)
                 continue
-            if story.cold is None:
+            if story.cold is None and tick < self._ticks - _HOT:
                 self._freeze(story)
-            story.tick = self._ticks
             story.seen = story.seen or self._today  # last touched before the feed had a today
-            touched.append((self._ticks, sid))
+            touched.append((self._ticks, sid, tick))
 
     def _dormant(self, story: Story) -> bool:
         """Whether no article of the feed's current days can join ``story`` any more: its
