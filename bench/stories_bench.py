@@ -33,7 +33,9 @@ against the synthetic stories. Members' inputs for splits are read back from an 
 file (:class:`MemberFile`), as the ingest reads them from its store, so they cost disk
 and the split's time, not the clusterer's memory. Only ``add`` is timed, not the
 generator nor the member file's writes. The machine is shared (2 cores), so times carry
-noise from other jobs.
+noise from other jobs: with a load average of 7 an ``add`` waits for a core most of its wall
+time, so each checkpoint also reports the process CPU time per ``add`` (``cpu_ms_…``, what
+the clustering costs whatever the load) and the 1-minute load average.
 Run: ``make bench`` (or ``python bench/stories_bench.py --articles 100000``; ``--stop
 10000`` ends a run early on the full feed's first articles).
 """
@@ -44,6 +46,7 @@ import argparse
 import json
 import math
 import os
+import pickle
 import platform
 import sqlite3
 import sys
@@ -57,7 +60,6 @@ from typing import Any
 
 import numpy as np
 
-from storyline.assemble import story_codec
 from storyline.assemble.stories import StoryClusterer, StoryInput
 from storyline.records import Merge
 
@@ -221,17 +223,20 @@ class Feed:
 
 class MemberFile:
     """Members' inputs for automatic splits, read back from an SQLite file as the ingest
-    reads them from its store (``story_codec`` JSON), so that they weigh on the disk and
-    on the time of the split that reads them, not on the clusterer's memory. Written
-    before each timed ``add``, as the ingest's window is."""
+    reads them from its store, so that they weigh on the disk and on the time of the split
+    that reads them, not on the clusterer's memory. Written before each timed ``add``, as
+    the ingest's window is. Pickled, not ``story_codec`` JSON as the ingest's store keeps
+    them: encoding JSON (a 512-float vector) took about 1 ms an article of the run's wall
+    time, untimed but a sixth of a 1M run; a split (rare: ~200 in 1M) reads faster than
+    the ingest's would."""
 
     def __init__(self, folder: Path) -> None:
         self.db = sqlite3.connect(folder / "members.db")
-        self.db.execute("CREATE TABLE inputs (id TEXT PRIMARY KEY, doc TEXT)")
+        self.db.execute("CREATE TABLE inputs (id TEXT PRIMARY KEY, doc BLOB)")
         self.reads = 0
 
     def write(self, doc: StoryInput) -> None:
-        data = json.dumps(story_codec.to_json(doc), separators=(",", ":"))
+        data = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
         self.db.execute("INSERT INTO inputs VALUES (?, ?)", (doc.article_id, data))
 
     def __call__(self, article_ids: Sequence[str]) -> dict[str, StoryInput]:
@@ -243,7 +248,7 @@ class MemberFile:
             marks = ",".join("?" * len(chunk))
             query = f"SELECT id, doc FROM inputs WHERE id IN ({marks})"
             for article_id, data in self.db.execute(query, chunk):
-                found[article_id] = story_codec.from_json(article_id, json.loads(data))
+                found[article_id] = pickle.loads(data)
         return found
 
 
@@ -310,19 +315,20 @@ def run(
     clusterer = CountingClusterer(members=members)
     merges = splits = 0
     times = np.zeros(len(feed), dtype=np.float64)
+    cpu = np.zeros(len(feed), dtype=np.float64)
     scored = np.zeros(len(feed), dtype=np.int32)
     kept = np.zeros(len(feed), dtype=np.int32)
     joined = np.zeros(len(feed), dtype=np.bool_)
     results = []
     wall0 = time.perf_counter()
-    clock = time.perf_counter
+    clock, cpu_clock = time.perf_counter, time.process_time
     for n, doc in enumerate(feed, 1):
         before = len(clusterer.stories)
         s0, k0 = clusterer.scored, clusterer.kept
         members.write(doc)
-        t = clock()
+        t, c = clock(), cpu_clock()
         clusterer.add(doc)
-        times[n - 1] = clock() - t
+        times[n - 1], cpu[n - 1] = clock() - t, cpu_clock() - c
         if clusterer.changes:  # drained as the ingest drains them into its store
             merged = sum(isinstance(c, Merge) for c in clusterer.changes)
             merges, splits = merges + merged, splits + len(clusterer.changes) - merged
@@ -342,7 +348,12 @@ def run(
                 "ms_per_article_p95": round(float(np.percentile(ms, 95)), 3),
                 "ms_per_article_p99": round(float(np.percentile(ms, 99)), 3),
                 "ms_per_article_mean_overall": round(float(times[:n].mean() * 1000), 3),
+                "cpu_ms_per_article_mean": round(float(cpu[w].mean() * 1000), 3),
+                "cpu_ms_per_article_p50": round(float(np.percentile(cpu[w], 50) * 1000), 3),
+                "cpu_ms_per_article_p95": round(float(np.percentile(cpu[w], 95) * 1000), 3),
+                "load_average": os.getloadavg()[0],
                 "clustering_seconds": round(float(times[:n].sum()), 1),
+                "clustering_cpu_seconds": round(float(cpu[:n].sum()), 1),
                 "wall_seconds": round(time.perf_counter() - wall0, 1),
                 "rss_mb": round(proc_status_mb("VmRSS"), 1),
                 "peak_rss_mb": round(proc_status_mb("VmHWM"), 1),
@@ -355,6 +366,9 @@ def run(
                 "merges": merges,
                 "splits": splits,
                 "member_reads": members.reads,
+                "dormant_stories": clusterer.dormant,
+                "dormant_read_backs": clusterer.read_backs,
+                "spill_mb": round(clusterer.spill_bytes / 2**20, 1),
                 "true_stories_so_far": len(np.unique(feed.story_of[:n])),
                 "true_largest_so_far": int(np.bincount(feed.story_of[:n]).max()),
                 **agreement(feed.story_of[:n], clusterer.assignment),
