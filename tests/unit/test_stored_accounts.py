@@ -99,9 +99,12 @@ def _rows(url: str) -> dict[str, tuple[str | None, str | None]]:
 def test_the_codec_gives_back_the_account(seeds_store: str, train_store: str) -> None:
     for url in (seeds_store, train_store):
         with Store.open(url) as store:
-            for story in store.stories(limit=100):
+            stories = store.stories(limit=100)
+            # the storyline has events to carry (a page alone may report none: train A043)
+            assert _fresh(store, stories[0].id).events
+            for story in stories:
                 found = _fresh(store, story.id)
-                assert found.events and found.coverage.events
+                assert bool(found.events) == bool(found.coverage.events)
                 back = account_codec.loads(account_codec.dumps(found))
                 assert back == found
                 # names are not stored; the reader takes them from the entities
