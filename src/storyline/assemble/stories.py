@@ -282,6 +282,17 @@ def _day_of_year(month_day: str) -> int | None:
         return None
 
 
+def _unpost(index: dict[Any, dict[str, None]], keys: Iterable[Any], sid: str) -> None:
+    """Take story ``sid`` out of ``index``'s postings under ``keys``; a posting left empty
+    goes, so the index holds only keys some story still has."""
+    for key in keys:
+        posting = index.get(key)
+        if posting is not None:
+            posting.pop(sid, None)
+            if not posting:
+                del index[key]
+
+
 def _day_distance(a: str, b: str) -> int:
     """Days between two month-days (``MM-DD``), around the year end; large when unreadable."""
     x, y = _day_of_year(a), _day_of_year(b)
@@ -1100,14 +1111,8 @@ class StoryClusterer:
 
     def _unindex(self, story: Story) -> None:
         """Take ``story`` out of the entity and vector indexes (before a rebuild)."""
-        for key in [*story.support, *(_NAME + k for k in story.name_support)]:
-            posting = self._index.get(key)
-            if posting is not None:
-                posting.pop(story.id, None)
-        for key in story.buckets:
-            posting = self._vector_index.get(key)
-            if posting is not None:
-                posting.pop(story.id, None)
+        _unpost(self._index, [*story.support, *(_NAME + k for k in story.name_support)], story.id)
+        _unpost(self._vector_index, story.buckets, story.id)
 
     def resolve(self, sid: str) -> str:
         """The story ``sid`` lives on as (itself, or the story it was merged into)."""
@@ -1149,10 +1154,7 @@ class StoryClusterer:
         if other.vector is not None:
             into.vector = other.vector if into.vector is None else into.vector + other.vector
             into.vector_weight += other.vector_weight
-        for key in other.buckets:
-            posting = self._vector_index.get(key)
-            if posting is not None:
-                posting.pop(source, None)
+        _unpost(self._vector_index, other.buckets, source)
         if into.vector is not None:
             self._reindex(into)
         for key in [*other.support, *(_NAME + k for k in other.name_support)]:
@@ -1294,12 +1296,7 @@ class StoryClusterer:
 
     def _reindex(self, story: Story) -> None:
         """Move the story to its profile vector's buckets (the most recent end of each)."""
-        for key in story.buckets:
-            posting = self._vector_index.get(key)
-            if posting is not None:
-                posting.pop(story.id, None)
-                if not posting:
-                    del self._vector_index[key]
+        _unpost(self._vector_index, story.buckets, story.id)
         story.buckets = self._buckets(story.vector)
         for key in story.buckets:
             self._vector_index[key][story.id] = None
@@ -1387,18 +1384,8 @@ class StoryClusterer:
             self._freeze(story)
         packed = story.cold[0]
         keys = [*packed[1][0], *(_NAME + k for k in packed[3][0])]
-        for key in keys:
-            posting = self._index.get(key)
-            if posting is not None:
-                posting.pop(story.id, None)
-                if not posting:
-                    del self._index[key]
-        for bucket in story.buckets:
-            posting = self._vector_index.get(bucket)
-            if posting is not None:
-                posting.pop(story.id, None)
-                if not posting:
-                    del self._vector_index[bucket]
+        _unpost(self._index, keys, story.id)
+        _unpost(self._vector_index, story.buckets, story.id)
         vector = story.vector.tobytes() if story.vector is not None else None
         state = (story.cold, story.lang_weight, story.dates, vector, story.vector_weight)
         data = pickle.dumps((*state, story.buckets), protocol=pickle.HIGHEST_PROTOCOL)
