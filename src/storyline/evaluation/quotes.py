@@ -184,8 +184,8 @@ def linked_speaker_matches(gold: str, linked: str | None) -> bool:
         return False
     if linked.casefold() == gold.casefold():
         return True
-    last = [w for w in nm.words(gold) if len(w) > 2][-1:]
-    return any(_same_word(key, nm.word_key(last[0])) for key in _keys(linked)) if last else False
+    head = [w for w in nm.words(gold) if len(w) > 2]
+    return bool(head) and any(_same_word(k, nm.word_key(head[-1])) for k in _keys(linked))
 
 
 def _page_path(pages: Path, article: str) -> Path | None:
