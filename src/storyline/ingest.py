@@ -332,11 +332,15 @@ def process_window(
     slice is bounded by its pages' limits together, and past them, or on any error, the
     pages are processed one by one, so a page too slow or broken fails alone as before.
     """
-    if not annotate or len(documents) < 2:
+
+    def one_by_one() -> list[Processed | InputError]:
         return [
             process_one(raw, languages, st, annotate, time_limit)
             for raw, st in zip(documents, stats, strict=True)
         ]
+
+    if not annotate or len(documents) < 2:
+        return one_by_one()
     extracted: list[Article | InputError] = []
     left: list[float | None] = []
     """Per page: what its extraction left of its time limit."""
@@ -348,10 +352,7 @@ def process_window(
         left.append(None if time_limit is None else time_limit - (time.monotonic() - start))
     named = _named_parts([a for a in extracted if isinstance(a, Article)], time_limit)
     if named is None:
-        return [
-            process_one(raw, languages, st, annotate, time_limit)
-            for raw, st in zip(documents, stats, strict=True)
-        ]
+        return one_by_one()
     found = iter(named)
     results: list[Processed | InputError] = []
     for raw, article, rest in zip(documents, extracted, left, strict=True):
