@@ -45,16 +45,15 @@ def _once(quotes: list[Q]) -> list[Q]:
     word of a longer quote again («нежеланием»), says nothing new the second time. Direct
     and indirect speech stay apart: the speaker's own words are kept beside the clause
     that reports them."""
-    kept: list[Q] = []
+    kept: dict[tuple[str, str], list[str]] = defaultdict(list)
+    """(page, kind) → the words of the quotes kept there, longest first."""
+    chosen: set[int] = set()
     for q in sorted(quotes, key=lambda q: -len(q.text)):
-        words = _words(q.text)
-        if not any(
-            (k.article_id, k.kind) == (q.article_id, q.kind) and words in _words(k.text)
-            for k in kept
-        ):
-            kept.append(q)
-    order = {id(q): i for i, q in enumerate(quotes)}
-    return sorted(kept, key=lambda q: order[id(q)])
+        words, seen = _words(q.text), kept[(q.article_id, q.kind)]
+        if not any(words in longer for longer in seen):
+            seen.append(words)
+            chosen.add(id(q))
+    return [q for q in quotes if id(q) in chosen]
 
 
 def _words(text: str) -> str:
