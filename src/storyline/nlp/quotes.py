@@ -876,17 +876,25 @@ class _Reader:
         between = self.text[after : m.start()]
         if len(_WORD.findall(between)) > 3 or between.count(",") > 1:
             return speaker
-        cited = [
-            c
-            for c in self.candidates
-            if c.entity is not None
-            and m.end() <= c.start < limit
-            and len(_WORD.findall(self.text[m.end() : c.start])) <= 3
-            and self.entities[c.entity].type in ("PER", "ORG")
-        ]
-        if cited:
-            return self._from(cited[0], cue.start)
+        cited = self._named_soon_after(m.end(), limit, 3, ("PER", "ORG"))
+        if cited is not None:
+            return self._from(cited, cue.start)
         return _Speaker(speaker.text, speaker.start, speaker.end, None)
+
+    def _named_soon_after(
+        self, start: int, limit: int, words: int, types: tuple[str, ...]
+    ) -> _Candidate | None:
+        """The first linked mention of ``types`` between ``start`` and ``limit`` with at
+        most ``words`` words before it: who a cue word ("by", «слова») introduces."""
+        for c in self.candidates:
+            if (
+                c.entity is not None
+                and start <= c.start < limit
+                and self.entities[c.entity].type in types
+                and len(_WORD.findall(self.text[start : c.start])) <= words
+            ):
+                return c
+        return None
 
     def _from(self, c: _Candidate, pos: int) -> _Speaker:
         return _Speaker(c.text, c.start, c.end, self.resolve(c, pos))
@@ -1072,15 +1080,8 @@ class _Reader:
         by = self.language.agent.search(self.text, cue.end, end) if self.language.agent else None
         if by is None:
             return _NOBODY
-        named = [
-            c
-            for c in self.candidates
-            if c.entity is not None
-            and by.end() <= c.start < end
-            and len(_WORD.findall(self.text[by.end() : c.start])) <= 2
-            and self.entities[c.entity].type in _SPEAKER_TYPES
-        ]
-        return self._from(named[0], cue.start) if named else _NOBODY
+        named = self._named_soon_after(by.end(), end, 2, _SPEAKER_TYPES)
+        return self._from(named, cue.start) if named is not None else _NOBODY
 
     def _relayer(self, cue: _Cue) -> _Speaker | None:
         """The channel named after a relaying verb («сообщает … телеграм-канал "Пул
