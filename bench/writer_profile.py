@@ -26,12 +26,11 @@ import json
 import pickle
 import pstats
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from functools import wraps
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from annotate_bench import StageClock
 from ingest_bench import REPO, page_corpus
 
 import storyline.ingest as ingest_module
@@ -40,28 +39,8 @@ from storyline.config import Settings
 from storyline.ingest import Results, Window, ingest, process_window
 from storyline.store import Store
 
-_spent: dict[str, float] = defaultdict(float)
-_stack: list[float] = []
-"""Per open timed call: CPU seconds spent in the timed calls inside it."""
-
-
-def _timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
-    """``fn`` counting its CPU time under ``name``, less that of timed calls inside it."""
-
-    @wraps(fn)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        start = time.process_time()
-        _stack.append(0.0)
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            inner = _stack.pop()
-            total = time.process_time() - start
-            _spent[name] += total - inner
-            if _stack:
-                _stack[-1] += total
-
-    return run
+CLOCK = StageClock()
+"""Exclusive CPU time per writer stage (the worker stage's bench keeps it the same way)."""
 
 
 def _instrument() -> None:
@@ -89,12 +68,12 @@ def _instrument() -> None:
     ]
     for owner, attr, name in patches:
         if hasattr(owner, attr):  # the stages of this version of the ingest
-            setattr(owner, attr, _timed(name, getattr(owner, attr)))
+            setattr(owner, attr, CLOCK.wrap(name, getattr(owner, attr)))
     windows = m._Reader.windows
 
     def read(self: Any, *args: Any, **kwargs: Any) -> Iterator[Window]:
         it = windows(self, *args, **kwargs)
-        step = _timed("read", lambda: next(it, None))
+        step = CLOCK.wrap("read", lambda: next(it, None))
         while (window := step()) is not None:
             yield window
 
@@ -111,7 +90,7 @@ class Replay:
     def run(
         self, windows: Iterable[Window], languages: tuple[str, ...], annotate: bool
     ) -> Iterator[tuple[Window, Results]]:
-        take = _timed("unpickle", pickle.loads)
+        take = CLOCK.wrap("unpickle", pickle.loads)
         for window in windows:
             yield window, take(self.kept[tuple(d.sha256 for d in window.documents)])
 
@@ -190,7 +169,10 @@ def main() -> None:
             profiler.disable()
             pstats.Stats(profiler).dump_stats(args.profile)
         wall, cpu = time.perf_counter() - start, time.process_time() - cpu
-    per = {k: round(1000 * v / stored, 3) for k, v in sorted(_spent.items(), key=lambda kv: -kv[1])}
+    per = {
+        k: round(1000 * v / stored, 3)
+        for k, v in sorted(CLOCK.seconds.items(), key=lambda kv: -kv[1])
+    }
     result = {
         "benchmark": "writer_profile",
         "pages": n,
