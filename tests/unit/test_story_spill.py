@@ -94,13 +94,17 @@ def test_a_story_past_the_window_leaves_memory() -> None:
         assert story.last is not None and story.last + window + stories._LATE >= c._today - 10
 
 
+def _after_140_days() -> tuple[StoryClusterer, str]:
+    """A clusterer fed 140 days of the feed, and story 0's id (dormant by then)."""
+    c = StoryClusterer()
+    for _, doc in _feed(140):
+        c.add(doc)
+    return c, c.assignment["s0n0"]
+
+
 @pytest.mark.usefixtures("eager")
 def test_a_late_article_reads_its_dormant_story_back() -> None:
-    c = StoryClusterer()
-    feed = _feed(140)
-    for _, doc in feed:
-        c.add(doc)
-    first = c.assignment["s0n0"]
+    c, first = _after_140_days()
     assert c.stories[first].cold == stories._SPILLED
     # a report of story 0, published (late) on its day: the window lets it join
     late = _article(0, 9, START, random.Random(1))
@@ -116,11 +120,7 @@ def test_a_late_article_reads_its_dormant_story_back() -> None:
 
 @pytest.mark.usefixtures("eager")
 def test_an_article_of_today_does_not_read_a_dormant_story_back() -> None:
-    c = StoryClusterer()
-    feed = _feed(140)
-    for _, doc in feed:
-        c.add(doc)
-    first = c.assignment["s0n0"]
+    c, first = _after_140_days()
     # story 0's people again, today: the window rules the old story out, unread
     today = _article(0, 9, START + timedelta(days=140), random.Random(1))
     assert c.add(today) != first
@@ -145,10 +145,7 @@ def test_dormancy_changes_no_placement_of_an_ordered_feed(monkeypatch: pytest.Mo
 
 @pytest.mark.usefixtures("eager")
 def test_a_dormant_story_read_back_merges_and_goes_dormant_again() -> None:
-    c = StoryClusterer()
-    for _, doc in _feed(140):
-        c.add(doc)
-    first = c.assignment["s0n0"]
+    c, first = _after_140_days()
     rng = random.Random(3)
     for n in range(9, 12):  # late reports join it; it is live and can grow
         assert c.add(_article(0, n, START + timedelta(days=1), rng)) == first
@@ -189,10 +186,7 @@ def test_spill_finds_by_key_and_window_and_gives_back_once() -> None:
 
 @pytest.mark.usefixtures("eager")
 def test_an_undated_article_scores_a_dormant_story_without_reading_it_back() -> None:
-    c = StoryClusterer()
-    for _, doc in _feed(140):
-        c.add(doc)
-    first = c.assignment["s0n0"]
+    c, first = _after_140_days()
     # no stated day: the calendar rules no story out, so story 0 is a candidate, scored
     # from a copy; it stays dormant unless the article joins it
     undated = dataclasses.replace(_article(0, 9, START, random.Random(1)), published=None)
