@@ -99,7 +99,7 @@ from typing import Any
 
 from storyline.assemble.story_spill import StorySpill
 from storyline.document import Article
-from storyline.nlp.annotations import Annotations
+from storyline.nlp.annotations import Annotations, DateMention
 from storyline.nlp.dates import weekday_days
 from storyline.nlp.encoder import encoder
 from storyline.nlp.morph import lemma
@@ -234,21 +234,26 @@ def _day(value: str) -> date | None:
         return None
 
 
-def publication_days(article: Article) -> tuple[date | None, date | None]:
+def publication_days(
+    article: Article, dates: Sequence[DateMention] = ()
+) -> tuple[date | None, date | None]:
     """``(stated, approximate)``: the day the article states it was published (to the day
     or finer), else the day its publication date was inferred as (a month's by its 15th).
 
     The stated day sets a storyline's window; an inferred one is too weak for that (a
-    crawler's token is the crawl's date as often as the page's, a reporting clause's day
-    may be a day recalled) but strong enough to tell a year. One inferred from the
-    page's storyline (``storyline`` evidence) is no evidence here: it is the clusterer's
-    own answer read back."""
+    reporting clause's day may be a day recalled) but strong enough to tell a year. A
+    crawler's token tells one only when the page's own ``dates`` confirm it
+    (:func:`_crawl_confirmed`): a crawl may come years after publication. One inferred
+    from the page's storyline (``storyline`` evidence) is no evidence here: it is the
+    clusterer's own answer read back."""
     if article.published is None:
         return None, None
     day = article.published.date()
     if not article.published_inferred and article.published_precision in _TO_THE_DAY:
         return day, None
     if "storyline" in (article.published_evidence or "").split("+"):
+        return None, None
+    if article.published_evidence == "crawler" and not _crawl_confirmed(article, dates):
         return None, None
     if article.published_precision == "month":
         return None, day.replace(day=15)
@@ -369,9 +374,7 @@ def unlinked_input(
         1 + _OPENING_BOOST * (m.start < _OPENING) if m.type in _TYPES else 0
         for m in annotations.entities
     )
-    published, approximate = publication_days(article)
-    if approximate is not None and not _crawl_confirmed(article, annotations):
-        approximate = None
+    published, approximate = publication_days(article, annotations.dates)
     # «сегодня», "on Friday": the page's own day, when it states one; else they were
     # resolved against a guess (the first of a month the page recalls) and name no day
     mentions = [
@@ -407,16 +410,15 @@ def unlinked_input(
     return UnlinkedInput(doc, weights)
 
 
-def _crawl_confirmed(article: Article, annotations: Annotations) -> bool:
-    """Whether a publication date from a crawler's token alone is the page's: the latest
-    day the page names falls in the token's month (a month's token) or in the week up to
-    it (a day's). A crawl comes any time after publication, years even (train A043: a
-    token of March 2025 on a page of April 2018); a token the page's own days do not
-    confirm may be the crawl's date and tells no year, so the page may still join its
+def _crawl_confirmed(article: Article, dates: Sequence[DateMention]) -> bool:
+    """Whether the crawler's token dating ``article`` is the page's own date: the latest
+    day the page names (``dates``) falls in the token's month (a month's token) or in the
+    week up to it (a day's). A crawl comes any time after publication, years even (train
+    A043: a token of March 2025 on a page of April 2018); a token the page's own days do
+    not confirm may be the crawl's date and tells no year, so the page may still join its
     storyline, which then dates it. A month's token is a weak check: A043 names only
-    4 March, so its token passes. Any other evidence is no crawler's and confirmed."""
-    if article.published_evidence != "crawler" or article.published is None:
-        return True
+    4 March, so its token passes."""
+    assert article.published is not None
     start = article.published.date()
     if article.published_precision == "month":
         following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
@@ -424,9 +426,7 @@ def _crawl_confirmed(article: Article, annotations: Annotations) -> bool:
     else:
         end, span = start, _CRAWL_WEEK
     named = [
-        day
-        for m in annotations.dates
-        if m.grain == "day" and m.kind != "relative" and (day := _day(m.value))
+        day for m in dates if m.grain == "day" and m.kind != "relative" and (day := _day(m.value))
     ]  # «в субботу» was resolved against the token itself
     if not named:
         return False
