@@ -33,9 +33,13 @@ def test_seed_gold_is_well_formed() -> None:
     assert all(set(r) == {"id", "speaker", "quote"} and r["quote"] for r in rows)
 
 
+_OWN_SETS = ("train", "train2", "heldout", "train3")
+
+
 @pytest.mark.skipif(not (TRAIN / "manifest.jsonl").exists(), reason="train corpus not available")
-def test_heldout_gold_parses_and_names_only_train_pages_not_in_the_train_gold() -> None:
-    rows = [json.loads(x) for x in default_gold("heldout").read_text(encoding="utf-8").splitlines()]
+@pytest.mark.parametrize("corpus", ["heldout", "train3"])
+def test_unseen_gold_parses_and_names_only_train_pages_no_other_own_set_holds(corpus: str) -> None:
+    rows = [json.loads(x) for x in default_gold(corpus).read_text(encoding="utf-8").splitlines()]
     assert rows and all(
         set(r) == {"id", "speaker", "quote"} and r["quote"] and r["speaker"] for r in rows
     )
@@ -45,18 +49,20 @@ def test_heldout_gold_parses_and_names_only_train_pages_not_in_the_train_gold() 
         if x
     ]
     lang = {m["id"]: m["lang"] for m in manifest}
-    pages = default_pages("heldout")
+    story = {m["id"]: m["story"] for m in manifest}
+    pages = default_pages(corpus)
     assert pages.resolve() == (TRAIN / "articles").resolve()
     ids = {r["id"] for r in rows}
     assert all((pages / f"{i}.txt").exists() for i in ids)
     for r in rows:  # each quote is on its page, word for word
         assert r["quote"] in (pages / f"{r['id']}.txt").read_text(encoding="utf-8"), r
-    # 5 pages per language, none of the pages the train gold (looked at while fixing rules) holds
+    # 5 pages per language, one storyline each, none of the pages another own set holds
     assert sorted(lang[i] for i in ids) == ["en"] * 5 + ["ru"] * 5 + ["uk"] * 5
-    train = {
-        json.loads(x)["id"] for x in default_gold("train").read_text(encoding="utf-8").splitlines()
-    }
-    assert not ids & train
+    assert len({story[i] for i in ids}) == len(ids)
+    for other in _OWN_SETS:
+        if other != corpus:
+            text = default_gold(other).read_text(encoding="utf-8")
+            assert not ids & {json.loads(x)["id"] for x in text.splitlines() if x}, other
 
 
 def test_putin_quote_in_seed_000_is_putins(seeds: QuoteReport) -> None:
