@@ -501,3 +501,63 @@ def test_the_verb_closing_a_sentence_serves_each_of_its_quotes() -> None:
     text, lang = train_page("E043.txt")
     found = {q[0]: q[2] for q in speakers(text, lang)}
     assert found["крайне опасно"] == "Сергей Нечаев"
+
+
+def test_an_adverb_between_the_subject_and_its_verb_is_not_the_subject() -> None:
+    # 'The ministry had earlier said that the was damaged by "Neptune domestic cruise
+    # missiles,"': the ministry named before, not a phrase headed by "earlier"
+    text, lang = dev_page("112")
+    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    assert found["Neptune domestic cruise"] == ("The ministry", "defense ministry")
+    # 'The Kremlin’s press secretary further suggested the act of "sabotage,"'
+    text, lang = dev_page("143")
+    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    assert found["sabotage,"] == ("The Kremlin’s press secretary", "Peskov")
+
+
+def test_a_pronoun_after_an_english_verb_is_the_subject_of_the_reported_words() -> None:
+    # 'Zelenskiy’s chief of staff says he “does not understand” how …': not Zelenskiy
+    text, lang = dev_page("133")
+    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    assert found["does not understand"] == (None, None)
+
+
+def test_a_byline_in_parentheses_is_not_the_subject() -> None:
+    # '(ABC NEWS)—The International Criminal Court has issued an arrest warrant …, saying
+    # in a statement Friday that Putin is “allegedly responsible …”'
+    text, lang = dev_page("078")
+    found = {q[0]: q[2] for q in speakers(text, lang)}
+    assert found["allegedly responsible for"] == "The International Criminal Court"
+
+
+def test_a_document_cue_is_the_message_of_the_relaying_clause_before_it() -> None:
+    # «…, сообщает оператор проекта Nord Stream 2 AG в понедельник, 26 сентября. ¶ "ЧП на
+    # нитке А …", говорится в сообщении»: the operator's message
+    text, lang = dev_page("140")
+    found = {q[0]: q[2] for q in speakers(text, lang)}
+    assert found["ЧП на нитке"] == "Nord Stream 2 AG"
+
+
+def test_a_paragraph_quote_after_a_relayed_forecast_is_the_forecasters() -> None:
+    # «По прогнозам научного руководителя Гидрометцентра России Романа Вильфанда, …,
+    # сообщает ТАСС. ¶ «Уже в понедельник в Москве резко потеплеет …»»: Vilfand, not TASS
+    text, lang = dev_page("091")
+    found = {q[0]: q[2] for q in speakers(text, lang)}
+    assert found["Уже в понедельник"] == "Романа Вильфанда"
+
+
+def test_a_verb_after_a_quote_closed_by_a_full_stop_opens_another_report() -> None:
+    # '(NAK) said the drones hit the bridge … "As a result of the terrorist act, … was
+    # damaged." Authorities reported that the couple who died …': the committee's words
+    text, lang = dev_page("047")
+    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    written, person = found["As a result"]
+    assert written != "Authorities"
+    assert person is not None and "Anti-Terrorism Committee" in person
+
+
+def test_by_ones_version_names_the_speaker() -> None:
+    # «по версии Владимира Зеленского, произошел «подрыв конструкции изнутри»»
+    text, lang = dev_page("031")
+    found = {q[0]: q[2] for q in speakers(text, lang)}
+    assert found["подрыв конструкции изнутри"] == "Владимира Зеленского"

@@ -151,6 +151,10 @@ class _Language:
     name after is still a subject."""
     auxiliaries: frozenset[str]
     """"has", "will": between a coordinator and the verb it joins ("and has called")."""
+    preverbal: frozenset[str]
+    """"had", "earlier": between a subject and its verb ("The ministry had earlier said")."""
+    adverb_endings: tuple[str, ...]
+    """"-ly": a lower-case word so ending between a subject and its verb is an adverb."""
     passive: frozenset[str]
     """"was", "were": a speech verb after one is passive; its speaker is the agent."""
     agent: re.Pattern[str] | None
@@ -222,6 +226,8 @@ def _language(lang: str) -> _Language | None:
         anonymous=words(table.get("anonymous", ())),
         relatives=words(table.get("relatives", ())),
         auxiliaries=frozenset(w.casefold() for w in table.get("auxiliaries", ())),
+        preverbal=frozenset(w.casefold() for w in table.get("preverbal", ())),
+        adverb_endings=tuple(table.get("adverb_endings", ())),
         title_links=frozenset(w.casefold() for w in table.get("title_links", ())),
         passive=frozenset(w.casefold() for w in table.get("passive", ())),
         agent=words(table.get("agent", ())),
@@ -569,6 +575,8 @@ class _Reader:
         """Whether the candidate can be a subject (no oblique case, no preposition before it)."""
         if c.pronoun is not None:
             return True
+        if self._parenthesised(c):
+            return False  # "(ABC NEWS)—The International Criminal Court …, saying": a byline
         before = re.search(
             r"([^\W\d_]+)[^\S\n]+(?:([^\W\d_]+)[^\S\n]*)?$",
             self.text[max(0, c.start - 40) : c.start],
@@ -606,6 +614,13 @@ class _Reader:
         return any("nomn" in p.tag.grammemes for p in parses) or any(
             "Fixd" in p.tag.grammemes for p in parses
         )
+
+    def _parenthesised(self, c: _Candidate) -> bool:
+        """Whether the mention is all that stands in parentheses ("(Reuters)", «(ТАСС)»): a
+        byline or an aside, never the clause's subject."""
+        before = self.text[max(0, c.start - 3) : c.start].rstrip()
+        after = self.text[c.end : c.end + 3].lstrip()
+        return before.endswith("(") and after.startswith(")")
 
     def _head_parses(self, c: _Candidate) -> list[Any]:
         """The dictionary's parses of the word that carries the candidate's case (a person's
@@ -896,6 +911,21 @@ class _Reader:
                 return c
         return None
 
+    def _reported_before(self, pos: int) -> _Speaker | None:
+        """The speaker of the latest reporting clause in this or the previous paragraph, a
+        relaying one included: «…, сообщает оператор проекта Nord Stream 2 AG. "…", —
+        говорится в сообщении» is the operator's message, though a channel is never kept as
+        the last speaker for a pronoun. None when that clause names no entity."""
+        line_start, _ = self.line_of(pos)
+        previous = self.text.rfind("\n", 0, max(0, line_start - 1))
+        while previous > 0 and not self.text[previous + 1 : line_start].strip():
+            previous = self.text.rfind("\n", 0, previous)  # past blank lines
+        earlier = [where for where in self.resolved if previous < where < pos]
+        if not earlier:
+            return None
+        speaker = self.resolved[max(earlier)]
+        return speaker if speaker.index is not None else None
+
     def _from(self, c: _Candidate, pos: int) -> _Speaker:
         return _Speaker(c.text, c.start, c.end, self.resolve(c, pos))
 
@@ -931,6 +961,8 @@ class _Reader:
             return relayer
         if cue.kind == "document":
             author = self._document_author(cue)
+            if author is None:
+                author = self._reported_before(cue.start)
             return author if author is not None else self._last(cue.start)
         if cue.kind == "document_ref":
             author = self.antecedent("n", cue.start)
@@ -1161,6 +1193,7 @@ class _Reader:
             for m in re.finditer(r",[^\S\n]*(\w+)\b[^,;.!?\n]*,([^,;.!?\n]*)$", before):
                 if relative.fullmatch(m.group(1)) and len(_WORD.findall(m.group(2))) <= gap:
                     before = before[: m.start()] + " "
+        before = self._without_preverbal(before)
         name = (
             None
             if common_only
@@ -1203,6 +1236,27 @@ class _Reader:
             re.IGNORECASE,
         )
         return None if noun is None else self._noun_speaker(noun, clause_start)
+
+    def _without_preverbal(self, before: str) -> str:
+        """The clause before a verb without the auxiliaries and adverbs that end it: the
+        subject of "The ministry had earlier said" is "The ministry", not a phrase whose
+        head noun is "earlier" (which no table knows, so nobody would be its referent)."""
+        language = self.language
+        while True:
+            m = re.search(r"(?<![\w'’\-])([^\W\d_]+)[^\S\n]+$", before)
+            if m is None:
+                return before
+            word = m.group(1)
+            key = word.casefold()
+            adverb = (
+                word.islower()
+                and len(word) > 4
+                and key not in language.speaker_nouns
+                and key.endswith(tuple(language.adverb_endings) or ("\0",))
+            )
+            if key not in language.preverbal and not adverb:
+                return before
+            before = before[: m.start()]
 
     def _common_noun_after(self, start: int, limit: int) -> _Speaker | None:
         """ "said the 46-year-old", "said a spokesman for the campaign": a determiner and
@@ -1370,6 +1424,15 @@ class _Reader:
                 return last  # «в военном ведомстве»: the ministry named before
         return _Speaker(text[phrase_start:phrase_end], phrase_start, phrase_end, None)
 
+    def _inverted(self, c: _Candidate) -> bool:
+        """Whether a pronoun after a verb can be its subject: anywhere in a language with
+        free word order, only at the clause's end where the subject precedes its verb
+        ('…," said he.'); in "the chief of staff says he “does not understand”" the
+        pronoun is the subject of the reported words, not the speaker."""
+        if self.language.subject_gap is None:
+            return True
+        return re.match(r"[^\S\n]*(?:[,.;:!?)\n]|$)", self.text[c.end : c.end + 3]) is not None
+
     def _after(
         self, cue: _Cue, *, stop_at_comma: bool = False, impersonal: bool = False
     ) -> _Speaker:
@@ -1422,7 +1485,10 @@ class _Reader:
         pronouns = [
             c
             for c in self.candidates
-            if c.pronoun is not None and cue.end <= c.start < limit and near(c)
+            if c.pronoun is not None
+            and cue.end <= c.start < limit
+            and near(c)
+            and self._inverted(c)
         ]
         if pronouns and (not after or pronouns[0].start < after[0].start):
             return self._from(pronouns[0], cue.start)
@@ -1607,8 +1673,26 @@ def _attached_cue(reader: _Reader, part: _Part) -> _Cue | None:
             return None
         if re.match(r"[^\S\n]*:", text[cue.end : cue.end + 3]):
             return None  # 'Lavrov said: "…"' opens the next quote, it does not close this one
+        if _ends_sentence(reader, part, cue):
+            return None
         return cue
     return None
+
+
+def _ends_sentence(reader: _Reader, part: _Part, cue: _Cue) -> bool:
+    """Whether the quote ended its sentence with a full stop inside the marks and the verb
+    after it opens a report of its own ('"…was damaged." Authorities reported that the
+    couple…'): a verb with a complementizer after it introduces other words, not these."""
+    close = part.mark.close
+    that = reader.language.complementizer
+    if close is None or that is None or reader.text[close - 1] != ".":
+        return False
+    if not re.match(r"[^\S\n]+[^\W\d_]", reader.text[close + 1 : close + 3]):
+        return False
+    if not reader.text[close + 1 : close + 3].strip()[:1].isupper():
+        return False
+    m = that.match(reader.text, cue.end + 1) if reader.text[cue.end : cue.end + 1] == " " else None
+    return m is not None
 
 
 def _dash_verb(reader: _Reader, mark: _Marked) -> _Cue | None:
@@ -1758,6 +1842,9 @@ def _direct(reader: _Reader) -> list[QuoteMention]:
             line_start, _ = reader.line_of(part.start)
             prev_line_start, _ = reader.line_of(max(0, line_start - 2))
             recent = [c for c in reader.cues if prev_line_start <= c.start < part.start]
+            # «По прогнозам … Романа Вильфанда, …, сообщает ТАСС. ¶ «…»»: the forecaster's
+            # words; the channel that relays them speaks only when nobody else does
+            recent = [c for c in recent if not c.relay] or recent
             if recent:
                 speaker = reader.speaker_of(recent[-1])
             elif last_quote is not None and last_quote[0] >= prev_line_start:
