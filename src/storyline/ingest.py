@@ -64,6 +64,7 @@ from storyline.assemble.events import (
     part_pages,
     part_texts,
     reference_key,
+    reference_of,
 )
 from storyline.assemble.linking import EntityLinker
 from storyline.assemble.stories import (
@@ -91,15 +92,15 @@ from storyline.extract.published import (
 from storyline.extract.text import LineStats, count_lines
 from storyline.nlp.annotations import Annotations, EntityMention
 from storyline.nlp.dates import find_dates
-from storyline.nlp.events import EventMention, link_mentions
+from storyline.nlp.events import EventMention, link_mentions, redate_mentions
 from storyline.nlp.pipeline import annotate as annotate_article
-from storyline.nlp.pipeline import recognize_articles
+from storyline.nlp.pipeline import date_reference, recognize_articles
 from storyline.nlp.terms import article_terms
 from storyline.records import CanonicalEntity, Merge, Split
 from storyline.sources import iter_documents
 from storyline.store import NewArticle, Store, StoryPlacement
 from storyline.store.annotations import DateChange
-from storyline.store.events import PartEvents
+from storyline.store.events import ArticleEventRows, Linked, PartEvents
 
 CHUNK = 64
 TASK_PAGES = 8
@@ -693,29 +694,70 @@ class _Stories:
 
 def refind_events(store: Store, article_ids: Sequence[str]) -> int:
     """Find again the event mentions of the articles whose date reference changed since
-    theirs were stored (their story re-dated them): the entities stay, so only dates and
-    sentences are read again, no NER and no linking. Returns how many were found again."""
+    theirs were stored (their story re-dated them): the entities stay, so no NER and no
+    linking; only what a new reference changes is read again (:func:`redated_parts`).
+    Returns how many were found again."""
     if not article_ids:
         return 0
     stored = store.event_references(article_ids)
-    changed = []
-    for article in store.articles_by_id(a for a in article_ids if a in stored):
-        key = reference_key(article)
-        if stored[article.id] == key:
-            continue
-        linked = store.event_entities(article.id)
-        texts = part_texts(article)
-        notes = {
-            name: annotate_article(
-                article.with_(text=texts[name]), entities=tuple(m for m, _ in pairs)
-            )
-            for name, pairs in linked.items()
-            if name in texts
-        }
-        ids = {name: [eid for _, eid in linked[name]] for name in notes}
-        changed.append((article.id, key, event_parts(notes, ids, part_mentions(article, notes))))
+    redated = [
+        (article, key)
+        for article in store.articles_by_id(a for a in article_ids if a in stored)
+        if (key := reference_key(article)) != stored[article.id]
+    ]
+    rows = store.article_event_rows(article.id for article, _ in redated)
+    changed = [
+        (
+            article.id,
+            key,
+            redated_parts(article, rows[article.id], store.event_entities(article.id)),
+        )
+        for article, key in redated
+    ]
     store.replace_event_rows(changed)
     return len(changed)
+
+
+def redated_parts(
+    article: Article, stored: ArticleEventRows, linked: Mapping[str, Linked]
+) -> dict[str, PartEvents]:
+    """The event rows of each part of ``article`` read against its date reference now:
+    ``stored`` holds the part's mentions found against the reference it had, ``linked`` the
+    entity mentions (with ids) they were found with.
+
+    A part whose dates that can date a happening stand where they stood only has its
+    mentions' dates read anew (:func:`~storyline.nlp.events.redate_mentions`): the costly
+    part of event finding is tokenizing and lemmatizing the text, and nothing of it
+    depends on the date. Any other part is annotated again for what event finding reads
+    (sentences, dates, durations; not quotes) and its mentions found again. Either way the
+    rows are what a full reading of the part against the new reference gives
+    (tests/unit/test_redated_events.py), provided the stored rows are what this event
+    finder found: stored rows are never found again for a change of code alone."""
+    texts = part_texts(article)
+    before = reference_of(stored.reference)
+    now = date_reference(article)
+    parts: dict[str, PartEvents] = {}
+    again: dict[str, Annotations] = {}
+    for name, pairs in linked.items():
+        if name not in texts:
+            continue
+        text = texts[name]
+        kept = stored.parts.get(name)
+        if kept is not None:
+            redated = redate_mentions(
+                text,
+                kept,
+                find_dates(text, before[0], article.lang, anchor=before[1]),
+                find_dates(text, now[0], article.lang, anchor=now[1]),
+            )
+            if redated is not None:
+                parts[name] = PartEvents(tuple(pairs), redated)
+                continue
+        page = article.with_(text=text)
+        again[name] = annotate_article(page, entities=tuple(m for m, _ in pairs), quotes=False)
+    ids = {name: [eid for _, eid in linked[name]] for name in again}
+    parts.update(event_parts(again, ids, part_mentions(article, again)))
+    return {name: parts[name] for name in linked if name in parts}  # in the stored order
 
 
 class _Reader:

@@ -85,6 +85,13 @@ def reference_key(article: Article) -> str:
     return "|".join(d.isoformat() if d else "" for d in date_reference(article))
 
 
+def reference_of(key: str) -> tuple[date | None, date | None]:
+    """The date reference :func:`reference_key` stored as ``key``: what the stored mentions
+    were found against, to tell what a new reference changes in them."""
+    published, anchor = (date.fromisoformat(part) if part else None for part in key.split("|"))
+    return published, anchor
+
+
 def part_pages(article: Article) -> dict[str, Article]:
     """The article's non-empty texts (:func:`part_texts`), each as a page of its own."""
     return {name: article.with_(text=text) for name, text in part_texts(article).items()}

@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from itertools import pairwise
@@ -483,12 +483,7 @@ def find_event_mentions(
     tokens = annotations.tokens or segment.tokens(text, lang)
     token_starts = [t.start for t in tokens]
     quotes = _quote_spans(text, 0)
-    speech = _quote_spans(text, _QUOTE_MIN)
-    dates = [
-        (i, d)
-        for i, d in enumerate(annotations.dates)
-        if _event_date(d) and not _inside(d.start, speech)
-    ]
+    dates = _dating(text, annotations.dates)
     mentions: list[EventMention] = []
     sentence_of: list[int] = []
     for s_index, sentence in enumerate(annotations.sentences):
@@ -550,9 +545,52 @@ def find_event_mentions(
     return tuple(mentions)
 
 
-def _with_antecedent(mention: EventMention, index: int) -> EventMention:
-    from dataclasses import replace
+def _dating(text: str, dates: Sequence[DateMention]) -> list[tuple[int, DateMention]]:
+    """The dates of ``text`` that can date its happenings (:func:`_event_date`), with their
+    index in ``dates``: none inside someone's speech."""
+    speech = _quote_spans(text, _QUOTE_MIN)
+    return [(i, d) for i, d in enumerate(dates) if _event_date(d) and not _inside(d.start, speech)]
 
+
+def redate_mentions(
+    text: str,
+    mentions: Sequence[LinkedMention],
+    before: Sequence[DateMention],
+    after: Sequence[DateMention],
+) -> tuple[LinkedMention, ...] | None:
+    """The ``mentions`` :func:`find_event_mentions` found in ``text`` with its dates
+    ``before``, as it finds them with ``after`` (the same text read against another
+    publication date); ``None`` when that takes finding them again.
+
+    Only the dates that can date a happening (:func:`_dating`) decide anything in event
+    finding, by where they are (how sentences are cut into clauses) and by their value,
+    copied to the clause's mention. When those dates stand where they stood, every
+    mention is the same clause with the same trigger, place and participants, and only
+    the value, grain and ``inferred`` of its date change: no tokenizing or lemmatizing
+    again. A date found or lost (a relative «сегодня» needs a reference to be read), or
+    one that now can or cannot date a happening, changes the clauses: ``None``. So does a
+    mention whose date cannot be told for sure (two dates of one clause, a value that is
+    not the one ``before`` gives), for safety."""
+    old, new = _dating(text, before), _dating(text, after)
+    if [(d.start, d.end) for _, d in old] != [(d.start, d.end) for _, d in new]:
+        return None
+    out: list[LinkedMention] = []
+    for m in mentions:
+        if m.date is None:  # its sentence has no date, then as now
+            out.append(m)
+            continue
+        inside = [k for k, (_, d) in enumerate(old) if m.start <= d.start < m.end]
+        if len(inside) != 1:
+            return None
+        (k,) = inside
+        was, now = old[k][1], new[k][1]
+        if (was.value, was.grain, was.inferred) != (m.date, m.grain, m.date_inferred):
+            return None
+        out.append(replace(m, date=now.value, grain=now.grain, date_inferred=now.inferred))
+    return tuple(out)
+
+
+def _with_antecedent(mention: EventMention, index: int) -> EventMention:
     return replace(mention, antecedent=index)
 
 

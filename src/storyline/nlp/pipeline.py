@@ -39,10 +39,14 @@ def date_reference(article: Article) -> tuple[date | None, date | None]:
     return None, day
 
 
-def annotate(article: Article, entities: tuple[EntityMention, ...] | None = None) -> Annotations:
+def annotate(
+    article: Article, entities: tuple[EntityMention, ...] | None = None, *, quotes: bool = True
+) -> Annotations:
     """``entities``: the text's entity mentions when they were found before. They do not
     depend on the publication date, so a page its story re-dates is read again for its
-    dates without running NER."""
+    dates without running NER. ``quotes=False`` leaves the quotes out: they do not depend
+    on the date either, and event finding does not read them (the re-read of a re-dated
+    page is for its events)."""
     text, lang = article.text, article.lang
     if entities is None:
         entities = _entities(text, lang, recognize(text, lang))
@@ -55,7 +59,7 @@ def annotate(article: Article, entities: tuple[EntityMention, ...] | None = None
         entities=entities,
         dates=find_dates(text, published, lang, anchor=anchor),
         durations=find_durations(text, lang),
-        quotes=find_quotes(text, lang, entities, sentences),
+        quotes=find_quotes(text, lang, entities, sentences) if quotes else (),
     )
 
 
