@@ -561,3 +561,38 @@ def test_by_ones_version_names_the_speaker() -> None:
     text, lang = dev_page("031")
     found = {q[0]: q[2] for q in speakers(text, lang)}
     assert found["подрыв конструкции изнутри"] == "Владимира Зеленского"
+
+
+def test_a_relative_clause_before_the_verb_is_not_reported_words() -> None:
+    # «Тим часом Євген Рищук, законний мер міста Олешки, яке також знаходиться під
+    # контролем російських окупантів, повідомив про надходження інформації про «загиблих
+    # від повені»»: Рищук, not Прокудін quoted a paragraph before (the comma before the
+    # verb closes a relative clause, and nobody is named after the verb)
+    text, lang = dev_page("008")
+    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    assert found["загиблих від повені"] == ("Євген Рищук", "Євген Рищук")
+
+
+def test_a_common_noun_subject_before_the_verb_is_an_unnamed_speaker() -> None:
+    # «Гауляйтер Криму сергій аксьонов закликав … Водночас його радник заявив, що …
+    # "органі…"»: his adviser, not Aksyonov
+    text, lang = dev_page("011")
+    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    assert found["органі"] == ("його радник", None)
+    # «На світанку … росіяни говорять про «надзвичайну подію»»: the Russians, not «про»
+    text, lang = dev_page("033")
+    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    assert found["надзвичайну подію"] == ("росіяни", None)
+
+
+def test_a_common_noun_subject_in_a_russian_sentence() -> None:
+    # ADAQ (SynTagRus) sentences: the noun phrase before the verb speaks
+    adaq = SHARED / "external" / "adaq-quotes-ru-cs" / "ru_sentences.tsv"
+    lines = adaq.read_text(encoding="utf-8").splitlines()
+    for snippet, speaker in (
+        ("Военный комиссар говорит", "Военный комиссар"),
+        ("украинские чиновники заявили", "украинские чиновники"),
+    ):
+        sentence = next(x for x in lines if snippet in x).rpartition("\t")[0]
+        (quote,) = notes(sentence, "ru").quotes
+        assert (quote.speaker_text, quote.speaker) == (speaker, None)

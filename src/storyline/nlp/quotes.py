@@ -91,6 +91,8 @@ _SENTENCE_STOP = re.compile(r"[.!?](?=\s)")
 _CATAPHORA = 300
 """A role nobody holds may name the person in the next sentence or two."""
 _APPOSITION_WORDS = 12
+_FUNCTION_WORDS = frozenset({"CONJ", "PREP", "PRCL", "ADVB", "NPRO", "INTJ", "PRED"})
+"""Dictionary tags of words that are never a subject noun («Як» is also a noun, "yak")."""
 
 
 # ── the language table ──────────────────────────────────────────────────────
@@ -1040,7 +1042,14 @@ class _Reader:
             # «…, считает посол России Сергей Нечаев»: a verb after the reported words
             # has its subject after it; the names before it are what was said
             inverted = self._after(cue)
-            if inverted.index is not None and self._written_nominative(inverted):
+            if (
+                inverted.index is not None
+                and (inverted.start or 0) >= cue.end
+                and self._written_nominative(inverted)
+            ):
+                # written after the verb: not the last speaker ``_after`` falls back to
+                # («Євген Рищук, …, яке також знаходиться під контролем окупантів,
+                # повідомив про …»: a relative clause, not reported words, before the verb)
                 return inverted
         if cue.kind != "quoting":
             before = [
@@ -1094,6 +1103,12 @@ class _Reader:
                 return self._from(chosen, cue.start)
             if bare is not None:
                 return bare
+            noun = self._noun_subject(clause_start, cue)
+            if noun is not None:
+                # «Як вважає Подоляк»: a person named after the verb still comes first
+                written = self._after(cue, impersonal=cue.gender == "p")
+                named = written.index is not None and (written.start or 0) >= cue.end
+                return written if named else noun
             if cue.gender == "p":  # «сообщили в Минобороны», «В МИД РФ заявили»
                 after = self._after(cue, stop_at_comma=True, impersonal=True)
                 if after.index is not None:
@@ -1101,6 +1116,75 @@ class _Reader:
                 phrase = self._impersonal(clause_start, cue.start)
                 return phrase if phrase is not None else after
         return self._after(cue, impersonal=cue.gender == "p")
+
+    def _noun_subject(self, clause_start: int, cue: _Cue) -> _Speaker | None:
+        """A common noun right before the verb that agrees with it as its subject, in a
+        language whose dictionary gives case and number («Водночас його радник заявив»,
+        «украинские чиновники заявили», «Военный комиссар говорит»): an unnamed speaker, not
+        the last one named (Aksyonov is not his own adviser). Adverbs between the noun and
+        the verb are skipped, adjectives and possessives before the noun belong to it."""
+        if self.language.subject_gap is not None or cue.kind != "verb":
+            return None
+        analyzer = morph.analyzer(self.lang)
+        if analyzer is None:
+            return None
+        clause = self.text[clause_start : cue.start]
+        cut = max(clause.rfind(ch) for ch in ",;:()" + _DASH + _OPENERS + _CLOSERS)
+        words = list(_WORD.finditer(self.text, clause_start + cut + 1, cue.start))
+
+        def grammemes(word: str) -> list[frozenset[str]]:
+            return [frozenset(p.tag.grammemes) for p in analyzer.parse(word.casefold())]
+
+        def agrees(g: frozenset[str]) -> bool:
+            if cue.gender == "p":
+                return "plur" in g
+            if "plur" in g:
+                return False
+            wanted = {"m": "masc", "f": "femn"}.get(cue.gender or "")
+            return wanted is None or wanted in g or "ms-f" in g
+
+        k = len(words) - 1
+        while k >= 0 and all(g & {"ADVB", "PRCL"} for g in grammemes(words[k].group()) or [{""}]):
+            k -= 1  # «Правительство сейчас заявило»
+        if k < 0:
+            return None
+        head = words[k]
+
+        def plain(w: re.Match[str]) -> bool:
+            # no mention, and capitalised only as its sentence's first word (else a name
+            # the tagger missed)
+            if any(c.start <= w.start() < c.end for c in self.candidates):
+                return False
+            opening = self.text[self.sentence_of(w.start()).start : w.start()]
+            return not w.group()[:1].isupper() or not opening.strip(" \t\n" + _DASH)
+
+        readings = grammemes(head.group())
+        nouns = [g for g in readings if {"NOUN", "nomn"} <= g and agrees(g)]
+        if not plain(head) or not nouns or any(g & _FUNCTION_WORDS for g in readings):
+            return None
+        start, possessed = head.start(), False
+        for w in reversed(words[max(0, k - 3) : k]):
+            modifiers = grammemes(w.group())
+            owner = any({"NPRO", "gent"} <= g or "Apro" in g for g in modifiers)
+            if not (owner or any({"ADJF", "nomn"} <= g and agrees(g) for g in modifiers)):
+                break
+            if not plain(w):
+                break
+            start, possessed = w.start(), possessed or owner
+        phrase = self.text[start : head.end()]
+        index = None
+        last = self.last_speaker(cue.start)
+        if last is not None and not possessed and cue.gender != "p":
+            # «Украинский лидер подчеркнул»: someone already named, as «— сказал
+            # представитель» is, when the country fits; a person for an animate noun, a
+            # body for another («ведомство»); never for «його радник» (someone else)
+            person = any("anim" in g for g in nouns)
+            countries = _countries_in(phrase)
+            if person == self.person_like(last) and (
+                not countries or countries & self.countries_of_person(last)
+            ):
+                index = last
+        return _Speaker(phrase, start, head.end(), index)
 
     def _agent(self, cue: _Cue) -> _Speaker:
         """The speaker of a passive speech verb: the person or body after "by" in its
