@@ -8,7 +8,7 @@ import pytest
 
 from paths import DEV, seed
 from storyline.nlp import morph
-from storyline.nlp.segment import sentences, tokens
+from storyline.nlp.segment import razdel_tokens, sentences, tokens
 
 
 def _seed(prefix: str) -> str:
@@ -65,6 +65,41 @@ def test_english_tokens_come_from_spacy() -> None:
     words = [t.text for t in toks]
     assert "Fomin" in words and "’s" in words  # «Fomin’s» is two tokens
     assert all(not t.text.isspace() for t in toks)
+
+
+def test_english_tokens_after_the_ner_are_the_tokenizers_own() -> None:
+    """The English NER keeps its docs' tokens for the event mentions: the same tokens as
+    spaCy's tokenizer gives the text, read without tokenizing it again."""
+    from storyline.nlp.ner import en
+
+    text = (DEV / "articles" / "007.txt").read_text(encoding="utf-8")
+    own = tuple(
+        (t.idx, t.idx + len(t.text), t.text) for t in en.nlp().tokenizer(text) if not t.is_space
+    )
+    en.tag_en_many([text])
+    made = []
+    real = en.nlp().tokenizer
+    try:
+        en.nlp().tokenizer = lambda t: made.append(t) or real(t)
+        kept = tuple((t.start, t.end, t.text) for t in tokens(text, "en"))
+    finally:
+        en.nlp().tokenizer = real
+    assert kept == own
+    assert made == []
+
+
+def test_a_tasks_texts_stay_tokenized_until_their_events_read_them() -> None:
+    """A worker's task tags the body, title and lead of 8 pages before each page's event
+    mentions tokenize them: the first page's body is still kept after the 24 texts."""
+    pages = sorted((DEV / "articles").glob("*.txt"))[:8]
+    lines = (line for p in pages for line in p.read_text(encoding="utf-8").splitlines())
+    texts = list(dict.fromkeys(line for line in lines if line.strip()))[:24]
+    assert len(texts) == 24
+    for text in texts:
+        razdel_tokens(text)
+    before = razdel_tokens.cache_info().hits
+    razdel_tokens(texts[0])
+    assert razdel_tokens.cache_info().hits == before + 1
 
 
 def test_languages_without_a_dictionary_still_get_tokens() -> None:

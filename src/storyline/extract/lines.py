@@ -292,6 +292,7 @@ _TIME = re.compile(
     r"(?<![\d:.])(?P<h>[0-2]?\d):(?P<mi>[0-5]\d)(?::[0-5]\d)?(?!\d)\s*(?P<ap>[ap]\.?\s?m\.?)?(?![^\W\d_])",
     re.I,
 )
+_DIGIT = re.compile(r"\d")
 _GLUED_YEAR_TIME = re.compile(r"((?<!\d)(?:19|20)\d{2})(\d{1,2}:\d{2})")
 # How many other words a timestamp line may carry (labels excluded): a bare "2 мая" must stand
 # almost alone to be page furniture, a full date with a clock time is metadata even beside
@@ -305,6 +306,8 @@ def find_stamp(line: str) -> Stamp | None:
     A date inside a sentence ("Об этом 12 января пишет ТАСС.") is a fact of the
     story, not page metadata, so lines with more than a few other words are refused.
     """
+    if not _DIGIT.search(line):  # every date pattern has a digit: most lines are refused here
+        return None
     text = _GLUED_YEAR_TIME.sub(r"\1 \2", line)
     t = tables()
     found: re.Match[str] | None = None

@@ -56,7 +56,7 @@ def _detector(languages: tuple[str, ...]) -> LanguageDetector:
 
 
 def _letters(text: str) -> int:
-    return sum(ch.isalpha() for ch in text)
+    return sum(map(str.isalpha, text))  # a third of a generator's time: every page's text
 
 
 def detect_language(text: str, languages: tuple[str, ...]) -> LanguageGuess:

@@ -9,17 +9,20 @@
   model is loaded once), with lemma and Universal POS from
   :mod:`storyline.nlp.morph` where the language has a dictionary (lower-cased
   word and no POS otherwise).
-* :func:`razdel_tokens` — razdel's tokens for a text, cached for the last few
-  texts, so the Russian NER (which runs on the same tokens) does not tokenize
-  an article a second time.
+* :func:`razdel_tokens` and :func:`spacy_tokens` — a tokenizer's tokens for a text,
+  kept for the last :data:`TEXTS_KEPT` texts, so the event mentions do not tokenize
+  again a text the Russian NER (which runs on razdel's tokens) or the English NER
+  (whose spaCy pipeline tokenizes it) has read.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 from storyline import resources
+from storyline.memo import Memo
 from storyline.nlp import morph
 from storyline.nlp.annotations import Sentence, Token
 
@@ -41,23 +44,39 @@ def sentences(text: str, lang: str | None = None) -> tuple[Sentence, ...]:
     return tuple(result)
 
 
-@lru_cache(maxsize=4)
+TEXTS_KEPT = 64
+"""Texts whose tokens a tokenizer keeps. A worker's task runs the NER over the body, title
+and lead of its pages (8 pages: 24 texts) before the event mentions of each page read the
+same texts; with only the last few kept, the task's later texts had pushed each page's
+out before it was read again, and every Russian and English text was tokenized twice."""
+
+
+@lru_cache(maxsize=TEXTS_KEPT)
 def razdel_tokens(text: str) -> tuple[tuple[int, int, str], ...]:
-    """razdel's ``(start, end, text)`` tokens of ``text`` (the last few texts are cached)."""
+    """razdel's ``(start, end, text)`` tokens of ``text`` (kept: :data:`TEXTS_KEPT`)."""
     from razdel import tokenize
 
     return tuple((t.start, t.stop, t.text) for t in tokenize(text))
 
 
-def _spacy_tokens(text: str) -> tuple[tuple[int, int, str], ...]:
-    from storyline.nlp.ner.en import nlp
-
-    return tuple(
-        (t.idx, t.idx + len(t.text), t.text) for t in nlp().tokenizer(text) if not t.is_space
-    )
+_spacy_kept: Memo[str, tuple[tuple[int, int, str], ...]] = Memo(TEXTS_KEPT)
 
 
-_TOKENIZERS = {"razdel": razdel_tokens, "spacy": _spacy_tokens}
+def spacy_tokens(text: str, doc: Any = None) -> tuple[tuple[int, int, str], ...]:
+    """spaCy's ``(start, end, text)`` tokens of ``text``, whitespace left out (kept:
+    :data:`TEXTS_KEPT`). ``doc``: the English pipeline's ``Doc`` of ``text`` when the caller
+    has one (the NER's), read instead of tokenizing the text again."""
+
+    def build() -> tuple[tuple[int, int, str], ...]:
+        from storyline.nlp.ner.en import nlp
+
+        made = nlp().tokenizer(text) if doc is None else doc
+        return tuple((t.idx, t.idx + len(t.text), t.text) for t in made if not t.is_space)
+
+    return _spacy_kept.get(text, build)
+
+
+_TOKENIZERS = {"razdel": razdel_tokens, "spacy": spacy_tokens}
 
 
 def tokens(text: str, lang: str | None = None) -> tuple[Token, ...]:

