@@ -128,14 +128,19 @@ def test_a_caption_with_a_colon_is_not_a_quote() -> None:
     assert [q for q in notes(caption, "en").quotes if q.cue == ":"] == []
 
 
-def extracted(path: Path) -> tuple[str, str]:
-    """(text, language) of a page as ingest extracts it."""
+def extracted_article(path: Path) -> Article:
+    """A page as ingest extracts it."""
     from storyline.config import Settings
     from storyline.document import RawDocument
     from storyline.extract.article import extract_article
 
     raw = RawDocument(str(path), path.read_bytes())
-    article = extract_article(raw, languages=Settings().languages)
+    return extract_article(raw, languages=Settings().languages)
+
+
+def extracted(path: Path) -> tuple[str, str]:
+    """(text, language) of a page as ingest extracts it."""
+    article = extracted_article(path)
     return article.text, article.lang or ""
 
 
@@ -596,3 +601,36 @@ def test_a_common_noun_subject_in_a_russian_sentence() -> None:
         sentence = next(x for x in lines if snippet in x).rpartition("\t")[0]
         (quote,) = notes(sentence, "ru").quotes
         assert (quote.speaker_text, quote.speaker) == (speaker, None)
+
+
+def test_a_noun_subject_at_the_body_start_is_the_person_the_title_names() -> None:
+    # title «"Поважаю Лукашенка": білоруське ТБ показало інтерв'ю з Протасевичем, …»,
+    # body «На опублікованому відео опозиціонер назвав Лукашенка людиною "зі сталевими
+    # яйцями"»: Protasevich (named later in the body too), not Lukashenka, whom the
+    # title only quotes
+    article = annotated_page(TRAIN / "articles" / "B061.txt")
+    quote = next(q for q in article.quotes if q.text == "зі сталевими яйцями")
+    assert quote.speaker_text == "опозиціонер"
+    assert quote.speaker is not None
+    assert article.entities[quote.speaker].text == "Роман Протасевич"
+
+
+def test_a_document_cue_with_nobody_before_it_is_the_body_the_title_names() -> None:
+    # title «Минобороны: крейсер «Москва» затонул»; «Минобороны РФ сообщает, что …» (a
+    # relaying verb: no last speaker) … «"…", — говорится в сообщении»
+    article = annotated_page(next((DEV / "articles").glob("075*.txt")))
+    quote = next(q for q in article.quotes if q.cue == "говорится в сообщении")
+    assert quote.speaker is not None
+    assert article.entities[quote.speaker].text == "Минобороны РФ"
+
+
+def test_without_its_title_the_body_start_names_nobody() -> None:
+    # the same page's body alone: the rule reads the title, it guesses nothing
+    text, lang = dev_page("075")
+    quote = next(q for q in notes(text, lang).quotes if q.cue == "говорится в сообщении")
+    assert quote.speaker is None
+
+
+def annotated_page(path: Path) -> Annotations:
+    """A page annotated as ingest does it: the extracted article, its title and lead."""
+    return annotate(extracted_article(path))

@@ -59,8 +59,16 @@ def annotate(
         entities=entities,
         dates=find_dates(text, published, lang, anchor=anchor),
         durations=find_durations(text, lang),
-        quotes=find_quotes(text, lang, entities, sentences) if quotes else (),
+        quotes=find_quotes(text, lang, entities, sentences, _context(article)) if quotes else (),
     )
+
+
+def _context(article: Article) -> str:
+    """The title and lead where the body does not hold them: whom a quote's pronoun or role
+    may refer to when the body names nobody before it (train E005: «"…", — сказав він» with
+    Zelensky named in the lead only)."""
+    parts = [p for p in (article.title, article.lead) if p and p.strip() not in article.text]
+    return "\n".join(parts)
 
 
 def recognize_articles(articles: Sequence[Article]) -> list[tuple[EntityMention, ...]]:

@@ -459,6 +459,7 @@ class _Reader:
         language: _Language,
         entities: Sequence[EntityMention],
         sentences: Sequence[Sentence],
+        context: str = "",
     ) -> None:
         self.text, self.lang, self.language = text, lang, language
         self.entities = entities
@@ -471,6 +472,8 @@ class _Reader:
         self.inside_starts = [p.start for p in self.parts]
         self.cues = [c for c in self._find_cues() if not self.quoted(c.start)]
         self.candidates = self._find_candidates()
+        self.topics = self._named_in(context)
+        """Body mentions of whom the title or lead names, in the order it names them."""
         self.resolved: dict[int, _Speaker] = {}
         """Cue start → its resolved speaker (filled in text order)."""
         self.history: list[tuple[int, int]] = []
@@ -519,6 +522,57 @@ class _Reader:
                     found.append(_Candidate(m.start(), m.end(), m.group(), None, gender))
         found.sort(key=lambda c: (c.start, -c.end))
         return found
+
+    def _named_in(self, context: str) -> list[int]:
+        """The people and bodies the page's title or lead names that the body mentions too
+        (the first body mention of each, in the order the context names them): whom a
+        pronoun, role or noun at the body's start refers to when the body names nobody
+        before it («"…", — сказав він військовим» under a lead that names Zelensky). A
+        person matches by the last word, a body by the first (stems, any script); what
+        the context quotes is no one's name there."""
+        for mark in reversed(_quote_marks(context)):  # «"Поважаю Лукашенка": … з Протасевичем»
+            context = context[: mark.open] + " " + context[mark.end + 1 :]
+        keys = [nm.stem(nm.word_key(w)) for w in _WORD.findall(context)]
+        keys = [k for k in keys if len(k) >= 3]
+        if not keys:
+            return []
+        found: list[int] = []
+        for key_at in range(len(keys)):
+            for i, e in enumerate(self.entities):
+                if e.type not in ("PER", "ORG") or is_role_reference(e) or self.quoted(e.start):
+                    continue
+                words = [nm.stem(nm.word_key(w)) for w in _WORD.findall(e.text)]
+                if not words or any(i == j or self.same_one(i, j) for j in found):
+                    continue
+                if self.person_like(i) and e.type == "PER":
+                    hit = words[-1] == keys[key_at] and len(words[-1]) >= 4
+                else:
+                    hit = words[0] == keys[key_at] and len(words[0]) >= 4
+                if hit:
+                    found.append(i)
+                    break
+        return found
+
+    def same_one(self, i: int, j: int) -> bool:
+        """Whether two mentions name one person or body: the same last word's stem."""
+        a = (_WORD.findall(self.entities[i].text) or [""])[-1]
+        b = (_WORD.findall(self.entities[j].text) or [""])[-1]
+        return nm.stem(nm.word_key(a)) == nm.stem(nm.word_key(b))
+
+    def topic(self, kind: str, gender: str | None = None) -> int | None:
+        """The first body mention of a person (``kind`` "PER", of ``gender`` when given) or
+        body ("ORG") that the title or lead names; None when it names none."""
+        for i in self.topics:
+            person = self.entities[i].type == "PER"
+            if (
+                kind == "PER"
+                and person
+                and (gender in (None, "x") or self.gender(i) in (None, gender))
+            ):
+                return i
+            if kind == "ORG" and not person:
+                return i
+        return None
 
     # speakers
 
@@ -746,6 +800,9 @@ class _Reader:
         ]
         if after:
             return after[0]
+        topic = self.topic("PER")
+        if topic is not None and fits(topic) and not before:
+            return topic  # «Генсек НАТО: …» under a title that names Stoltenberg
         following = [i for i, e in named if 0 <= e.start - ref.end <= _CATAPHORA and not e.role]
         return following[0] if following else index
 
@@ -815,8 +872,9 @@ class _Reader:
                     return last
                 if self.sentence_index(where) >= latest:
                     return last
-        if not pool:
-            return self._named_next(gender, pos)  # no fitting last speaker either
+        if not pool:  # no fitting last speaker either: whom the title names, else next
+            named = self.topic("ORG" if gender == "n" else "PER", gender)
+            return named if named is not None else self._named_next(gender, pos)
         latest = self.sentence_index(pool[-1].start)
         group = [c for c in pool if self.sentence_index(c.start) == latest]
         subjects = [c for c in group if self.nominative(c)]
@@ -965,6 +1023,11 @@ class _Reader:
             author = self._document_author(cue)
             if author is None:
                 author = self._reported_before(cue.start)
+            if author is None and self.last_speaker(cue.start) is None:
+                named = self.topic("ORG")  # «Минобороны: крейсер «Москва» затонул»
+                if named is not None:
+                    e = self.entities[named]
+                    author = _Speaker(e.text, e.start, e.end, named)
             return author if author is not None else self._last(cue.start)
         if cue.kind == "document_ref":
             author = self.antecedent("n", cue.start)
@@ -1174,11 +1237,13 @@ class _Reader:
         phrase = self.text[start : head.end()]
         index = None
         last = self.last_speaker(cue.start)
+        person = any("anim" in g for g in nouns)
+        if last is None and not possessed and cue.gender != "p":
+            last = self.topic("PER" if person else "ORG")  # «опозиціонер назвав» under its title
         if last is not None and not possessed and cue.gender != "p":
             # «Украинский лидер подчеркнул»: someone already named, as «— сказал
             # представитель» is, when the country fits; a person for an animate noun, a
             # body for another («ведомство»); never for «його радник» (someone else)
-            person = any("anim" in g for g in nouns)
             countries = _countries_in(phrase)
             if person == self.person_like(last) and (
                 not countries or countries & self.countries_of_person(last)
@@ -2070,18 +2135,21 @@ def find_quotes(
     lang: str | None,
     entities: Sequence[EntityMention],
     sentences: Sequence[Sentence],
+    context: str = "",
 ) -> tuple[QuoteMention, ...]:
     """Direct and indirect quotes of the text, with their speakers (see the module doc).
 
     ``entities`` are the article's mentions (role references included) and
     ``sentences`` its sentence spans, as :func:`storyline.nlp.pipeline.annotate`
-    makes them; ``speaker`` indexes ``entities``. A language without a table in
-    ``speech.json`` gets no quotes.
+    makes them; ``speaker`` indexes ``entities``. ``context`` is the page's title and lead
+    when the body does not hold them: never a place for quotes (offsets point into
+    ``text``), only whom a pronoun or role at the body's start may refer to. A language
+    without a table in ``speech.json`` gets no quotes.
     """
     language = _language(lang or "")
     if language is None or not text:
         return ()
-    reader = _Reader(text, lang or "", language, entities, sentences)
+    reader = _Reader(text, lang or "", language, entities, sentences, context)
     for cue in reader.cues:  # speakers in text order: pronouns resolve against earlier ones
         reader.speaker_of(cue)
     direct = _direct(reader)
