@@ -45,3 +45,23 @@ def test_signature_survives_the_store_round_trip() -> None:
 
 def test_short_texts_are_not_compared() -> None:
     assert minhash("Коротка новина з п'яти слів.") is None
+
+
+def test_signatures_are_datasketchs_own_with_the_permutations_kept() -> None:
+    """Every signature shares one set of permutations (datasketch would draw them from its
+    seed for each page); they are the ones a fresh MinHash draws, so stored signatures and
+    new ones still compare."""
+    from datasketch import MinHash
+
+    from storyline.dedup import NUM_PERM, SCHEME, SHINGLE, words
+
+    text = _body("003")
+    tokens = words(text)
+    fresh = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+    fresh.update_batch(
+        list({" ".join(tokens[i : i + SHINGLE]).encode() for i in range(len(tokens) - SHINGLE + 1)})
+    )
+    first, second = minhash(text), minhash(_body("004"))
+    assert first is not None and second is not None
+    assert to_bytes(first) == to_bytes(fresh)
+    assert first.permutations is second.permutations
