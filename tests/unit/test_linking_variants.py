@@ -395,3 +395,100 @@ def test_a_latin_letter_typed_in_a_cyrillic_name() -> None:
         [("Моcква", "LOC"), ("Москва", "LOC")],
     )
     assert got["Моcква"] == got["Москва"]
+
+
+def test_a_table_body_named_with_its_country_as_an_adjective_or_possessive() -> None:
+    """The table lists "Security Service of Ukraine"; train A050 and A006 write "the
+    Ukrainian Security Service" and "Ukraine’s Security Service"."""
+    linker = EntityLinker()
+    sbu = link(
+        linker,
+        "ru",
+        "Служба безопасности Украины задержала агента.",
+        "ru",
+        [("Служба безопасности Украины", "ORG")],
+    )["Служба безопасности Украины"]
+    a050 = link(
+        linker,
+        "en/A050",
+        "He urged the parliament to abolish the deputies’ immunity and dismiss the head of the "
+        "Ukrainian Security Service, the prosecutor general, and the defense minister.",
+        "en",
+        [("Ukrainian Security Service", "ORG")],
+    )
+    a006 = link(
+        linker,
+        "en/A006",
+        "On November 26, Ukraine’s Security Service opened a criminal investigation.",
+        "en",
+        [("Ukraine’s Security Service", "ORG")],
+    )
+    assert a050["Ukrainian Security Service"] == a006["Ukraine’s Security Service"] == sbu
+    # the same words with another country are not Ukraine's service
+    other = link(
+        linker,
+        "en/x",
+        "The Russian Security Service said so.",
+        "en",
+        [("Russian Security Service", "ORG")],
+    )
+    assert other["Russian Security Service"] != sbu
+
+
+def test_a_company_is_linked_without_its_legal_form() -> None:
+    """Train D041: «НАК «Нафтогаз Украины»» is Naftogaz (НАК: a national joint-stock company)."""
+    linker = EntityLinker()
+    d041 = link(
+        linker,
+        "ru/D041",
+        "Тимошенко причинила ущерб НАК «Нафтогаз Украины» в сумме 1,5 миллиарда гривен.",
+        "ru",
+        [("Тимошенко", "PER"), ("НАК «Нафтогаз Украины»", "ORG")],
+    )
+    bare = link(linker, "uk", "Нафтогаз заявив про борг.", "uk", [("Нафтогаз", "ORG")])
+    assert d041["НАК «Нафтогаз Украины»"] == bare["Нафтогаз"]
+
+
+def test_a_navy_is_its_countrys_navy_in_every_language() -> None:
+    """A navy is a body every country has, named with the country's adjective in English
+    (train A022, A038, A041 and dev 056 on the 2018 Kerch Strait incident and the Moskva)."""
+    linker = EntityLinker()
+    a022 = link(
+        linker,
+        "ru/A022",
+        "Утром 25 ноября ФСБ заявила, что три корабля ВМС Украины нарушили российскую границу.",
+        "ru",
+        [("ФСБ", "ORG"), ("ВМС Украины", "ORG")],
+    )
+    a038 = link(
+        linker,
+        "en/A038",
+        "On Sunday morning, three ships from the Ukrainian Navy - the Berdyansk, the Nikopol "
+        "and the Yany Kapu - illegally crossed the border.",
+        "en",
+        [("Ukrainian Navy", "ORG")],
+    )
+    a041 = link(
+        linker,
+        "en/A041",
+        "The Ukrainian navy said its boats were hit and disabled.",
+        "en",
+        [("Ukrainian navy", "ORG")],
+    )
+    d056 = link(
+        linker,
+        "en/056",
+        "The Moskva missile cruiser was shot by the Navy of Ukraine.",
+        "en",
+        [("Navy of Ukraine", "ORG")],
+    )
+    navy = a022["ВМС Украины"]
+    assert a038["Ukrainian Navy"] == a041["Ukrainian navy"] == d056["Navy of Ukraine"] == navy
+    assert entity_name(linker, navy) == "Ukrainian Navy"
+    russian = link(linker, "en/x", "Russia's Navy said so.", "en", [("Russia's Navy", "ORG")])
+    assert russian["Russia's Navy"] != navy
+    assert entity_name(linker, russian["Russia's Navy"]) == "Russian Navy"
+
+
+def entity_name(linker: EntityLinker, eid: str) -> str:
+    return next(e.name for e in linker.entities() if e.id == eid)

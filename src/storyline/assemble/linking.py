@@ -115,6 +115,9 @@ class _Institution:
     type: str
     name: str
     by_country: dict[str, str]
+    adjective_name: str | None = None
+    """The name with the country's English adjective, where that is the usual one
+    ("Ukrainian Navy", not "Navy of Ukraine")."""
 
 
 @dataclass(slots=True)
@@ -126,6 +129,8 @@ class _Gazetteer:
     """Stem key of a country's name → ISO code (for qualifiers of institutions)."""
     adjectives: tuple[tuple[str, str], ...] = ()
     """(stem prefix, ISO code): «российский», "Russian"."""
+    english_adjectives: dict[str, str] = field(default_factory=dict)
+    """ISO code → the country's English adjective ("Ukrainian"), for display names."""
     institutions: dict[str, _Institution] = field(default_factory=dict)
     inst_first: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
     inst_last: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
@@ -133,6 +138,9 @@ class _Gazetteer:
     """Exact key of a GeoNames city name → its entry: with no stems or near spellings, which
     over 30,000 names in every script would make meet far too much («Англия» / Anglet)."""
     function_words: frozenset[str] = frozenset()
+    legal_forms: frozenset[str] = frozenset()
+    """A company's legal form («НАК», «ПАО», "LLC"): no part of its name, unless it is all
+    the name there is («НАК» alone is the anti-terrorism committee's acronym)."""
     region_words: frozenset[str] = frozenset()
     region_suffixes: tuple[str, ...] = ()
     place_suffixes: tuple[str, ...] = ()
@@ -141,6 +149,10 @@ class _Gazetteer:
     demonym_suffixes: tuple[str, ...] = ()
     entry_country: dict[str, str] = field(default_factory=dict)
     """Alias-table key → the country one of its names names («Кабинет министров Украины»)."""
+    by_core: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(stem key of a name without its country, ISO) → the alias-table key so named: the
+    table lists "Security Service of Ukraine", and "Ukraine's Security Service" or
+    «українська служба безпеки» names the country elsewhere, or as an adjective."""
     equivalents: dict[str, str] = field(default_factory=dict)
     """Stem of a Ukrainian word's key → the Russian word's stem (``word_equivalents``)."""
 
@@ -157,11 +169,12 @@ class _Gazetteer:
 
     def keys(self, text: str) -> list[str]:
         out = []
-        for word in nm.words(text):
+        words = [w for w in nm.words(text) if nm.fold(w) not in self.function_words]
+        if len(words) > 1:
+            words = [w for w in words if nm.fold(w) not in self.legal_forms] or words
+        for word in words:
             if word.endswith(("'s", "’s")):
                 word = word[:-2]
-            if nm.fold(word) in self.function_words:
-                continue
             key = nm.word_key(word)
             stem = nm.stem(key)
             if stem in self.equivalents and key.startswith(stem):
@@ -272,6 +285,7 @@ def _gazetteer() -> _Gazetteer:
     table = resources.load("aliases")
     g = _Gazetteer(
         function_words=frozenset(nm.fold(w) for w in table["function_words"]),
+        legal_forms=frozenset(nm.fold(w) for w in table["legal_forms"]),
         region_words=frozenset(nm.stem(nm.word_key(w)) for w in table["region_words"]),
         region_suffixes=tuple(nm.stem(nm.word_key(w)) for w in table["region_suffixes"]),
         place_suffixes=tuple(
@@ -320,8 +334,18 @@ def _gazetteer() -> _Gazetteer:
         for code, words in table["country_adjectives"].items()
         for word in words
     )
+    for code, words in table["country_adjectives"].items():
+        english = [w for w in words if w.isascii()]
+        if english:
+            g.english_adjectives[code] = english[0]
     for item in table["institutions"]:
-        inst = _Institution(item["id"], item["type"], item["name"], item.get("by_country", {}))
+        inst = _Institution(
+            item["id"],
+            item["type"],
+            item["name"],
+            item.get("by_country", {}),
+            item.get("adjective_name"),
+        )
         g.institutions[inst.id] = inst
         for forms in item["names"].values():
             for form in forms:
@@ -337,6 +361,7 @@ def _gazetteer() -> _Gazetteer:
             named = _qualifier(g, g.keys(form))
             if named is not None:
                 g.entry_country.setdefault(f"alias:{item['id']}", named[1])
+                g.by_core.setdefault(named, f"alias:{item['id']}")
     return g
 
 
@@ -419,6 +444,9 @@ def _resolve(
                 if g.entry_country.get(hit, iso) != iso:
                     return None, None, None  # «британский Кабмин» is no Cabinet of Ukraine
                 return hit, None, None
+        named = _qualifier(g, keys)
+        if named is not None and named in g.by_core:
+            return g.by_core[named], None, None
     for keys in forms:
         stems = [nm.stem(k) for k in keys]
         if not stems:
@@ -806,7 +834,11 @@ class EntityLinker:
             entry = g.entries[f"alias:{inst.by_country[iso]}"]
             return self._get_or_create(entry.key, entry.type, fixed_name=entry.name)
         country = g.entries.get(f"country:{iso}")
-        name = inst.name.format(country=country.name if country else iso)
+        adjective = g.english_adjectives.get(iso)
+        if inst.adjective_name and adjective:
+            name = inst.adjective_name.format(adjective=adjective)
+        else:
+            name = inst.name.format(country=country.name if country else iso)
         return self._get_or_create(f"inst:{inst.id}:{iso}", inst.type, fixed_name=name)
 
     def _context_country(
