@@ -634,3 +634,47 @@ def test_without_its_title_the_body_start_names_nobody() -> None:
 def annotated_page(path: Path) -> Annotations:
     """A page annotated as ingest does it: the extracted article, its title and lead."""
     return annotate(extracted_article(path))
+
+
+def polnear_test(name: str, snippet: str) -> str:
+    return paragraph(SHARED / "external" / "polnear" / "test" / "text", name, snippet)
+
+
+def test_a_name_after_an_english_verb_with_its_subject_before_is_no_speaker() -> None:
+    # 'Forty-one percent of respondents say Trump’s comments on the video are “completely
+    # unacceptable,”': the respondents (no mention), not Trump
+    text = polnear_test("huff-post_2016-10-10_new-poll-gives-hillary-clinton-a.txt", "Forty-one")
+    found = {q[0]: q[1:] for q in speakers(text, "en")}
+    assert found["completely unacceptable,"] == (None, None)
+    # 'The agreement, said António Guterres, will “bring relief …”': a parenthesis
+    text, lang = dev_page("025")
+    found = {q[0]: q[2] for q in speakers(text, lang)}
+    assert found["bring relief for"] == "António Guterres"
+
+
+def test_a_noun_in_a_prepositional_phrase_is_no_subject() -> None:
+    # 'Trump in the past has called out Tur publicly by name, and has referred to her as
+    # “Little Katy, third-rate journalist.”': not "the past" (the tagger misses this
+    # "Trump", so nobody is named)
+    text = polnear_test("huff-post_2016-11-03_trump-creepily-singles-out-repor.txt", "in the past")
+    found = {q[0]: q[1] for q in speakers(text, "en")}
+    assert found["Little Katy, third-rate"] is None
+
+
+def test_a_pronoun_subject_is_not_part_of_a_noun_phrase_before_it() -> None:
+    # 'The email provided a question about the death penalty that she said “worries me
+    # about HRC.”': the written speaker is "she"
+    text = polnear_test(
+        "breitbart_2016-10-13_cnn-s-jake-tapper-on-donna-brazi.txt", "that she said"
+    )
+    found = {q[0]: q[1] for q in speakers(text, "en")}
+    assert found["worries me about"] == "she"
+
+
+def test_a_body_the_title_names_as_what_happened_is_no_author() -> None:
+    # title «Окупанти підірвали Каховську ГЕС на Херсонщині, … – ОВА»: the dam is what
+    # happened, not the author of «"…", - йдеться у повідомленні» (only a headline's label
+    # or credit is its source)
+    article = annotated_page(next((DEV / "articles").glob("046*.txt")))
+    quote = next(q for q in article.quotes if q.cue == "йдеться у повідомленні")
+    assert quote.speaker is None

@@ -449,6 +449,26 @@ def _gender_of_verb(language: _Language, word: str) -> str | None:
     return None
 
 
+_HEADLINE_LABEL = re.compile(r"^[^:\n]{2,40}:\s")
+_HEADLINE_CREDIT = re.compile(rf"\s[{_DASH}]\s([^\n{_DASH}]{{2,40}})$")
+_HEADLINE_WORDS = 5
+
+
+def _headline_sources(context: str) -> list[str]:
+    """Who a headline gives as its source: a short label before a colon («Минобороны:
+    крейсер «Москва» затонул», "Kremlin: …") or a credit after a final dash ("Russia
+    suspends Black Sea grain deal – Kremlin spox Peskov", «… – ОВА»), per line."""
+    found = []
+    for line in context.splitlines():
+        line = line.strip()
+        label = _HEADLINE_LABEL.match(line)
+        credit = _HEADLINE_CREDIT.search(line)
+        for part in (label.group()[:-2] if label else "", credit.group(1) if credit else ""):
+            if part and len(_WORD.findall(part)) <= _HEADLINE_WORDS:
+                found.append(part)
+    return found
+
+
 class _Reader:
     """One article's text, marks, cues and mentions; resolves speakers in text order."""
 
@@ -474,6 +494,8 @@ class _Reader:
         self.candidates = self._find_candidates()
         self.topics = self._named_in(context)
         """Body mentions of whom the title or lead names, in the order it names them."""
+        self.sources = self._named_in(" ".join(_headline_sources(context)))
+        """The same of whom a headline names as its source («Минобороны: …», "… – Kremlin")."""
         self.resolved: dict[int, _Speaker] = {}
         """Cue start → its resolved speaker (filled in text order)."""
         self.history: list[tuple[int, int]] = []
@@ -562,15 +584,13 @@ class _Reader:
     def topic(self, kind: str, gender: str | None = None) -> int | None:
         """The first body mention of a person (``kind`` "PER", of ``gender`` when given) or
         body ("ORG") that the title or lead names; None when it names none."""
+        if kind == "ORG":
+            # a body only as the headline's source: a title names many bodies, places and
+            # works as what happened to them («Окупанти підірвали Каховську ГЕС …»)
+            return next((i for i in self.sources if self.entities[i].type != "PER"), None)
         for i in self.topics:
-            person = self.entities[i].type == "PER"
-            if (
-                kind == "PER"
-                and person
-                and (gender in (None, "x") or self.gender(i) in (None, gender))
-            ):
-                return i
-            if kind == "ORG" and not person:
+            fits = gender in (None, "x") or self.gender(i) in (None, gender)
+            if self.entities[i].type == "PER" and fits:
                 return i
         return None
 
@@ -1012,7 +1032,8 @@ class _Reader:
                 between = between[m.end() :]
                 return len(_WORD.findall(between)) <= gap
         limit = _APPOSITION_WORDS if between.lstrip().startswith(",") else gap
-        return len(_WORD.findall(between)) <= limit
+        # "Trump in the past has called": the auxiliary is no word between
+        return len(_WORD.findall(self._without_preverbal(between))) <= limit
 
     def _speaker_of(self, cue: _Cue) -> _Speaker:
         text = self.text
@@ -1178,6 +1199,17 @@ class _Reader:
                     return after
                 phrase = self._impersonal(clause_start, cue.start)
                 return phrase if phrase is not None else after
+        if (
+            self.language.subject_gap is not None
+            and cue.kind == "verb"
+            and _WORD.search(text, clause_start, cue.start) is not None
+            and not text[clause_start : cue.start].rstrip().endswith((",", *_DASH))
+        ):
+            # "Forty-one percent of respondents say Trump’s comments are …": where the
+            # subject stands before its verb, a name after it is its subject only when the
+            # verb opens its clause ('…," said Peskov') or a parenthesis ("The agreement,
+            # said António Guterres, will …"); else it is what was said
+            return _NOBODY
         return self._after(cue, impersonal=cue.gender == "p")
 
     def _noun_subject(self, clause_start: int, cue: _Cue) -> _Speaker | None:
@@ -1384,7 +1416,18 @@ class _Reader:
             before,
             re.IGNORECASE,
         )
-        return None if noun is None else self._noun_speaker(noun, clause_start)
+        if noun is None:
+            return None
+        inner = [w.casefold() for w in _WORD.findall(noun.group(1))]
+        if inner[-1] in self.language.pronouns or (
+            self.language.relatives is not None
+            and any(self.language.relatives.fullmatch(w) or w == "that" for w in inner)
+        ):
+            return None  # 'a question about the death penalty that she said': "she"
+        governed = re.search(r"([^\W\d_]+)[^\S\n]*$", before[: noun.start(1)])
+        if governed is not None and governed.group(1).casefold() in self.language.oblique_before:
+            return None  # "Trump in the past has called": no subject in a prepositional phrase
+        return self._noun_speaker(noun, clause_start)
 
     def _without_preverbal(self, before: str) -> str:
         """The clause before a verb without the auxiliaries and adverbs that end it: the
