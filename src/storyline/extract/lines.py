@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from types import MappingProxyType
 
 from storyline import resources
@@ -44,8 +44,10 @@ def clean(line: str) -> str:
     return _BULLET.sub("", line.strip()).strip()
 
 
+@lru_cache(maxsize=4096)
 def normalize(line: str) -> str:
-    """Comparison key: case and ё/е differences, bullets and separators do not make lines differ."""
+    """Comparison key: case and ё/е differences, bullets and separators do not make lines differ.
+    Kept for the last lines: the line rules read each line's key five times or more."""
     text = _SPACE.sub(" ", line.casefold().replace("ё", "е")).strip(_STRIP_CHARS)
     return text.strip()
 

@@ -342,7 +342,7 @@ def _printed_twice(line: str) -> bool:
     half = len(text) // 2
     for cut in range(max(1, half - 2), min(len(text), half + 3)):
         first = text[:cut].strip()
-        if len(words(first)) >= 3 and first == text[cut:].strip():
+        if first == text[cut:].strip() and len(words(first)) >= 3:
             return True
     return False
 
