@@ -678,3 +678,26 @@ def test_a_body_the_title_names_as_what_happened_is_no_author() -> None:
     article = annotated_page(next((DEV / "articles").glob("046*.txt")))
     quote = next(q for q in article.quotes if q.cue == "йдеться у повідомленні")
     assert quote.speaker is None
+
+
+def test_a_verb_after_and_takes_the_sentences_subject_across_a_quote() -> None:
+    # 'In his interview, McCaul criticized Clinton for “running around saying …” and
+    # suggested that her presidency could create a “constitutional crisis.”'
+    text = polnear_test(
+        "politico_2016-11-02_mccaul-if-elected-hillary-clinto.txt", "In his interview"
+    )
+    found = {q[0]: q[1] for q in speakers(text, "en")}
+    assert found["constitutional crisis."] == "McCaul"
+    # 'He did not do so, and instead argued that the current administration made a deal
+    # with Russia “to give …”': an adverb between "and" and the verb
+    text = polnear_test("politico_2016-11-02_trump-adviser-flynn-gets-agitate.txt", "and instead")
+    found = {q[0]: q[1] for q in speakers(text, "en")}
+    assert found["to give the"] == "He"
+
+
+def test_a_name_after_the_verb_that_does_not_close_the_parenthesis_is_no_speaker() -> None:
+    # 'Ana Cruz, former head of the Florida Democratic Party …, says Hillsborough is “a
+    # microcosm of …”': what she says is about Hillsborough
+    text = polnear_test("usa-today_2016-10-25_in-florida-s-crucial-county-a-fi.txt", "Ana Cruz")
+    found = {q[0]: q[1] for q in speakers(text, "en")}
+    assert found["a microcosm of"] != "Hillsborough"

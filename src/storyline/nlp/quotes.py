@@ -1087,33 +1087,38 @@ class _Reader:
             if subjects:
                 return self._from(min(subjects, key=self._subject_rank), cue.start)
             return _NOBODY
-        joined = re.search(
-            r"(?:([^\W\d_]+)[^\S\n]+)?([^\W\d_]+)[^\S\n]+$",
-            text[max(clause_start, cue.start - 24) : cue.start],
-        )
-        before_verb = joined.group(2).casefold() if joined else ""
-        if before_verb in self.language.passive:
+        window = max(clause_start, cue.start - 40)
+        joined = re.search(r"([^\W\d_]+)[^\S\n]+$", text[window : cue.start])
+        if joined is not None and joined.group(1).casefold() in self.language.passive:
             return self._agent(cue)  # 'was described as "constructive" by Russia'
-        if before_verb in self.language.auxiliaries and joined and joined.group(1):
-            before_verb = joined.group(1).casefold()  # "… and has called the warrants …"
-        if before_verb in self.language.coordinators:
+        # "… and has called the warrants …", "He did not do so, and instead argued": the
+        # word before the verb once auxiliaries and adverbs are left out
+        joined = re.search(
+            r"([^\W\d_]+)[^\S\n]+$", self._without_preverbal(text[window : cue.start])
+        )
+        if joined is not None and joined.group(1).casefold() in self.language.coordinators:
             # "Lavrov vowed … and accused": the first verb's subject
             earlier = [
                 c for c in self.cues if c.kind == "verb" and sentence.start <= c.start < cue.start
             ]
             if earlier:
                 return self.speaker_of(earlier[-1])
-            if self.language.subject_gap is not None and joined is not None:
-                # "Lukashenka took the oath in Belarusian and announced …": the subject of
-                # the first verb, no cue, is the clause's first possible subject
-                stop = max(clause_start, cue.start - 24) + joined.start()
+            if self.language.subject_gap is not None:
+                # "Lukashenka took the oath in Belarusian and announced …", "McCaul
+                # criticized Clinton for “…” and suggested": the subject of the first verb,
+                # no cue, is the sentence's first possible subject, a quote between or not
+                stop = window + joined.start(1)
+                colon = text.rfind(":", sentence.start, stop)
+                first = colon + 1 if colon >= 0 and not self.quoted(colon) else sentence.start
                 subjects = [
                     c
                     for c in self.candidates
-                    if clause_start <= c.start
+                    if first <= c.start
                     and c.end <= stop
-                    and c.entity is not None
-                    and self.entities[c.entity].type in ("PER", "ORG")
+                    and not self.quoted(c.start)
+                    and (
+                        c.pronoun is not None or self.entities[c.entity or 0].type in ("PER", "ORG")
+                    )
                     and self.nominative(c)
                 ]
                 if subjects:
@@ -1199,18 +1204,24 @@ class _Reader:
                     return after
                 phrase = self._impersonal(clause_start, cue.start)
                 return phrase if phrase is not None else after
+        after = self._after(cue, impersonal=cue.gender == "p")
         if (
             self.language.subject_gap is not None
             and cue.kind == "verb"
             and _WORD.search(text, clause_start, cue.start) is not None
-            and not text[clause_start : cue.start].rstrip().endswith((",", *_DASH))
         ):
             # "Forty-one percent of respondents say Trump’s comments are …": where the
             # subject stands before its verb, a name after it is its subject only when the
-            # verb opens its clause ('…," said Peskov') or a parenthesis ("The agreement,
-            # said António Guterres, will …"); else it is what was said
-            return _NOBODY
-        return self._after(cue, impersonal=cue.gender == "p")
+            # verb opens its clause ('…," said Peskov') or a parenthesis that the name
+            # closes ("The agreement, said António Guterres, will …"), not in "Ana Cruz,
+            # …, says Hillsborough is …"; else it is what was said
+            parenthesis = text[clause_start : cue.start].rstrip().endswith((",", *_DASH))
+            closed = after.end is not None and re.match(
+                r"[^\S\n]*(?:[,.;:!?)\n]|$)", text[after.end : after.end + 3]
+            )
+            if not (parenthesis and closed):
+                return _NOBODY
+        return after
 
     def _noun_subject(self, clause_start: int, cue: _Cue) -> _Speaker | None:
         """A common noun right before the verb that agrees with it as its subject, in a
