@@ -28,6 +28,7 @@ def to_json(doc: StoryInput) -> dict[str, Any]:
         **({"vector": [round(v, 5) for v in doc.vector]} if doc.vector is not None else {}),
         **({"approximate": doc.approximate.isoformat()} if doc.approximate else {}),
         **({"weekdays": [list(w) for w in doc.weekdays]} if doc.weekdays else {}),
+        **({"people": list(doc.people)} if doc.people else {}),
     }
 
 
@@ -49,4 +50,5 @@ def from_json(article_id: str, data: Mapping[str, Any]) -> StoryInput:
         if (approximate := data.get("approximate"))
         else None,
         weekdays=tuple((int(m), int(d), int(w)) for m, d, w in data.get("weekdays", ())),
+        people=tuple(str(p) for p in data.get("people", ())),
     )

@@ -196,15 +196,15 @@ def latest_explicit(mentions: Iterable[WrittenDate]) -> date | None:
 
 def weekday_days(text: str, lang: str | None = None) -> tuple[tuple[int, int, int], ...]:
     """``(month, day, weekday)`` (0 = Monday) of each day the text writes without a year
-    but with its weekday («у четвер, 1 квітня», 'on Monday (July 17)'). A page that states
-    no date still tells its year this way, up to a few: 1 April was a Thursday in 2010,
-    2021 and 2027, not in 2014."""
+    but with its weekday («у четвер, 1 квітня», 'on Monday (July 17)', «10 жовтня
+    (субота)»). A page that states no date still tells its year this way, up to a few:
+    1 April was a Thursday in 2010, 2021 and 2027, not in 2014."""
     hits = _weekday_hits(text, _languages(resources.load("weekdays"), lang))
     found = []
     for w in find_written_dates(text):
         if w.day is None or w.year is not None or w.end_day is not None:
             continue
-        hit = _weekday_before(hits, text, w.start)
+        hit = _weekday_named(hits, text, w.start, w.end)
         if hit is not None and not hit.direction:
             found.append((w.month, w.day, hit.weekday))
     return tuple(found)
@@ -400,7 +400,7 @@ def _year_from_weekday(
     """
     result = []
     for mention in mentions:
-        hit = _weekday_before(hits, text, mention.start)
+        hit = _weekday_named(hits, text, mention.start, mention.end)
         if (
             hit is None
             or not mention.inferred
@@ -427,18 +427,32 @@ def _year_from_weekday(
     return result
 
 
-def _weekday_before(hits: list[_WeekdayHit], text: str, start: int) -> _WeekdayHit | None:
-    """The weekday written just before the date at ``start`` («четверг, 2 мая»)."""
+def _weekday_named(hits: list[_WeekdayHit], text: str, start: int, end: int) -> _WeekdayHit | None:
+    """The weekday written with the date at ``start``–``end``: just before it («четверг,
+    2 мая») or in brackets just after it («з 12:00 10 жовтня (субота)», '10 October
+    (Saturday)'), as agencies print a day's weekday."""
     return next(
         (
             h
             for h in hits
-            if h.end <= start
-            and start - h.end <= 20
-            and _WEEKDAY_TO_DATE.fullmatch(text, h.end, start)
+            if (
+                h.end <= start
+                and start - h.end <= 20
+                and _WEEKDAY_TO_DATE.fullmatch(text, h.end, start)
+            )
+            or (
+                h.start >= end
+                and _DATE_TO_BRACKETED_WEEKDAY.fullmatch(text, end, h.start)
+                and _BRACKET_CLOSE.match(text, h.end)
+            )
         ),
         None,
     )
+
+
+_DATE_TO_BRACKETED_WEEKDAY = re.compile(r"\s*\(\s*")
+"""What stands between a date and the weekday bracketed after it: «10 жовтня (субота)»."""
+_BRACKET_CLOSE = re.compile(r"\s*\)")
 
 
 def _weekday_of(year: int, month: int, day: int) -> int | None:
