@@ -492,3 +492,28 @@ def test_a_navy_is_its_countrys_navy_in_every_language() -> None:
 
 def entity_name(linker: EntityLinker, eid: str) -> str:
     return next(e.name for e in linker.entities() if e.id == eid)
+
+
+def test_a_place_the_tagger_read_as_a_person_is_the_place() -> None:
+    """Train B002: «в Нагірному Карабасі» tagged PER lemmatises as a person «Карабас»; read
+    as a place it is «Нагірний Карабах», the table's Nagorno-Karabakh."""
+    linker = EntityLinker()
+    text = (
+        "Вірменія та Азербайджан під час перемовин у Москві домовились про припинення вогню "
+        "в Нагірному Карабасі з 12:00 10 жовтня."
+    )
+    start = text.index("Нагірному")
+    tagged = EntityMention(
+        start,
+        start + len("Нагірному Карабасі"),
+        "Нагірному Карабасі",
+        "PER",
+        normalize("Нагірному Карабасі", "PER", "uk"),
+        "uk",
+    )
+    (eid,) = linker.link_article("uk/B002", [tagged], text)
+    en = link(
+        linker, "en", "Fighting resumed in Nagorno-Karabakh.", "en", [("Nagorno-Karabakh", "LOC")]
+    )
+    assert eid == en["Nagorno-Karabakh"]
+    assert entity_name(linker, eid) == "Nagorno-Karabakh"

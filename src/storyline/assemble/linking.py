@@ -84,7 +84,7 @@ from functools import cache
 from storyline import resources
 from storyline.nlp import names as nm
 from storyline.nlp.annotations import EntityMention
-from storyline.nlp.morph import known_not_a_place
+from storyline.nlp.morph import known_not_a_place, normalize
 from storyline.nlp.ner.known import CLDR_LANGS, cldr_places
 from storyline.nlp.roles import is_role_reference, role_matches
 from storyline.records import CanonicalEntity
@@ -671,6 +671,8 @@ class EntityLinker:
             return p
         text_keys = g.keys(text)
         known = g.lookup_form(form, p.keys) or g.lookup_form(text, text_keys)
+        if known is None and m.type == "PER" and not any(map(nm.is_given_name, form.split())):
+            known = _place_read_as_person(g, m)
         if known is None and len(p.keys) == 1 and form[:1].islower():
             iso = g.demonym(p.keys[0])  # «британских», «пакистанцы»: the country
             known = f"country:{iso}" if f"country:{iso}" in g.entries else None
@@ -1366,6 +1368,15 @@ def _mistyped_person(form: str) -> nm.PersonName | None:
     if not all(nm.is_given_name(g) for g in person.given):
         return None
     return person
+
+
+def _place_read_as_person(g: _Gazetteer, m: EntityMention) -> str | None:
+    """The table's place or body a PER-tagged mention names when read as a place: a
+    person's lemma of a place's case form can be another word («Нагірному Карабасі» as a
+    person is «Карабас»; as a place, «Карабах»)."""
+    form = _clean(normalize(m.text, "LOC", m.lang))
+    hit = g.lookup_form(form, g.keys(form))
+    return hit if hit is not None and g.entries[hit].type != "PER" else None
 
 
 def _qualifier(g: _Gazetteer, keys: Sequence[str]) -> tuple[str, str] | None:
