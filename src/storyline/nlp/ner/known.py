@@ -194,7 +194,8 @@ def _find(index: Index, text: str) -> list[Span]:
             continue
         # the longer head first: its names are the longer ones («UN Security Council»
         # before «UN»); a set's order here changed with the process's string hashing
-        for head in dict.fromkeys((text[start : start + _KEY], text[start : start + _KEY - 1])):
+        longer = text[start : start + _KEY]  # shorter at the text's end: then the only head
+        for head in (longer, longer[:-1]) if len(longer) == _KEY else (longer,):
             for pattern, type_ in index.get(head, ()):
                 found = pattern.match(text, start)
                 if found is not None and found.end() > start:
