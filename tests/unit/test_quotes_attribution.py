@@ -701,3 +701,12 @@ def test_a_name_after_the_verb_that_does_not_close_the_parenthesis_is_no_speaker
     text = polnear_test("usa-today_2016-10-25_in-florida-s-crucial-county-a-fi.txt", "Ana Cruz")
     found = {q[0]: q[1] for q in speakers(text, "en")}
     assert found["a microcosm of"] != "Hillsborough"
+
+
+def test_a_country_qualified_body_noun_is_no_body_of_another_country() -> None:
+    # '… the German government said it “strongly condemned” …': not the Kremlin or a
+    # mistyped "Mr Navalny" named before (no German body is), so no entity
+    article = annotated_page(TRAIN / "articles" / "B027.txt")
+    quote = next(q for q in article.quotes if q.text == "strongly condemned")
+    assert (quote.speaker_text or "").casefold() == "the german government"
+    assert quote.speaker is None

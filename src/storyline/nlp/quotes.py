@@ -840,11 +840,13 @@ class _Reader:
 
     def countries_of_person(self, index: int) -> set[str]:
         """Countries written in the role phrases of a person's mentions (those with the
-        same last word): the 40 characters before each and its apposition after it."""
+        same last word): the 40 characters before each and its apposition after it; the
+        same of a body's mentions ("Russia's Foreign Ministry")."""
+        kind = self.entities[index].type
         last = (_WORD.findall(self.entities[index].text) or [""])[-1].casefold()
         found: set[str] = set()
         for e in self.entities:
-            if e.type != "PER" or (_WORD.findall(e.text) or [""])[-1].casefold() != last:
+            if e.type != kind or (_WORD.findall(e.text) or [""])[-1].casefold() != last:
                 continue
             sentence = self.sentence_of(e.start)
             left = max(sentence.start, e.start - 40)
@@ -1493,13 +1495,15 @@ class _Reader:
                 index = named  # "the ministry" after "the Emergencies Ministry"
             elif not head[:1].isupper():
                 index = self.antecedent("n" if kind == "ORG" else "x", start)
-                countries = _countries_in(m.group(1)) if kind == "PER" else set()
+                countries = _countries_in(m.group(1))
                 if (
                     index is not None
                     and countries
                     and not countries & self.countries_of_person(index)
                 ):
-                    index = None  # "the Kazakh leader" is not the Russian named last
+                    # "the Kazakh leader" is not the Russian named last, "the German
+                    # government" not the Kremlin
+                    index = None
             # "the Russian Investigative Committee": a name the tagger missed, not a body
             # named before it
         return _Speaker(self.text[start:end], start, end, index)
