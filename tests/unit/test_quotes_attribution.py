@@ -710,3 +710,13 @@ def test_a_country_qualified_body_noun_is_no_body_of_another_country() -> None:
     quote = next(q for q in article.quotes if q.text == "strongly condemned")
     assert (quote.speaker_text or "").casefold() == "the german government"
     assert quote.speaker is None
+
+
+def test_a_possessive_noun_phrase_speaks_as_written() -> None:
+    # '"We have no record of Secretary Clinton meeting with these individuals …," her
+    # campaign said.': the campaign, not linked to whom "her" refers to
+    text = polnear_test(
+        "usa-today_2016-10-18_companies-used-clinton-fundraise.txt", "her campaign said"
+    )
+    found = {q[0]: q[1:] for q in speakers(text, "en")}
+    assert found["We have no"] == ("her campaign", None)

@@ -144,6 +144,8 @@ class _Language:
     """Head noun of a common-noun subject ("the newspaper") → the entity type it stands for."""
     determiners: frozenset[str]
     """Words between a preposition and its noun ("in the Sahel region")."""
+    possessive_determiners: frozenset[str]
+    """"his", "her": a noun phrase they open is someone's ("her campaign said")."""
     citing: re.Pattern[str] | None
     """«со ссылкой на», "citing": the speaker before it passes on another's words."""
     anonymous: re.Pattern[str] | None
@@ -224,6 +226,9 @@ def _language(lang: str) -> _Language | None:
         report_openers=words(table.get("report_openers", ())),
         speaker_nouns={k.casefold(): v for k, v in table.get("speaker_nouns", {}).items()},
         determiners=frozenset(w.casefold() for w in table.get("determiners", ())),
+        possessive_determiners=frozenset(
+            w.casefold() for w in table.get("possessive_determiners", ())
+        ),
         citing=words(table.get("citing", ())),
         anonymous=words(table.get("anonymous", ())),
         relatives=words(table.get("relatives", ())),
@@ -1399,7 +1404,7 @@ class _Reader:
         )
         if name is not None:
             words = name.group(1).split()
-            if words[0].casefold() in ("the", "a", "an") and len(words) > 1:
+            if words[0].casefold() in self.language.determiners and len(words) > 1:
                 words = words[1:]
             if words[0].casefold() in self.language.pronouns:
                 return None
@@ -1423,8 +1428,18 @@ class _Reader:
                 return _Speaker(text[start:end], start, end, index)
         if self.language.subject_gap is None:
             return None
+        # "the newspaper wrote", "her campaign said" (a possessive: someone's, never
+        # resolved to whom it names)
+        heads = "|".join(
+            re.escape(w)
+            for w in sorted(
+                self.language.determiners | self.language.possessive_determiners,
+                key=len,
+                reverse=True,
+            )
+        )
         noun = re.search(
-            r"(?:^|[^\w'’\-])((the|a|an)[^\S\n]+(?:[\w'’\-]+[^\S\n]+){0,3}?([a-z][\w'’\-]*))"
+            rf"(?:^|[^\w'’\-])(({heads})[^\S\n]+(?:[\w'’\-]+[^\S\n]+){{0,3}}?([a-z][\w'’\-]*))"
             r"[^\S\n]+$",
             before,
             re.IGNORECASE,
@@ -1432,9 +1447,11 @@ class _Reader:
         if noun is None:
             return None
         inner = [w.casefold() for w in _WORD.findall(noun.group(1))]
-        if inner[-1] in self.language.pronouns or (
-            self.language.relatives is not None
-            and any(self.language.relatives.fullmatch(w) or w == "that" for w in inner)
+        that = self.language.complementizer
+        if inner[-1] in self.language.pronouns or any(
+            (self.language.relatives is not None and self.language.relatives.fullmatch(w))
+            or (that is not None and that.fullmatch(w))
+            for w in inner
         ):
             return None  # 'a question about the death penalty that she said': "she"
         governed = re.search(r"([^\W\d_]+)[^\S\n]*$", before[: noun.start(1)])
