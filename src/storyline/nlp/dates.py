@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal
 
 from storyline import resources
@@ -139,6 +139,17 @@ def _overlaps(start: int, end: int, taken: Iterable[tuple[int, int]]) -> bool:
 
 def find_written_dates(text: str) -> list[WrittenDate]:
     """Every date written in ``text``, in order; overlapping matches keep the first pattern's."""
+    return list(_written_dates(text))
+
+
+TEXTS_KEPT = 64
+"""Texts whose written dates are kept: each text of a page is read for its dates and then
+for its durations (which step around the dates), and six patterns over a page's body are
+0.5 ms; a worker's task reads the texts of 8 pages (body, title, lead) one after another."""
+
+
+@lru_cache(maxsize=TEXTS_KEPT)
+def _written_dates(text: str) -> tuple[WrittenDate, ...]:
     found: list[WrittenDate] = []
     taken: list[tuple[int, int]] = []
     lookup = resources.month_numbers()
@@ -163,7 +174,7 @@ def find_written_dates(text: str) -> list[WrittenDate]:
                 continue
             taken.append((m.start(), m.end()))
             found.append(WrittenDate(m.start(), m.end(), m.group(0), day, month, year, end_day))
-    return sorted(found, key=lambda d: d.start)
+    return tuple(sorted(found, key=lambda d: d.start))
 
 
 def resolve_year(mention: WrittenDate, reference: date) -> date:
