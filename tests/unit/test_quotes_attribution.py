@@ -720,3 +720,21 @@ def test_a_possessive_noun_phrase_speaks_as_written() -> None:
     )
     found = {q[0]: q[1:] for q in speakers(text, "en")}
     assert found["We have no"] == ("her campaign", None)
+
+
+def test_a_speaker_noun_opening_a_sentence_with_no_determiner() -> None:
+    # title "Grossi is concerned with Zaporizhzhia's 'physical integrity,' …", body "Chief
+    # of the UN atomic watchdog said his team expects to produce a report … “early next
+    # week, …”": the chief the title names, not "the UN atomic watchdog" nor nobody
+    article = annotated_page(TRAIN / "articles" / "E051.txt")
+    quote = next(q for q in article.quotes if q.text.startswith("early next week"))
+    assert quote.speaker_text == "Chief of the UN atomic watchdog"
+    assert quote.speaker is not None
+    assert article.entities[quote.speaker].text.endswith("Grossi")
+
+
+def test_a_title_before_a_name_is_no_headline_noun() -> None:
+    # 'President Barack Obama on Tuesday called …': the name, not "President Barack Obama
+    # on Tuesday"
+    text = polnear_test("huff-post_2016-11-02_obama-calls-on-men-to-reflect-on.txt", "on Tuesday")
+    assert all("Tuesday" not in (who or "") for _, who, _ in speakers(text, "en"))

@@ -144,6 +144,8 @@ class _Language:
     """Head noun of a common-noun subject ("the newspaper") → the entity type it stands for."""
     determiners: frozenset[str]
     """Words between a preposition and its noun ("in the Sahel region")."""
+    definite: frozenset[str]
+    """"the": a speaker noun after it stands for someone named before."""
     possessive_determiners: frozenset[str]
     """"his", "her": a noun phrase they open is someone's ("her campaign said")."""
     citing: re.Pattern[str] | None
@@ -226,6 +228,7 @@ def _language(lang: str) -> _Language | None:
         report_openers=words(table.get("report_openers", ())),
         speaker_nouns={k.casefold(): v for k, v in table.get("speaker_nouns", {}).items()},
         determiners=frozenset(w.casefold() for w in table.get("determiners", ())),
+        definite=frozenset(w.casefold() for w in table.get("definite", ())),
         possessive_determiners=frozenset(
             w.casefold() for w in table.get("possessive_determiners", ())
         ),
@@ -1444,8 +1447,28 @@ class _Reader:
             before,
             re.IGNORECASE,
         )
+        if noun is not None and not self._noun_subject_phrase(noun, before):
+            noun = None
         if noun is None:
-            return None
+            # "Chief of the UN atomic watchdog said …" opening a sentence, headline style:
+            # a speaker noun with no determiner is definite
+            noun = re.fullmatch(
+                r"[^\S\n]*(()([A-Z][a-z][\w'’\-]*(?:[^\S\n]+[\w'’\-]+){0,5}))[^\S\n]+", before
+            )
+            opens = clause_start == self.sentence_of(cue.start).start
+            if noun is None or not opens or not self._noun_subject_phrase(noun, before):
+                return None
+            words = [w.casefold() for w in _WORD.findall(noun.group(1))]
+            if words[0] not in self.language.speaker_nouns or (
+                len(words) > 1 and words[1] not in self.language.oblique_before
+            ):
+                return None  # "President Barack Obama on Tuesday called": a title
+        return self._noun_speaker(noun, clause_start)
+
+    def _noun_subject_phrase(self, noun: re.Match[str], before: str) -> bool:
+        """Whether a noun phrase matched at the end of ``before`` can be a subject: it does
+        not end in a pronoun nor hold a relative ('a question about the death penalty that
+        she said': "she"), and no preposition governs it ("Trump in the past has called")."""
         inner = [w.casefold() for w in _WORD.findall(noun.group(1))]
         that = self.language.complementizer
         if inner[-1] in self.language.pronouns or any(
@@ -1453,11 +1476,9 @@ class _Reader:
             or (that is not None and that.fullmatch(w))
             for w in inner
         ):
-            return None  # 'a question about the death penalty that she said': "she"
+            return False
         governed = re.search(r"([^\W\d_]+)[^\S\n]*$", before[: noun.start(1)])
-        if governed is not None and governed.group(1).casefold() in self.language.oblique_before:
-            return None  # "Trump in the past has called": no subject in a prepositional phrase
-        return self._noun_speaker(noun, clause_start)
+        return governed is None or governed.group(1).casefold() not in self.language.oblique_before
 
     def _without_preverbal(self, before: str) -> str:
         """The clause before a verb without the auxiliaries and adverbs that end it: the
@@ -1496,7 +1517,8 @@ class _Reader:
         determiner, 3 its head noun): with "the" and a head noun of ``speaker_nouns``, the
         person or body named before it that the noun stands for."""
         start, end = offset + m.start(1), offset + m.end(1)
-        words = _WORD.findall(m.group(1))[1:]
+        bare = not m.group(2)  # "Chief of the UN atomic watchdog said": no determiner
+        words = _WORD.findall(m.group(1))[0 if bare else 1 :]
         # "the president of Kazakhstan", "a spokesman for the campaign": the noun before
         of = [k for k, w in enumerate(words) if k and w.casefold() in self.language.oblique_before]
         if of:
@@ -1504,13 +1526,15 @@ class _Reader:
         head = words[-1] if words else m.group(3)
         kind = self.language.speaker_nouns.get(head.casefold())
         index = None
-        if kind is not None and m.group(2).casefold() == "the":
+        if kind is not None and (bare or m.group(2).casefold() in self.language.definite):
             # a capitalised phrase is a name: all its capitalised words must be in the mention
-            keys = [w for w in words if w[:1].isupper()] if head[:1].isupper() else [head]
+            # (not the first word of a sentence that opens with it)
+            capital = head[:1].isupper() and not (bare and head == words[0])
+            keys = [w for w in words if w[:1].isupper()] if capital else [head]
             named = self._named_with(keys, "ORG" if kind == "ORG" else "PER", start)
             if named is not None:
                 index = named  # "the ministry" after "the Emergencies Ministry"
-            elif not head[:1].isupper():
+            elif not capital:
                 index = self.antecedent("n" if kind == "ORG" else "x", start)
                 countries = _countries_in(m.group(1))
                 if (
