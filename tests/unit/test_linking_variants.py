@@ -517,3 +517,32 @@ def test_a_place_the_tagger_read_as_a_person_is_the_place() -> None:
     )
     assert eid == en["Nagorno-Karabakh"]
     assert entity_name(linker, eid) == "Nagorno-Karabakh"
+
+
+def test_a_short_first_name_and_the_full_one_are_one_person() -> None:
+    """Train B015 names «Джозефа Байдена»; most pages write «Джо Байден» or "Joe Biden"."""
+    linker = EntityLinker()
+    b015 = link(
+        linker,
+        "ru/B015",
+        "Встреча Джозефа Байдена и Владимира Путина.",
+        "ru",
+        [("Джозефа Байдена", "PER"), ("Владимира Путина", "PER")],
+    )
+    joe = link(
+        linker,
+        "en",
+        "Joe Biden said he would meet Putin.",
+        "en",
+        [("Joe Biden", "PER"), ("Putin", "PER")],
+    )
+    assert b015["Джозефа Байдена"] == joe["Joe Biden"]
+    # a short name stands for its own full name only
+    bill = link(
+        linker,
+        "en/x",
+        "Joe Brown and Bill Brown spoke.",
+        "en",
+        [("Joe Brown", "PER"), ("Bill Brown", "PER")],
+    )
+    assert bill["Joe Brown"] != bill["Bill Brown"]

@@ -264,6 +264,19 @@ def _given_groups() -> dict[str, int]:
 
 
 @cache
+def _short_forms() -> dict[str, int]:
+    """Key of a short first name («Джо», "Tony") → the ``given_names`` group of the full
+    name it stands for (``given_short_forms``)."""
+    groups = _given_groups()
+    out: dict[str, int] = {}
+    for short, full in resources.load("translit")["given_short_forms"]:
+        group = groups.get(word_key(full))
+        if group is not None:
+            out.update((word_key(name), group) for name in short)
+    return out
+
+
+@cache
 def _english_forms(table: str) -> dict[str, tuple[str, frozenset[str]]]:
     """Name key → (its group's English form, the group's Latin forms), for the ``given_names``
     or ``surnames`` table."""
@@ -336,7 +349,8 @@ def given_compatible(a: Iterable[str], b: Iterable[str]) -> bool:
     """Whether two people's given-name keys can be the same person.
 
     Empty on either side is compatible. Otherwise one name of each must meet: the same
-    key, the same ``given_names`` group, a near key («Серегей»), the same stem (a case
+    key, the same ``given_names`` group, a short form of the other («Джо» / «Джозеф»:
+    ``given_short_forms``), a near key («Серегей»), the same stem (a case
     ending the analyser left on a name it does not know: «Асии» / «Асия», «Азию» /
     «Азия»), the same stem but for a consonant's voicing (two transliterations of one
     name: «Азии» / «Асия»), or an initial ("V.", «Дж.» of «Джереми»). A near key or a
@@ -347,13 +361,16 @@ def given_compatible(a: Iterable[str], b: Iterable[str]) -> bool:
     a, b = tuple(a), tuple(b)
     if not a or not b:
         return True
-    groups = _given_groups()
+    groups, short = _given_groups(), _short_forms()
     for x in a:
         for y in b:
             if x == y or near(x, y) or unvoiced(stem(x)) == unvoiced(stem(y)):
                 return True
             gx, gy = groups.get(x), groups.get(y)
             if gx is not None and gx == gy:
+                return True
+            sx, sy = short.get(x), short.get(y)
+            if (sx is not None and sx == gy) or (sy is not None and sy == gx):
                 return True
             if (_initial(x) and y.startswith(x)) or (_initial(y) and x.startswith(y)):
                 return True
