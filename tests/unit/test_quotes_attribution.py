@@ -738,3 +738,13 @@ def test_a_title_before_a_name_is_no_headline_noun() -> None:
     # on Tuesday"
     text = polnear_test("huff-post_2016-11-02_obama-calls-on-men-to-reflect-on.txt", "on Tuesday")
     assert all("Tuesday" not in (who or "") for _, who, _ in speakers(text, "en"))
+
+
+def test_a_latin_name_in_a_cyrillic_text_is_no_person() -> None:
+    # «"За дорученням … Володимира Зеленського я проводжу термінові консультації …", –
+    # написав глава МЗС»: not the "Grain Initiative" of the English tweet quoted after it
+    text, lang = dev_page("141")
+    notes_ = notes(text, lang)
+    quote = next(q for q in notes_.quotes if q.text.startswith("За дорученням"))
+    assert quote.speaker_text == "глава МЗС"
+    assert quote.speaker is None or notes_.entities[quote.speaker].text != "Grain Initiative"

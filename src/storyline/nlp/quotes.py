@@ -457,6 +457,13 @@ def _gender_of_verb(language: _Language, word: str) -> str | None:
     return None
 
 
+def _latin(text: str) -> bool:
+    """Whether most letters of ``text`` are Latin ones."""
+    letters = [ch for ch in text if ch.isalpha()]
+    latin = sum(1 for ch in letters if ch.isascii())
+    return latin * 2 > len(letters)
+
+
 _HEADLINE_LABEL = re.compile(r"^[^:\n]{2,40}:\s")
 _HEADLINE_CREDIT = re.compile(rf"\s[{_DASH}]\s([^\n{_DASH}]{{2,40}})$")
 _HEADLINE_WORDS = 5
@@ -500,6 +507,8 @@ class _Reader:
         self.inside_starts = [p.start for p in self.parts]
         self.cues = [c for c in self._find_cues() if not self.quoted(c.start)]
         self.candidates = self._find_candidates()
+        self.latin = _latin(text)
+        """Whether the text is mostly in Latin letters."""
         self.topics = self._named_in(context)
         """Body mentions of whom the title or lead names, in the order it names them."""
         self.sources = self._named_in(" ".join(_headline_sources(context)))
@@ -864,7 +873,9 @@ class _Reader:
 
     def person_like(self, index: int) -> bool:
         """A PER mention, or an ORG one that looks like a name the tagger mistyped ("Zelenskyy");
-        not an organisation the name tables know («У Держдепі наголосили» is no «вона»)."""
+        not an organisation the name tables know («У Держдепі наголосили» is no «вона»), nor
+        one in another script than the text's: a page in Cyrillic writes people's names in
+        Cyrillic, and its "Grain Initiative" is a thing's name."""
         e = self.entities[index]
         if e.type == "PER":
             return True
@@ -875,6 +886,7 @@ class _Reader:
             e.type == "ORG"
             and 0 < len(words) <= 2
             and all(w[:1].isupper() and not morph.is_acronym(w) for w in words)
+            and _latin(e.text) == self.latin
         )
 
     def antecedent(self, gender: str, pos: int) -> int | None:
