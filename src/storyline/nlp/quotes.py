@@ -51,7 +51,15 @@ nobody: Putin is a president too. A speaker that cites another («пише УН�
 mention names it, else of nobody; a relaying channel («передает ТАСС») is never the last
 speaker, and a clause that says its speaker is unnamed ("on condition of anonymity") has
 none. A document cue («говорится в сообщении ВСУ») takes the author named after it, else
-the last speaker. All verbs, pronouns and cue phrases come from
+the speaker of the latest reporting clause of its paragraph or the one before (a relaying
+one included), else the last speaker. In ru/uk a common noun before the verb that agrees
+with it («його радник заявив», «украинские чиновники заявили») is an unnamed speaker, not
+the last one named; in English a name after the verb is its subject only when the verb
+opens its clause or a parenthesis the name closes ('…," said Peskov'), not in
+'respondents say Trump’s comments are'. When the body names nobody before a pronoun, role,
+noun or document cue, the page's title and lead (passed as ``context``, never a place for
+quotes) name whom it refers to: a person they name, or a body a headline gives as its
+source («Минобороны: …»). All verbs, pronouns and cue phrases come from
 ``resources/speech.json``, per language.
 """
 
