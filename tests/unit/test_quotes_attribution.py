@@ -748,3 +748,12 @@ def test_a_latin_name_in_a_cyrillic_text_is_no_person() -> None:
     quote = next(q for q in notes_.quotes if q.text.startswith("За дорученням"))
     assert quote.speaker_text == "глава МЗС"
     assert quote.speaker is None or notes_.entities[quote.speaker].text != "Grain Initiative"
+
+
+def test_speech_verbs_of_manner() -> None:
+    # '"Crimea is off the table," he exclaimed'; '“I thought your press conference
+    # presentation … was right on target,” Clinton gushed.'
+    text = polnear_test("nyt_2016-10-17_british-bank-abruptly-drops-russ.txt", "he exclaimed")
+    assert ("Crimea is off", "he") in [q[:2] for q in speakers(text, "en")]
+    text = polnear_test("breitbart_2016-11-07_wikileaks-hillary-clinton-flatte.txt", "gushed")
+    assert ("I thought your", "Clinton") in [q[:2] for q in speakers(text, "en")]
