@@ -757,3 +757,11 @@ def test_speech_verbs_of_manner() -> None:
     assert ("Crimea is off", "he") in [q[:2] for q in speakers(text, "en")]
     text = polnear_test("breitbart_2016-11-07_wikileaks-hillary-clinton-flatte.txt", "gushed")
     assert ("I thought your", "Clinton") in [q[:2] for q in speakers(text, "en")]
+
+
+def test_a_function_word_opening_the_sentence_is_no_part_of_a_name() -> None:
+    # 'As Ryan acknowledges, “Under both parties, the presidency keeps breaking the rules,”'
+    # (the tagger misses this "Ryan"): Ryan, not "As Ryan"
+    text = polnear_test("usa-today_2016-10-26_congress-could-never-control-pre.txt", "As Ryan")
+    found = {q[0]: q[1] for q in speakers(text, "en")}
+    assert found["Under both parties,"] == "Ryan"

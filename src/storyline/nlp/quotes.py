@@ -1427,16 +1427,26 @@ class _Reader:
         )
         if name is not None:
             words = name.group(1).split()
-            if words[0].casefold() in self.language.determiners and len(words) > 1:
+            # "As Ryan acknowledges", "But Still Called": a capitalised word that opens a
+            # sentence is no part of a name when the table knows it as a function word
+            function = (
+                self.language.determiners
+                | self.language.coordinators
+                | self.language.oblique_before
+                | self.language.prepositions
+            )
+            opener = bool(words) and words[0].casefold() in function
+            while words and words[0].casefold() in function:
                 words = words[1:]
-            if words[0].casefold() in self.language.pronouns:
+            if not words or words[0].casefold() in self.language.pronouns:
                 return None
             start = clause_start + name.start(1)
             start = text.find(words[0], start)
             end = clause_start + name.end(1)
             previous = re.search(r"([^\W\d_]+)[^\S\n]*$", text[max(0, start - 20) : start])
             governed = previous is not None and (
-                previous.group(1).casefold() in self.language.oblique_before
+                not opener  # "As Ryan acknowledges": a conjunction, not a preposition
+                and previous.group(1).casefold() in self.language.oblique_before
                 and previous.group(1).casefold() not in self.language.title_links
                 and previous.group(1).casefold() not in self.language.coordinators
             )
