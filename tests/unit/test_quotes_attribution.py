@@ -765,3 +765,13 @@ def test_a_function_word_opening_the_sentence_is_no_part_of_a_name() -> None:
     text = polnear_test("usa-today_2016-10-26_congress-could-never-control-pre.txt", "As Ryan")
     found = {q[0]: q[1] for q in speakers(text, "en")}
     assert found["Under both parties,"] == "Ryan"
+
+
+def test_present_tense_speech_verbs_in_russian() -> None:
+    # ADAQ (SynTagRus): «Он прямо указывает на "отсутствие механизма ответственности …"»
+    adaq = SHARED / "external" / "adaq-quotes-ru-cs" / "ru_sentences.tsv"
+    line = next(
+        x for x in adaq.read_text(encoding="utf-8").splitlines() if "Он прямо указывает" in x
+    )
+    sentence = line.rpartition("\t")[0].strip('"').replace('""', '"')
+    assert [(q.cue, q.speaker_text) for q in notes(sentence, "ru").quotes] == [("указывает", "Он")]
