@@ -775,3 +775,41 @@ def test_present_tense_speech_verbs_in_russian() -> None:
     )
     sentence = line.rpartition("\t")[0].strip('"').replace('""', '"')
     assert [(q.cue, q.speaker_text) for q in notes(sentence, "ru").quotes] == [("указывает", "Он")]
+
+
+def polnear_dev(name: str, snippet: str) -> str:
+    return paragraph(SHARED / "external" / "polnear" / "dev" / "text", name, snippet)
+
+
+def test_a_relative_word_before_the_verb_takes_up_the_noun_before_it() -> None:
+    # 'they turned to the Chicago Police Department which reported “2,521 shooting
+    # incidents”'
+    text = polnear_dev(
+        "breitbart_2016-09-29_politifact-donald-trump-is-right.txt", "which reported"
+    )
+    found = {q[0]: q[1] for q in speakers(text, "en")}
+    assert found["2,521 shooting incidents"] == "Chicago Police Department"
+
+
+def test_a_persons_pronoun_opening_the_reported_words_is_the_speaker() -> None:
+    # 'the former secretary of state and current Democratic presidential nominee said she
+    # wanted to speak “directly to white people”': a subject too long for the noun rules;
+    # "she" opens the reported words and is the speaker herself
+    text = polnear_dev("huff-post_2016-09-20_hillary-clinton-speaks-directly-.txt", "said she")
+    found = {q[0]: q[1:] for q in speakers(text, "en")}
+    written, person = found["directly to white"]
+    assert written == "she"
+    assert person is not None  # the role before, alone in this paragraph
+    # 'And a bartender said she “loved” working for Trump.': a coordinator governs nothing
+    text = polnear_test("breitbart_2016-10-25_the-latest-fbi-ready-to-respond-.txt", "bartender")
+    found = {q[0]: q[1] for q in speakers(text, "en")}
+    assert found["loved"] == "a bartender"
+
+
+def test_a_plural_noun_that_looks_like_a_verb_is_no_cue() -> None:
+    # 'Hillary Clinton says Donald Trump’s flurry of late-night tweets targeting … was
+    # “unhinged, even for him.”': "says", not "tweets"
+    text = polnear_dev("breitbart_2016-09-30_the-latest-trump-urges-supporter.txt", "flurry")
+    assert [(q.cue, q.speaker_text) for q in notes(text, "en").quotes if q.kind == "direct"] == [
+        ("says", "Hillary Clinton")
+    ]

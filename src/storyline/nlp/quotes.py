@@ -1249,7 +1249,13 @@ class _Reader:
             closed = after.end is not None and re.match(
                 r"[^\S\n]*(?:[,.;:!?)\n]|$)", text[after.end : after.end + 3]
             )
-            if not (parenthesis and closed):
+            # 'the former secretary of state and current Democratic presidential nominee
+            # said she wanted': the subject the tables cannot read is the "she" after; not
+            # so after "Zelenskiy’s chief of staff", whose "he" the name before would take
+            himself = any(
+                c.pronoun in ("m", "f") and c.start == after.start for c in self.candidates
+            ) and not re.search(r"\w[’']s\b", text[clause_start : cue.start])
+            if not ((parenthesis and closed) or himself):
                 return _NOBODY
         return after
 
@@ -1416,6 +1422,15 @@ class _Reader:
                 if relative.fullmatch(m.group(1)) and len(_WORD.findall(m.group(2))) <= gap:
                     before = before[: m.start()] + " "
         before = self._without_preverbal(before)
+        relative_word = re.search(r"(?<![\w'’\-])([^\W\d_]+)[^\S\n]+$", before)
+        if (
+            relative_word is not None
+            and self.language.relatives is not None
+            and self.language.relatives.fullmatch(relative_word.group(1))
+        ):
+            # "they turned to the Chicago Police Department which reported “…”": the
+            # subject is the noun the relative word takes up
+            before = before[: relative_word.start()]
         name = (
             None
             if common_only
@@ -1508,7 +1523,9 @@ class _Reader:
         ):
             return False
         governed = re.search(r"([^\W\d_]+)[^\S\n]*$", before[: noun.start(1)])
-        return governed is None or governed.group(1).casefold() not in self.language.oblique_before
+        word = governed.group(1).casefold() if governed else ""
+        # "And a bartender said": a coordinator governs nothing
+        return word not in self.language.oblique_before or word in self.language.coordinators
 
     def _without_preverbal(self, before: str) -> str:
         """The clause before a verb without the auxiliaries and adverbs that end it: the
@@ -1704,10 +1721,11 @@ class _Reader:
 
     def _inverted(self, c: _Candidate) -> bool:
         """Whether a pronoun after a verb can be its subject: anywhere in a language with
-        free word order, only at the clause's end where the subject precedes its verb
-        ('…," said he.'); in "the chief of staff says he “does not understand”" the
-        pronoun is the subject of the reported words, not the speaker."""
-        if self.language.subject_gap is None:
+        free word order; where the subject precedes its verb, at the clause's end ('…,"
+        said he.'), or a person's pronoun opening the reported words, who is most often
+        the speaker ('the former secretary of state … said she wanted'); never "it" or
+        "they" there ('said it was "a mistake"')."""
+        if self.language.subject_gap is None or c.pronoun in ("m", "f"):
             return True
         return re.match(r"[^\S\n]*(?:[,.;:!?)\n]|$)", self.text[c.end : c.end + 3]) is not None
 
