@@ -56,7 +56,9 @@ one included), else the last speaker. In ru/uk a common noun before the verb tha
 with it («його радник заявив», «украинские чиновники заявили») is an unnamed speaker, not
 the last one named; in English a name after the verb is its subject only when the verb
 opens its clause or a parenthesis the name closes ('…," said Peskov'), not in
-'respondents say Trump’s comments are'. When the body names nobody before a pronoun, role,
+'respondents say Trump’s comments are'; a "he"/"she" there opens the reported words and is
+the speaker unless a possessive before the verb names another ('X’s chief of staff says
+he'). When the body names nobody before a pronoun, role,
 noun or document cue, the page's title and lead (passed as ``context``, never a place for
 quotes) name whom it refers to: a person they name, or a body a headline gives as its
 source («Минобороны: …»). All verbs, pronouns and cue phrases come from
