@@ -661,33 +661,33 @@ class _Stories:
         A page this batch already dated in the same window is left alone: what it would
         be given depends on its words and the window alone, and it holds that already
         (every story a window touches is completed again, mostly with the window it had).
-        The pages dated are written in one transaction."""
-        redated: list[str] = []
+        The stories' stated days and the pages to date are read, and the pages dated
+        written, at once for all the stories, not story by story."""
+        members = self.store.undated_members(story_ids)
+        stated = self.store.stated_days(members)
+        windows: dict[str, StorylineWindow] = {}
+        for sid, article_ids in members.items():
+            window = storyline_window(stated.get(sid, ()))
+            if window is not None:
+                windows.update((a, window) for a in article_ids if self._dated.get(a) != window)
+        redated = list(windows)
         changes: list[DateChange] = []
-        for sid, article_ids in self.store.undated_members(story_ids).items():
-            window = storyline_window(self.store.stated_days(sid))
-            if window is None:
-                continue
-            article_ids = [a for a in article_ids if self._dated.get(a) != window]
-            redated.extend(article_ids)
+        for article in self.store.articles_by_id(redated):
+            window = self._dated[article.id] = windows[article.id]
             anchor = window.median
-            for article in self.store.articles_by_id(article_ids):
-                self._dated[article.id] = window
-                content = "\n\n".join(filter(None, (article.title, article.lead, article.text)))
-                found = published_from_storyline(content, window)
-                token = article.published if article.published_evidence == CRAWLER else None
-                if token is not None and (
-                    abs((token.date() - anchor).days) <= CRAWLER_KEEP_DAYS
-                    or found is None
-                    or found.precision != "day"
-                ):
-                    # the token stands unless the page's own words date it in the storyline
-                    continue
-                reference = found.value.date() if found and found.precision == "day" else anchor
-                dates = find_dates(article.text, None, article.lang, anchor=reference)
-                changes.append(
-                    (article.id, dates, (found.value, found.precision) if found else None)
-                )
+            content = "\n\n".join(filter(None, (article.title, article.lead, article.text)))
+            found = published_from_storyline(content, window)
+            token = article.published if article.published_evidence == CRAWLER else None
+            if token is not None and (
+                abs((token.date() - anchor).days) <= CRAWLER_KEEP_DAYS
+                or found is None
+                or found.precision != "day"
+            ):
+                # the token stands unless the page's own words date it in the storyline
+                continue
+            reference = found.value.date() if found and found.precision == "day" else anchor
+            dates = find_dates(article.text, None, article.lang, anchor=reference)
+            changes.append((article.id, dates, (found.value, found.precision) if found else None))
         self.store.replace_many_dates(changes)
         refind_events(self.store, redated)
 

@@ -372,22 +372,28 @@ class StoryMethods:
                     found.setdefault(sid, []).append(aid)
         return found
 
-    def stated_days(self, story_id: str) -> list[date]:
-        """The publication days the story's members state (day-precise and not inferred:
-        the page, its address or its container said so), in order. A date inferred from
-        the text, a crawler's token or the story itself does not say when the story was."""
-        stmt = (
-            sa.select(_A.published)
-            .join(story_article_table, _SA.article_id == _A.id)
-            .where(
-                _SA.story_id == story_id,
-                _A.published.is_not(None),
-                _A.published_precision.in_(_EXACT),
-                _A.published_inferred.is_(False),
-            )
-        )
+    def stated_days(self, story_ids: Iterable[str]) -> dict[str, list[date]]:
+        """Story id → the publication days its members state (day-precise and not inferred:
+        the page, its address or its container said so), in order; a story with none is
+        no key. A date inferred from the text, a crawler's token or the story itself does
+        not say when the story was. A few queries for many stories: the writer dates the
+        pages of every story a window touched."""
+        found: dict[str, list[date]] = {}
         with self._errors("read"), self._connect() as conn:
-            return sorted(published.date() for (published,) in conn.execute(stmt))
+            for chunk in chunked(list(dict.fromkeys(story_ids))):
+                stmt = (
+                    sa.select(_SA.story_id, _A.published)
+                    .join(story_article_table, _SA.article_id == _A.id)
+                    .where(
+                        _SA.story_id.in_(chunk),
+                        _A.published.is_not(None),
+                        _A.published_precision.in_(_EXACT),
+                        _A.published_inferred.is_(False),
+                    )
+                )
+                for sid, published in conn.execute(stmt):
+                    found.setdefault(sid, []).append(published.date())
+        return {sid: sorted(days) for sid, days in found.items()}
 
     # ------------------------------------------------------------------ reading
 
