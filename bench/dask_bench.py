@@ -8,7 +8,10 @@ core, the scaling efficiency between the two, and each worker's peak memory.
 
 The assemble stage (dedup, entity linking, story placement, the bulk write and the
 story refresh: everything the single writer does) is then timed alone, by replaying
-the results the workers made into another fresh store: no NLP runs during it.
+the results the workers made into another fresh store: no NLP runs during it. It runs in
+the process that just ingested the same pages twice, so what the writer reads again (the
+words of re-dated pages, entity names) is already in its parse caches: a lower bound. A
+fresh process's figure, stage by stage, is ``bench/writer_profile.py``'s.
 
 Each run also reports the CPU time it cost the workers and the client (the reader, the
 writer, the Dask client and, on a local cluster, the scheduler) per article. Both
