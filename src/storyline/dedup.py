@@ -41,18 +41,23 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(" ".join(words(text)).encode()).hexdigest()
 
 
+def shingles(text: str) -> list[bytes]:
+    """The text's distinct word 5-grams, what a signature is made of."""
+    tokens = words(text)
+    return list(
+        {" ".join(tokens[i : i + SHINGLE]).encode() for i in range(len(tokens) - SHINGLE + 1)}
+    )
+
+
 def minhash(text: str) -> MinHash | None:
     """MinHash of the word 5-grams, or ``None`` for texts too short to compare."""
-    tokens = words(text)
-    shingles = {
-        " ".join(tokens[i : i + SHINGLE]).encode() for i in range(len(tokens) - SHINGLE + 1)
-    }
-    if len(shingles) < MIN_SHINGLES:
+    grams = shingles(text)
+    if len(grams) < MIN_SHINGLES:
         return None
     from datasketch import MinHash
 
     m = MinHash(num_perm=NUM_PERM, scheme=SCHEME, permutations=_permutations())
-    m.update_batch(list(shingles))
+    m.update_batch(grams)
     return m
 
 

@@ -53,14 +53,11 @@ def test_signatures_are_datasketchs_own_with_the_permutations_kept() -> None:
     new ones still compare."""
     from datasketch import MinHash
 
-    from storyline.dedup import NUM_PERM, SCHEME, SHINGLE, words
+    from storyline.dedup import NUM_PERM, SCHEME, shingles
 
     text = _body("003")
-    tokens = words(text)
     fresh = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
-    fresh.update_batch(
-        list({" ".join(tokens[i : i + SHINGLE]).encode() for i in range(len(tokens) - SHINGLE + 1)})
-    )
+    fresh.update_batch(shingles(text))
     first, second = minhash(text), minhash(_body("004"))
     assert first is not None and second is not None
     assert to_bytes(first) == to_bytes(fresh)
