@@ -308,6 +308,13 @@ def _unpost(index: dict[Any, dict[str, None]], keys: Iterable[Any], sid: str) ->
                 del index[key]
 
 
+def _index_keys(support: Iterable[str], name_support: Iterable[str]) -> list[str]:
+    """A story's keys in the clusterer's entity index: the entities of its ``support`` and
+    the name keys of its ``name_support`` (prefixed, as :meth:`StoryClusterer.candidates`
+    looks them up)."""
+    return [*support, *(_NAME + k for k in name_support)]
+
+
 def _day_distance(a: str, b: str) -> int:
     """Days between two month-days (``MM-DD``), around the year end; large when unreadable."""
     x, y = _day_of_year(a), _day_of_year(b)
@@ -1098,7 +1105,7 @@ class StoryClusterer:
         token_counts = Counter(intern(t) for t in doc.tokens)
         self._remember(story, doc, entities, token_counts)
         self.assignment[doc.article_id] = story.id
-        keys = [e for e, _ in entities] + [_NAME + k for k, _ in doc.names]
+        keys = _index_keys((e for e, _ in entities), (k for k, _ in doc.names))
         for key in keys:
             posting = self._index[key]
             posting.pop(story.id, None)  # move to the most recent end
@@ -1168,7 +1175,7 @@ class StoryClusterer:
 
     def _unindex(self, story: Story) -> None:
         """Take ``story`` out of the entity and vector indexes (before a rebuild)."""
-        _unpost(self._index, [*story.support, *(_NAME + k for k in story.name_support)], story.id)
+        _unpost(self._index, _index_keys(story.support, story.name_support), story.id)
         _unpost(self._vector_index, story.buckets, story.id)
 
     def resolve(self, sid: str) -> str:
@@ -1214,7 +1221,7 @@ class StoryClusterer:
         _unpost(self._vector_index, other.buckets, source)
         if into.vector is not None:
             self._reindex(into)
-        for key in [*other.support, *(_NAME + k for k in other.name_support)]:
+        for key in _index_keys(other.support, other.name_support):
             posting = self._index.get(key)
             if posting is not None and source in posting:
                 del posting[source]
@@ -1372,6 +1379,12 @@ class StoryClusterer:
             setattr(story, name, {})
         story.tokens = {}
 
+    def _packed_index_keys(self, story: Story) -> list[str]:
+        """A frozen story's keys in the entity index (:func:`_index_keys`), read from its
+        packed profile (``story.cold``) without unpacking it."""
+        packed = dict(zip(self._PROFILES, story.cold[0], strict=True))
+        return _index_keys(packed["support"][0], packed["name_support"][0])
+
     def _thaw(self, story: Story) -> None:
         if story.cold is _SPILLED:
             self._read_back(story)
@@ -1441,8 +1454,7 @@ class StoryClusterer:
         (id, members, window, weight) in :attr:`stories`; :meth:`_read_back` undoes it."""
         if story.cold is None:
             self._freeze(story)
-        packed = story.cold[0]
-        keys = [*packed[1][0], *(_NAME + k for k in packed[3][0])]
+        keys = self._packed_index_keys(story)
         _unpost(self._index, keys, story.id)
         _unpost(self._vector_index, story.buckets, story.id)
         vector = story.vector.tobytes() if story.vector is not None else None
@@ -1511,8 +1523,7 @@ class StoryClusterer:
             raise KeyError(f"story {story.id} is not in the spill")
         self.read_backs += 1
         self._restore(story, data)
-        packed = story.cold[0]
-        for key in [*packed[1][0], *(_NAME + k for k in packed[3][0])]:
+        for key in self._packed_index_keys(story):
             self._index[key][story.id] = None
         for bucket in story.buckets:
             self._vector_index[bucket][story.id] = None
