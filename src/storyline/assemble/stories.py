@@ -1486,23 +1486,19 @@ class StoryClusterer:
         article that may not join it (an undated one may reach any dormant story) or a
         story it may not merge with: the story stays dormant, and is read back
         (:meth:`_read_back`) only if the article joins it or it merges."""
-        assert self._spill is not None
-        data = self._spill.peek(story.id)
-        if data is None:
-            raise KeyError(f"story {story.id} is not in the spill")
-        copy = Story(
-            story.id,
-            story.members,
-            story.stated,
-            story.weight,
-            first=story.first,
-            last=story.last,
-            inferred=story.inferred,
-            weekdays=story.weekdays,
-        )
-        self._restore(copy, data)
+        copy = replace(story)  # the stub's members and window; _restore sets the rest
+        self._restore(copy, self._spilled(story, keep=True))
         self._thaw(copy)
         return copy
+
+    def _spilled(self, story: Story, *, keep: bool) -> bytes:
+        """What :meth:`_put_away` wrote of dormant ``story``, left in the spill (``keep``:
+        for a scratch copy) or taken out of it (read back)."""
+        assert self._spill is not None
+        data = self._spill.peek(story.id) if keep else self._spill.take(story.id)
+        if data is None:
+            raise KeyError(f"story {story.id} is not in the spill")
+        return data
 
     def _restore(self, story: Story, data: bytes) -> None:
         """Set ``story``'s profile (packed) from what :meth:`_put_away` wrote."""
@@ -1517,12 +1513,8 @@ class StoryClusterer:
     def _read_back(self, story: Story) -> None:
         """Bring dormant ``story`` back from the spill, as it was put away (its profile
         packed), into the indexes (as most recently joined) and the touched stories."""
-        assert self._spill is not None
-        data = self._spill.take(story.id)
-        if data is None:
-            raise KeyError(f"story {story.id} is not in the spill")
+        self._restore(story, self._spilled(story, keep=False))
         self.read_backs += 1
-        self._restore(story, data)
         for key in self._packed_index_keys(story):
             self._index[key][story.id] = None
         for bucket in story.buckets:
