@@ -727,13 +727,8 @@ storyline's undated report names (the seeds' Lavrov reply, «12 января», 
 
 def _shares_people(people: Iterable[str], story: Story) -> bool:
     """Whether ``story``'s members name one of ``people`` (as a person, or as any entity:
-    the recogniser may type one name two ways); True when ``people`` is empty."""
-    found = False
-    for person in people:
-        if person in story.people or person in story.support:
-            return True
-        found = True
-    return not found
+    the recogniser may type one name two ways)."""
+    return any(person in story.people or person in story.support for person in people)
 
 
 def story_id(founder: str) -> str:
