@@ -165,10 +165,9 @@ class _Language:
     title_links: frozenset[str]
     """"of": joins a title to what it is of ("governor of Crimea Sergei Aksyonov"); the
     name after is still a subject."""
-    auxiliaries: frozenset[str]
-    """"has", "will": between a coordinator and the verb it joins ("and has called")."""
     preverbal: frozenset[str]
-    """"had", "earlier": between a subject and its verb ("The ministry had earlier said")."""
+    """"had", "earlier": between a subject and its verb ("The ministry had earlier said") or
+    a coordinator and the verb it joins ("and has called")."""
     adverb_endings: tuple[str, ...]
     """"-ly": a lower-case word so ending between a subject and its verb is an adverb."""
     passive: frozenset[str]
@@ -245,7 +244,6 @@ def _language(lang: str) -> _Language | None:
         citing=words(table.get("citing", ())),
         anonymous=words(table.get("anonymous", ())),
         relatives=words(table.get("relatives", ())),
-        auxiliaries=frozenset(w.casefold() for w in table.get("auxiliaries", ())),
         preverbal=frozenset(w.casefold() for w in table.get("preverbal", ())),
         adverb_endings=tuple(table.get("adverb_endings", ())),
         title_links=frozenset(w.casefold() for w in table.get("title_links", ())),
@@ -1544,7 +1542,7 @@ class _Reader:
                 word.islower()
                 and len(word) > 4
                 and key not in language.speaker_nouns
-                and key.endswith(tuple(language.adverb_endings) or ("\0",))
+                and key.endswith(language.adverb_endings)
             )
             if key not in language.preverbal and not adverb:
                 return before
