@@ -158,6 +158,13 @@ class _Language:
     """"the": a speaker noun after it stands for someone named before."""
     possessive_determiners: frozenset[str]
     """"his", "her": a noun phrase they open is someone's ("her campaign said")."""
+    noun_phrase: re.Pattern[str]
+    """A determiner or possessive, up to three words and a lower-case head noun right before
+    a verb ("the newspaper", "her campaign"): group 1 the phrase, 2 the determiner, 3 the
+    head noun; built once from the tables, not per verb."""
+    function_words: frozenset[str]
+    """Determiners, coordinators, prepositions: a capitalised one opening a sentence is
+    no part of a name ("As Ryan acknowledges")."""
     citing: re.Pattern[str] | None
     """«со ссылкой на», "citing": the speaker before it passes on another's words."""
     anonymous: re.Pattern[str] | None
@@ -214,6 +221,19 @@ def _language(lang: str) -> _Language | None:
             return None
         return re.compile(rf"(?<![\w\-])(?:{_alternation(items)})(?![\w\-])", re.IGNORECASE)
 
+    determiners = frozenset(w.casefold() for w in table.get("determiners", ()))
+    possessive_determiners = frozenset(
+        w.casefold() for w in table.get("possessive_determiners", ())
+    )
+    coordinators = frozenset(w.casefold() for w in table.get("coordinators", ()))
+    prepositions = frozenset(w.casefold() for w in table.get("prepositions", ()))
+    oblique_before = frozenset(w.casefold() for w in table.get("oblique_before", ()))
+    heads = _alternation([*determiners, *possessive_determiners])
+    noun_phrase = re.compile(
+        rf"(?:^|[^\w'’\-])(({heads})[^\S\n]+(?:[\w'’\-]+[^\S\n]+){{0,3}}?([a-z][\w'’\-]*))"
+        r"[^\S\n]+$",
+        re.IGNORECASE,
+    )
     return _Language(
         cues=cues,
         gender_endings=endings,
@@ -223,8 +243,8 @@ def _language(lang: str) -> _Language | None:
         complementizer=words(table.get("complementizers", ())),
         so_called=words(table.get("so_called", ())),
         term_heads=words([f for entry in table.get("term_heads", ()) for f in _expand(entry)]),
-        prepositions=frozenset(w.casefold() for w in table.get("prepositions", ())),
-        oblique_before=frozenset(w.casefold() for w in table.get("oblique_before", ())),
+        prepositions=prepositions,
+        oblique_before=oblique_before,
         possessive_re=words(list(possessives)),
         subject_gap=table.get("subject_gap"),
         subject_after=table.get("subject_after"),
@@ -232,15 +252,15 @@ def _language(lang: str) -> _Language | None:
         object_verbs=frozenset(
             w.casefold() for entry in table.get("object_verbs", ()) for w in _expand(entry)
         ),
-        coordinators=frozenset(w.casefold() for w in table.get("coordinators", ())),
+        coordinators=coordinators,
         trailing_reports=bool(table.get("trailing_reports", False)),
         report_openers=words(table.get("report_openers", ())),
         speaker_nouns={k.casefold(): v for k, v in table.get("speaker_nouns", {}).items()},
-        determiners=frozenset(w.casefold() for w in table.get("determiners", ())),
+        determiners=determiners,
         definite=frozenset(w.casefold() for w in table.get("definite", ())),
-        possessive_determiners=frozenset(
-            w.casefold() for w in table.get("possessive_determiners", ())
-        ),
+        possessive_determiners=possessive_determiners,
+        noun_phrase=noun_phrase,
+        function_words=determiners | coordinators | oblique_before | prepositions,
         citing=words(table.get("citing", ())),
         anonymous=words(table.get("anonymous", ())),
         relatives=words(table.get("relatives", ())),
@@ -1425,8 +1445,8 @@ class _Reader:
         relative_word = re.search(r"(?<![\w'’\-])([^\W\d_]+)[^\S\n]+$", before)
         if (
             relative_word is not None
-            and self.language.relatives is not None
-            and self.language.relatives.fullmatch(relative_word.group(1))
+            and relative is not None
+            and relative.fullmatch(relative_word.group(1))
         ):
             # "they turned to the Chicago Police Department which reported “…”": the
             # subject is the noun the relative word takes up
@@ -1444,12 +1464,7 @@ class _Reader:
             words = name.group(1).split()
             # "As Ryan acknowledges", "But Still Called": a capitalised word that opens a
             # sentence is no part of a name when the table knows it as a function word
-            function = (
-                self.language.determiners
-                | self.language.coordinators
-                | self.language.oblique_before
-                | self.language.prepositions
-            )
+            function = self.language.function_words
             opener = bool(words) and words[0].casefold() in function
             while words and words[0].casefold() in function:
                 words = words[1:]
@@ -1478,20 +1493,7 @@ class _Reader:
             return None
         # "the newspaper wrote", "her campaign said" (a possessive: someone's, never
         # resolved to whom it names)
-        heads = "|".join(
-            re.escape(w)
-            for w in sorted(
-                self.language.determiners | self.language.possessive_determiners,
-                key=len,
-                reverse=True,
-            )
-        )
-        noun = re.search(
-            rf"(?:^|[^\w'’\-])(({heads})[^\S\n]+(?:[\w'’\-]+[^\S\n]+){{0,3}}?([a-z][\w'’\-]*))"
-            r"[^\S\n]+$",
-            before,
-            re.IGNORECASE,
-        )
+        noun = self.language.noun_phrase.search(before)
         if noun is not None and not self._noun_subject_phrase(noun, before):
             noun = None
         if noun is None:
