@@ -353,15 +353,14 @@ class UnlinkedInput:
     weights: tuple[int, ...]
     """Per entity mention of the annotations, what it adds to its entity's count (0: a
     type stories do not read)."""
-    persons: tuple[bool, ...] = ()
+    persons: tuple[bool, ...]
     """Per entity mention, whether it names a person (:attr:`StoryInput.people`)."""
 
     def linked(self, entity_ids: Sequence[str]) -> StoryInput:
         """The input with the entities ``entity_ids`` (one per mention) name."""
         counts: Counter[str] = Counter()
         people: Counter[str] = Counter()
-        persons = self.persons or (False,) * len(self.weights)
-        for weight, eid, person in zip(self.weights, entity_ids, persons, strict=True):
+        for weight, eid, person in zip(self.weights, entity_ids, self.persons, strict=True):
             if eid and weight:
                 counts[eid] += weight
                 if person:
