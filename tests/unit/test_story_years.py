@@ -68,6 +68,18 @@ def _story(pages: dict[str, StoryInput], members: list[str], weights=None) -> tu
     return clusterer, sid
 
 
+def _held_out_by_the_calendar(
+    pages: dict[str, StoryInput], members: list[str], page: StoryInput
+) -> None:
+    """Assert that the storyline of ``members`` would be a candidate for ``page`` on its
+    content (no window gate, so no year check) and that the shipped weights' calendar
+    holds it out."""
+    ungated = dataclasses.replace(default_weights(), window=None)
+    for weights, candidate in ((ungated, True), (default_weights(), False)):
+        clusterer, sid = _story(pages, members, weights)
+        assert (sid in clusterer.candidates(page)) is candidate, weights.window
+
+
 def test_today_names_no_day_on_a_page_that_states_none(pages) -> None:  # type: ignore[no-untyped-def]
     # A028's «сьогодні» was resolved against the month it recalls («жовтні 2016»), as
     # 1 October: within the day slack of the Berlin summit's 19 October, so the Paris page
@@ -85,10 +97,7 @@ def test_an_inferred_date_holds_a_page_out_of_another_years_storyline(pages) -> 
     # within the day slack of the troop pull-back of 22 April - 1 May 2021, a year earlier
     azovstal = pages["E001"]
     assert azovstal.published is None and azovstal.approximate == date(2022, 5, 21)
-    ungated = dataclasses.replace(default_weights(), window=None)
-    for weights, candidate in ((ungated, True), (default_weights(), False)):
-        clusterer, sid = _story(pages, ["B019", "B026"], weights)
-        assert (sid in clusterer.candidates(azovstal)) is candidate
+    _held_out_by_the_calendar(pages, ["B019", "B026"], azovstal)
     # nor may a story it founded merge with that storyline
     clusterer, pullback = _story(pages, ["B019", "B026"])
     alone = clusterer.place(azovstal, None)
@@ -101,10 +110,7 @@ def test_a_day_named_with_its_weekday_tells_the_year(pages) -> None:  # type: ig
     buildup = pages["B058"]
     assert buildup.published is None and buildup.approximate is None
     assert buildup.weekdays == ((4, 1, 3),)
-    ungated = dataclasses.replace(default_weights(), window=None)
-    for weights, candidate in ((ungated, True), (default_weights(), False)):
-        clusterer, sid = _story(pages, ["D014"], weights)
-        assert (sid in clusterer.candidates(buildup)) is candidate
+    _held_out_by_the_calendar(pages, ["D014"], buildup)
     clusterer, sid = _story(pages, ["B017"])
     assert sid in clusterer.candidates(buildup)  # its own storyline, 2021
     # a story it founded carries its weekday: the Crimea page does not join it either
@@ -124,10 +130,7 @@ def test_a_weekday_bracketed_after_a_day_tells_the_year(pages) -> None:  # type:
     truce = pages["B002"]
     assert truce.published is None and truce.approximate is None
     assert truce.weekdays == ((10, 10, 5),)
-    ungated = dataclasses.replace(default_weights(), window=None)
-    for weights, candidate in ((ungated, True), (default_weights(), False)):
-        clusterer, sid = _story(pages, ["A008"], weights)
-        assert (sid in clusterer.candidates(truce)) is candidate
+    _held_out_by_the_calendar(pages, ["A008"], truce)
 
 
 def test_weekday_days_reads_a_weekday_bracketed_after_the_day() -> None:
