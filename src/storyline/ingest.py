@@ -706,12 +706,9 @@ def refind_events(store: Store, article_ids: Sequence[str]) -> int:
         if (key := reference_key(article)) != stored[article.id]
     ]
     rows = store.article_event_rows(article.id for article, _ in redated)
+    linked = store.event_entities(article.id for article, _ in redated)
     changed = [
-        (
-            article.id,
-            key,
-            redated_parts(article, rows[article.id], store.event_entities(article.id)),
-        )
+        (article.id, key, redated_parts(article, rows[article.id], linked[article.id]))
         for article, key in redated
     ]
     store.replace_event_rows(changed)

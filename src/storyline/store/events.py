@@ -235,30 +235,36 @@ class EventMethods:
                 found.update((row.article_id, row.reference) for row in conn.execute(stmt))
         return found
 
-    def event_entities(self, article_id: str) -> dict[str, Linked]:
-        """Part → the entity mentions (with ids) the article's stored event mentions were
-        found with; empty when it has none."""
-        stmt = sa.select(_P.part, _P.entities).where(_P.article_id == article_id)
+    def event_entities(self, article_ids: Iterable[str]) -> dict[str, dict[str, Linked]]:
+        """Article id → part → the entity mentions (with ids) the article's stored event
+        mentions were found with (only the articles that have them). Many articles at
+        once: the writer finds the events of all the pages a window re-dated again."""
+        found: dict[str, dict[str, Linked]] = {}
         with self._errors("read"), self._connect() as conn:
-            return {
-                row.part: tuple(
-                    (
-                        EntityMention(
-                            start=e["start"],
-                            end=e["end"],
-                            text=e["text"],
-                            type=e["type"],
-                            normal=e["normal"],
-                            lang=e["lang"],
-                            role=e["role"],
-                            source=e["source"],
-                        ),
-                        e["entity_id"],
-                    )
-                    for e in row.entities
+            for chunk in chunked(article_ids):
+                stmt = (
+                    sa.select(_P.article_id, _P.part, _P.entities)
+                    .where(_P.article_id.in_(chunk))
+                    .order_by(_P.article_id, _P.part)
                 )
-                for row in conn.execute(stmt)
-            }
+                for row in conn.execute(stmt):
+                    found.setdefault(row.article_id, {})[row.part] = tuple(
+                        (
+                            EntityMention(
+                                start=e["start"],
+                                end=e["end"],
+                                text=e["text"],
+                                type=e["type"],
+                                normal=e["normal"],
+                                lang=e["lang"],
+                                role=e["role"],
+                                source=e["source"],
+                            ),
+                            e["entity_id"],
+                        )
+                        for e in row.entities
+                    )
+        return found
 
     def replace_event_rows(
         self, articles: Sequence[tuple[str, str, Mapping[str, PartEvents]]]
