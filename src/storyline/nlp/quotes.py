@@ -95,6 +95,8 @@ _OPENERS = '«„“‘"'
 _CLOSERS = '»“”’"'
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
 _CLAUSE_END = re.compile(r"[.!?;\n]")
+_PHRASE_END = re.compile(r"[^\S\n]*(?:[,.;:!?)\n]|$)")
+"""What follows a subject written after its verb that closes the clause or parenthesis."""
 _GENDER = {"masc": "m", "femn": "f"}
 _CLAUSE_COMMA = re.compile(r"[,.!?;\n]")
 _SENTENCE_STOP = re.compile(r"[.!?](?=\s)")
@@ -1266,9 +1268,7 @@ class _Reader:
             # closes ("The agreement, said António Guterres, will …"), not in "Ana Cruz,
             # …, says Hillsborough is …"; else it is what was said
             parenthesis = text[clause_start : cue.start].rstrip().endswith((",", *_DASH))
-            closed = after.end is not None and re.match(
-                r"[^\S\n]*(?:[,.;:!?)\n]|$)", text[after.end : after.end + 3]
-            )
+            closed = after.end is not None and self._ends_phrase(after.end)
             # 'the former secretary of state and current Democratic presidential nominee
             # said she wanted': the subject the tables cannot read is the "she" after; not
             # so after "Zelenskiy’s chief of staff", whose "he" the name before would take
@@ -1729,7 +1729,13 @@ class _Reader:
         "they" there ('said it was "a mistake"')."""
         if self.language.subject_gap is None or c.pronoun in ("m", "f"):
             return True
-        return re.match(r"[^\S\n]*(?:[,.;:!?)\n]|$)", self.text[c.end : c.end + 3]) is not None
+        return self._ends_phrase(c.end)
+
+    def _ends_phrase(self, end: int) -> bool:
+        """Whether a subject after its verb ending at ``end`` closes its clause or
+        parenthesis ('…," said Peskov.', 'said António Guterres, will'): punctuation or a
+        line's end next, not more words of what was said ('says he “does not …”')."""
+        return _PHRASE_END.match(self.text[end : end + 3]) is not None
 
     def _after(
         self, cue: _Cue, *, stop_at_comma: bool = False, impersonal: bool = False
