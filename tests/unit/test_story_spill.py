@@ -229,3 +229,28 @@ def test_dormancy_follows_the_calendar_not_the_packing(monkeypatch: pytest.Monke
         c.add(doc)
     assert c.dormant > len(c.stories) / 3
     assert not any(s.cold is not None and s.cold != stories._SPILLED for s in c.stories.values())
+
+
+@pytest.mark.usefixtures("eager")
+def test_an_undated_article_checks_its_days_on_a_dormant_story(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # an undated article naming story 0's day is checked by it, dormant or not: with an
+    # unchecked threshold no score reaches, only that check lets it join (merges off, so
+    # the join alone decides). The stub keeps no month-days: checked against it, the join
+    # was unchecked and the article went apart from the story it joins in memory
+    weights = dataclasses.replace(
+        stories.default_weights(), unchecked_threshold=1.01, merge_threshold=None
+    )
+    undated = dataclasses.replace(_article(0, 9, START, random.Random(1)), published=None)
+    joined = {}
+    for dormancy in (True, False):
+        if not dormancy:
+            monkeypatch.setattr(StoryClusterer, "_dormant", lambda self, story: False)
+        c = StoryClusterer(weights)
+        for _, doc in _feed(140):
+            c.add(doc)
+        first = c.assignment["s0n0"]
+        assert (c.stories[first].cold == stories._SPILLED) is dormancy
+        joined[dormancy] = c.add(undated) == first
+    assert joined == {True: True, False: True}

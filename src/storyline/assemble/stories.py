@@ -926,6 +926,10 @@ class StoryClusterer:
         self._stated_days: Counter[int] = Counter()
         self.read_backs = 0
         """How many times a dormant story was read back from the spill."""
+        self._peeked: dict[str, Story] = {}
+        """The scratch copies (:meth:`_peek`) of the dormant stories the last
+        :meth:`candidates` scored: :meth:`add` checks the calendar and the people on them,
+        as on a story in memory (a stub keeps no month-days nor people)."""
         self._scored: tuple[StoryInput, dict[str, float], dict[str, float]] | None = None
         """The last article :meth:`candidates` weighed, its token TF-IDF vector and its unit
         root-key vector (folded into the story it joins without being computed again)."""
@@ -977,10 +981,11 @@ class StoryClusterer:
             joinable = {
                 k: f
                 for k, f in candidates.items()
-                if self._checked(dated, days, self.stories[k])
+                if self._checked(dated, days, self._profile(k))
                 or self.weights.probability(f) >= unchecked
             }
         joinable = self._who_acts(doc, joinable)
+        self._peeked = {}
         best, best_p = self.weights.best(joinable)
         sid = self.place(
             doc, best if best is not None and best_p >= self.weights.threshold else None
@@ -1000,6 +1005,7 @@ class StoryClusterer:
 
     def candidates(self, doc: StoryInput) -> dict[str, tuple[float, ...]]:
         """Feature vectors (in :data:`FEATURES` order) for the stories ``doc`` might join."""
+        self._peeked = {}
         entities = self._bag(doc.entities)
         names = self._bag(doc.names, _NAME)
         idf = {**entities.idf, **{_NAME + k: v for k, v in names.idf.items()}}
@@ -1032,8 +1038,10 @@ class StoryClusterer:
             if not dormant and not self._same_year(story, doc):
                 continue
             loaded = self._loaded(story)
-            if dormant and not self._same_year(loaded, doc):
-                continue
+            if dormant:
+                if not self._same_year(loaded, doc):
+                    continue
+                self._peeked[sid] = loaded
             found[sid] = self._features(scored, loaded)
         if self.weights.day_veto:
             found = {s: f for s, f in found.items() if not f[_DAY_CLASH]}
@@ -1485,6 +1493,11 @@ class StoryClusterer:
         self._thaw(copy)
         return copy
 
+    def _profile(self, sid: str) -> Story:
+        """Candidate ``sid`` of the last :meth:`candidates` with its profile: the story, or
+        the scratch copy it was scored from when it is dormant."""
+        return self._peeked.get(sid) or self.stories[sid]
+
     def _spilled(self, story: Story, *, keep: bool) -> bytes:
         """What :meth:`_put_away` wrote of dormant ``story``, left in the spill (``keep``:
         for a scratch copy) or taken out of it (read back)."""
@@ -1687,7 +1700,7 @@ class StoryClusterer:
             k: f
             for k, f in joinable.items()
             if self.weights.probability(f) >= threshold
-            and _shares_people(doc.people, self.stories[k])
+            and _shares_people(doc.people, self._profile(k))
         }
         return known or joinable
 
