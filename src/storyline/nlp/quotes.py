@@ -537,6 +537,7 @@ class _Reader:
         self.inside_starts = [p.start for p in self.parts]
         self.cues = [c for c in self._find_cues() if not self.quoted(c.start)]
         self.candidates = self._find_candidates()
+        self.candidate_starts = [c.start for c in self.candidates]
         self.latin = _latin(text)
         """Whether the text is mostly in Latin letters."""
         self.topics = self._named_in(context)
@@ -1033,15 +1034,20 @@ class _Reader:
     ) -> _Candidate | None:
         """The first linked mention of ``types`` between ``start`` and ``limit`` with at
         most ``words`` words before it: who a cue word ("by", «слова») introduces."""
-        for c in self.candidates:
+        for c in self._linked_between(start, limit):
             if (
-                c.entity is not None
-                and start <= c.start < limit
-                and self.entities[c.entity].type in types
+                self.entities[c.entity or 0].type in types
                 and len(_WORD.findall(self.text[start : c.start])) <= words
             ):
                 return c
         return None
+
+    def _linked_between(self, start: int, limit: int) -> list[_Candidate]:
+        """The candidates with an entity that start at ``start`` or after and before
+        ``limit``, in text order (found by bisection: cues ask this many times a page)."""
+        lo = bisect.bisect_left(self.candidate_starts, start)
+        hi = bisect.bisect_left(self.candidate_starts, limit, lo)
+        return [c for c in self.candidates[lo:hi] if c.entity is not None]
 
     def _reported_before(self, pos: int) -> _Speaker | None:
         """The speaker of the latest reporting clause in this or the previous paragraph, a
@@ -1374,10 +1380,8 @@ class _Reader:
         limit = min(stop.start() if stop else len(self.text), cue.end + _AFTER_WINDOW)
         after = [
             c
-            for c in self.candidates
-            if c.entity is not None
-            and cue.end <= c.start < limit
-            and self.entities[c.entity].type in ("PER", "ORG")
+            for c in self._linked_between(cue.end, limit)
+            if self.entities[c.entity or 0].type in ("PER", "ORG")
             and not self.named_in_oblique_case(c)
         ]
         if after:
@@ -1708,11 +1712,7 @@ class _Reader:
         phrase_start = m_start
         phrase_end = text.find(words[-1], phrase_start) + len(words[-1])
         phrase_start = text.find(words[0], phrase_start)
-        inside = [
-            c
-            for c in self.candidates
-            if c.entity is not None and phrase_start <= c.start < phrase_end
-        ]
+        inside = self._linked_between(phrase_start, phrase_end)
         if inside:
             return self._from(inside[0], verb)
         if not capitals:
@@ -1765,11 +1765,7 @@ class _Reader:
             # name after «по словам», nor the place of «заявили в ведомстве»
             return cue.kind != "verb" or impersonal or not self.named_in_oblique_case(c)
 
-        after = [
-            c
-            for c in self.candidates
-            if cue.end <= c.start < limit and c.entity is not None and near(c) and subject(c)
-        ]
+        after = [c for c in self._linked_between(cue.end, limit) if near(c) and subject(c)]
         if takes_object:
             # «назвав Лукашенка людиною …»: the noun right after the verb is its object; a
             # subject may follow it («— назвал ситуацию Песков»), else there is none
