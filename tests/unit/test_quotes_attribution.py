@@ -1,13 +1,15 @@
 """Speaker attribution around the quote (storyline.nlp.quotes) on real news paragraphs.
 
-English paragraphs are read from PolNeAR's train texts (``shared/external/polnear``,
-not copied into the repository), Russian and Ukrainian ones from the train corpus;
-each runs through the whole annotate stage, as in production.
+English paragraphs are read from PolNeAR's texts (``shared/external/polnear``, not
+copied into the repository; train, and test/dev for rules checked there), Russian and
+Ukrainian ones from the train and dev corpora and ADAQ's sentences; each runs through
+the whole annotate stage, as in production. ``spoken`` gives who said each quote.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -16,7 +18,7 @@ from storyline.document import Article
 from storyline.nlp.annotations import Annotations
 from storyline.nlp.pipeline import annotate
 
-POLNEAR = SHARED / "external" / "polnear" / "train" / "text"
+POLNEAR = SHARED / "external" / "polnear"
 
 pytestmark = pytest.mark.skipif(
     not (POLNEAR.exists() and TRAIN.exists() and DEV.exists()),
@@ -34,6 +36,15 @@ def notes(text: str, lang: str) -> Annotations:
     return annotate(Article(id="t", source="t", text=text, lang=lang))
 
 
+class Said(NamedTuple):
+    """Who said a quote."""
+
+    written: str | None
+    """The speaker as the text writes it."""
+    linked: str | None
+    """The text of the entity mention it resolves to."""
+
+
 def speakers(text: str, lang: str) -> list[tuple[str, str | None, str | None]]:
     """(first words of the quote, speaker as written, the entity it resolves to)."""
     a = notes(text, lang)
@@ -48,8 +59,14 @@ def speakers(text: str, lang: str) -> list[tuple[str, str | None, str | None]]:
     ]
 
 
-def polnear(name: str, snippet: str) -> str:
-    return paragraph(POLNEAR, name, snippet)
+def spoken(text: str, lang: str) -> dict[str, Said]:
+    """First words of each direct quote → who said it."""
+    return {quote: Said(written, linked) for quote, written, linked in speakers(text, lang)}
+
+
+def polnear(name: str, snippet: str, split: str = "train") -> str:
+    """The paragraph of a PolNeAR text (of ``split``) that holds ``snippet``."""
+    return paragraph(POLNEAR / split / "text", name, snippet)
 
 
 def test_a_name_the_tagger_missed_before_the_verb_is_the_speaker() -> None:
@@ -153,30 +170,26 @@ def test_a_name_the_tagger_missed_before_a_verb_in_ukrainian() -> None:
     # «Зайберт назвав це “вражаючою подією”»: Зайберт, not «це». The tagger misses the
     # bare surname; NER now finds it (nlp.ner.known: the surname of «Штеффен Зайберт»,
     # named in full on the page), so the speaker is that mention, linked to him
-    text, lang = train_page("B039.txt")
-    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    found = spoken(*train_page("B039.txt"))
     assert found["вражаючою подією"] == ("Зайберт", "Зайберт")
 
 
 def test_the_subject_after_the_verb_comes_before_its_clause() -> None:
     # «Порошенко заявил, что вопрос … «проработан …», передает УНН»: not the ООН in the clause
-    text, lang = train_page("A018.txt")
-    found = {q[0]: q[1] for q in speakers(text, lang)}
-    assert found["проработан правительством, был"] == "Порошенко"
+    found = spoken(*train_page("A018.txt"))
+    assert found["проработан правительством, был"].written == "Порошенко"
 
 
 def test_a_short_quoted_name_inside_the_speaker_phrase() -> None:
     # «— заявив заступник голови облорганізації "Батьківщини" Валерій Дудко»
-    text, lang = train_page("D050.txt")
-    found = {q[0]: q[1] for q in speakers(text, lang)}
-    assert found["Ми підняли перший"] == "Валерій Дудко"
+    found = spoken(*train_page("D050.txt"))
+    assert found["Ми підняли перший"].written == "Валерій Дудко"
 
 
 def test_a_second_verb_shares_the_first_ones_subject() -> None:
     # 'Lavrov vowed … that "we want …" over the poisoning and accused Britain of "…"'
-    text, lang = train_page("A032.txt")
-    found = {q[0]: q[2] for q in speakers(text, lang)}
-    assert found["making mockery of"] == "Lavrov"
+    found = spoken(*train_page("A032.txt"))
+    assert found["making mockery of"].linked == "Lavrov"
 
 
 def reported(text: str, lang: str) -> list[tuple[str, str | None]]:
@@ -205,19 +218,16 @@ def test_a_name_in_an_oblique_case_after_the_verb_is_not_its_subject() -> None:
         paragraph(TRAIN / "articles", "B050.txt", snippet)
         for snippet in ("заявив увечері", "Як вважає радник")
     )
-    found = speakers(text, "uk")
-    said = {quote: person for quote, _, person in found}
-    assert said["повністю вдалося реалізувати"] == "Михайло Подоляк"
-    assert said["дещо розгублено і"] == "Михайло Подоляк"
+    found = spoken(text, "uk")
+    assert found["повністю вдалося реалізувати"].linked == "Михайло Подоляк"
+    assert found["дещо розгублено і"].linked == "Михайло Подоляк"
 
 
 def test_a_verb_after_the_reported_words_has_its_subject_after_it() -> None:
     # «…противоречит заявлениям Берлина…, считает посол России в ФРГ Сергей Нечаев»:
     # Berlin is in what the ambassador said, not who said it
     text = paragraph(TRAIN / "articles", "E043.txt", "считает посол России")
-    found = speakers(text, "ru")
-    said = {quote: person for quote, _, person in found}
-    assert said["на новый уровень"] == "Сергей Нечаев"
+    assert spoken(text, "ru")["на новый уровень"].linked == "Сергей Нечаев"
 
 
 def test_a_verb_after_a_relative_clause_keeps_its_subject_before_it() -> None:
@@ -225,8 +235,7 @@ def test_a_verb_after_a_relative_clause_keeps_its_subject_before_it() -> None:
     # повагу" до президента»: the comma closes a relative clause, not reported words, and
     # the genitive «президента» after the verb is no subject
     text = paragraph(TRAIN / "articles", "B061.txt", "безумовну повагу")
-    said = {quote: person for quote, _, person in speakers(text, "uk")}
-    assert said["безумовну повагу"] == "Роман Протасевич"
+    assert spoken(text, "uk")["безумовну повагу"].linked == "Роман Протасевич"
 
 
 def test_the_noun_right_after_a_verb_of_naming_is_its_object() -> None:
@@ -240,16 +249,14 @@ def test_the_noun_right_after_a_verb_of_naming_is_its_object() -> None:
 def test_was_quoted_as_saying_takes_the_subject_before_it() -> None:
     # '"…," Kassym-Jomart Tokayev was quoted as saying by his press service'
     text = paragraph(TRAIN / "articles", "E040.txt", "was quoted as saying")
-    said = {quote: person for quote, _, person in speakers(text, "en")}
-    assert "Tokayev" in (said["Recently we’ve had"] or "")
+    assert "Tokayev" in (spoken(text, "en")["Recently we’ve had"].linked or "")
 
 
 def test_it_after_an_unnamed_speaking_body_is_not_a_later_object() -> None:
     # '"…," said the War Gonzo blog, which has … subscribers on Telegram. "…," it said':
     # "it" is the blog (which the tagger did not find), never Telegram
     text = paragraph(TRAIN / "articles", "E050.txt", "it said")
-    found = {quote: (written, person) for quote, written, person in speakers(text, "en")}
-    assert found["In simple terms,"] == ("it", None)
+    assert spoken(text, "en")["In simple terms,"] == ("it", None)
 
 
 def dev_page(prefix: str) -> tuple[str, str]:
@@ -261,16 +268,14 @@ def dev_page(prefix: str) -> tuple[str, str]:
 def test_the_noun_speaker_is_the_body_named_with_that_noun() -> None:
     # "At about 17:00 GMT, the ministry announced that a “private Embraer …”": the
     # Ministry for Emergency Situations quoted before, not the aviation agency named last
-    text, lang = dev_page("039")
-    found = {q[0]: q[2] for q in speakers(text, lang)}
-    assert found["private Embraer Legacy"] == "Ministry for Emergency Situations"
+    found = spoken(*dev_page("039"))
+    assert found["private Embraer Legacy"].linked == "Ministry for Emergency Situations"
 
 
 def test_a_capitalised_noun_speaker_is_a_name_not_the_last_body() -> None:
     # "The Russian Anti-Terror Committee said earlier that the bridge was damaged by "a
     # truck bombing."": that committee, not the Transport Ministry named a sentence before
-    text, lang = dev_page("098")
-    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    found = spoken(*dev_page("098"))
     written, person = found["a truck bombing."]
     assert written == "The Russian Anti-Terror Committee"
     assert person is None or "Anti-Terror" in person
@@ -279,9 +284,8 @@ def test_a_capitalised_noun_speaker_is_a_name_not_the_last_body() -> None:
 def test_a_person_named_after_the_verb_speaks_rather_than_a_body_before_it() -> None:
     # «Об этом в своем аккаунте Twitter сообщил … советник офиса президента Украины Михаил
     # Подоляк. «…», — написал он»: he is Podolyak, not Twitter
-    text, lang = dev_page("090")
-    found = {q[0]: q[2] for q in speakers(text, lang)}
-    assert found["Раунд переговоров лидеров"] == "Михаил Подоляк"
+    found = spoken(*dev_page("090"))
+    assert found["Раунд переговоров лидеров"].linked == "Михаил Подоляк"
 
 
 def test_a_name_after_a_preposition_and_its_article_is_no_subject() -> None:
@@ -294,39 +298,34 @@ def test_a_name_after_a_preposition_and_its_article_is_no_subject() -> None:
 def test_a_document_cue_takes_the_author_named_right_after_it() -> None:
     # «"…", — говорится в сообщении ВСУ»: the armed forces' statement, not the governor
     # who spoke last
-    text, lang = dev_page("019")
-    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    found = spoken(*dev_page("019"))
     assert found["В настоящее время"] == ("ВСУ", "ВСУ")
 
 
 def test_an_acronym_speaker_is_the_body_it_abbreviates() -> None:
     # «Про це йдеться у зведенні Оперативного командування «Південь». «…», – повідомили
     # в ОК»: ОК is that command
-    text, lang = dev_page("074")
-    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    found = spoken(*dev_page("074"))
     assert found["У Чорноморській операційній"] == ("ОК", "Оперативного командування «Південь»")
 
 
 def test_a_channel_that_cites_another_is_not_the_speaker() -> None:
     # «Про це пише УНН, посилаючись на росЗМІ. "…", - йдеться в повідомленні»: the agency
     # passes on Russian media's words; it is no speaker of them
-    text, lang = dev_page("086")
-    found = {q[0]: q[2] for q in speakers(text, lang)}
-    assert found["Місцеві жителі діляться"] is None
+    found = spoken(*dev_page("086"))
+    assert found["Місцеві жителі діляться"].linked is None
 
 
 def test_the_chief_is_the_person_named_before() -> None:
     # '"It is a beacon of hope, possibility and relief," the UN chief tweeted': Guterres,
     # who spoke the sentence before
-    text, lang = dev_page("020")
-    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    found = spoken(*dev_page("020"))
     assert found["It is a"] == ("the UN chief", "Guterres")
 
 
 def test_quoted_the_ministry_as_saying() -> None:
     # '"…," the state news agency TASS quoted the ministry as saying': the ministry
-    text, lang = dev_page("112")
-    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    found = spoken(*dev_page("112"))
     assert found["While being towed"] == ("the ministry", "defense ministry")
 
 
@@ -334,17 +333,15 @@ def test_a_straight_quote_between_letters_is_an_apostrophe() -> None:
     # «про це заявила Прем"єр-міністр України Юлія Тимошенко»: the page types the
     # Ukrainian apostrophe as a straight quotation mark; it opens no quote, and the
     # quote that does open at the page's end («"Після підписання…») is Tymoshenko's
-    text, lang = train_page("D021.txt")
-    found = {q[0]: q[2] for q in speakers(text, lang)}
+    found = spoken(*train_page("D021.txt"))
     assert not any(q.startswith("єр-міністр") for q in found)
-    assert found["Після підписання всіх"] == "Тимошенко"
+    assert found["Після підписання всіх"].linked == "Тимошенко"
 
 
 def test_one_straight_mark_closes_a_quote_and_the_quote_inside_it() -> None:
     # «"Поставки прекращены до нуля в 7:44 через станцию "Суджа", - в частности сказал он»:
     # the last mark closes the station's name and the quote; «он» is Землянский
-    text, lang = train_page("D018.txt")
-    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    found = spoken(*train_page("D018.txt"))
     assert found["Поставки прекращены до"] == ("он", "Валентин Землянский")
 
 
@@ -352,16 +349,14 @@ def test_the_attribution_after_a_quote_set_off_by_a_dash_wins() -> None:
     # The page runs its headline into the body («…, утверждает немецкий чиновник "Алексей
     # Навальный, … в понедельник", - передает The New York Times»): the quote set off by a
     # comma and a dash is the newspaper's, not the official's of the verb before it
-    text, lang = train_page("B028.txt")
-    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    found = spoken(*train_page("B028.txt"))
     assert found["Алексей Навальный, российский"] == ("The New York Times", "The New York Times")
 
 
 def test_an_anonymous_official_is_nobody() -> None:
     # «"…", - сообщил чиновник на условиях анонимности»: not the newspaper quoted before
-    text, lang = train_page("B028.txt")
-    found = {q[0]: q[2] for q in speakers(text, lang)}
-    assert found["Он полностью осведомлен"] is None
+    found = spoken(*train_page("B028.txt"))
+    assert found["Он полностью осведомлен"].linked is None
 
 
 def test_a_short_capitalised_quote_right_after_the_verb_is_the_outlet() -> None:
@@ -387,9 +382,8 @@ def test_a_relaying_channel_is_not_the_last_speaker() -> None:
     # «Про це йдеться у заяві на сайті уряду, передають Патріоти України. "…"» then
     # «- йдеться у заяві»: the channel (its plural verb no impersonal «в Україні») does not
     # become the author of the statement
-    text, lang = train_page("E022.txt")
-    found = {q[0]: q[2] for q in speakers(text, lang)}
-    assert found["Німеччина надасть країнам-партнерам,"] != "України"
+    found = spoken(*train_page("E022.txt"))
+    assert found["Німеччина надасть країнам-партнерам,"].linked != "України"
 
 
 def test_the_name_of_a_law_is_no_quote() -> None:
@@ -402,40 +396,35 @@ def test_the_role_of_a_country_is_the_person_named_next() -> None:
     # 'The president of Kazakhstan said today that his country will ensure the care and
     # safety of Russians fleeing a “hopeless situation.”' then '“…,” Kassym-Jomart Tokayev
     # was quoted as saying' (tagged as an organisation): not Putin, named before
-    text, lang = train_page("E040.txt")
-    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    found = spoken(*train_page("E040.txt"))
     assert found["hopeless situation."] == ("The president of Kazakhstan", "Kassym-Jomart Tokayev")
 
 
 def test_a_verb_after_and_with_no_cue_before_takes_the_clause_subject() -> None:
     # 'Lukashenka took the oath in Belarusian and announced in his speech that “the color
     # revolution in Belarus has failed.”': not "the oath in Belarusian and"
-    text, lang = train_page("B034.txt")
-    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    found = spoken(*train_page("B034.txt"))
     assert found["the color revolution"][0] == "Lukashenka"
 
 
 def test_a_relative_clause_stands_between_the_subject_and_its_verb() -> None:
     # '‘President is a servant of the people,’ Zelenskiy, who plays the role of president
     # in the eponymous TV series, repeatedly said'
-    text, lang = train_page("A050.txt")
-    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    found = spoken(*train_page("A050.txt"))
     assert found["President is a"][0] == "Zelenskiy"
 
 
 def test_a_pronoun_with_nobody_before_it_is_the_person_named_next() -> None:
     # The lead naming Zelensky is cut off: «"…", — сказав він військовим. Зеленський
     # також подякував НАТО»
-    text, lang = train_page("E005.txt")
-    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    found = spoken(*train_page("E005.txt"))
     assert found["Ми рухаємося вперед."] == ("він", "Зеленський")
 
 
 def test_the_head_of_a_government_is_a_role() -> None:
     # «„…“, - наголосила керівник українського уряду. Також Юлія Володимирівна гарантувала»:
     # Tymoshenko, not an unnamed «керівник»
-    text, lang = train_page("D017.txt")
-    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    found = spoken(*train_page("D017.txt"))
     assert found["Я вдячна Володимиру"] == ("керівник українського уряду", "Юлія Володимирівна")
 
 
@@ -443,45 +432,39 @@ def test_a_relaying_verb_has_its_subject_after_it() -> None:
     # «Лукашенко обратится с заявлением, сообщает в понедельник близкий к президентской
     # пресс-службе телеграм-канал "Пул первого". "…", - говорится в сообщении»: the channel
     # speaks, not Lukashenko; its quoted name is no quote
-    text, lang = train_page("B060.txt")
-    found = {q[0]: q[2] for q in speakers(text, lang)}
+    found = spoken(*train_page("B060.txt"))
     assert "Пул первого" not in found
-    assert found["По информации Пула"] is None
+    assert found["По информации Пула"].linked is None
 
 
 def test_a_channel_passing_on_the_words_of_a_person() -> None:
     # ««…», - передает РИА Новости слова Малышева»: Malyshev's words
-    text, lang = train_page("D033.txt")
-    found = {q[0]: q[2] for q in speakers(text, lang)}
-    assert found["За воссоединение с"] == "Малышева"
+    found = spoken(*train_page("D033.txt"))
+    assert found["За воссоединение с"].linked == "Малышева"
 
 
 def test_the_body_a_channel_cites_is_the_author_of_the_statement() -> None:
     # «Про це повідомляє РБК-Україна з посиланням на Генштаб ЗСУ. … "…", – йдеться в
     # повідомленні»: the General Staff's statement
-    text, lang = train_page("B053.txt")
-    found = {q[0]: q[2] for q in speakers(text, lang)}
-    assert found["Кількість евакуйованих громадян"] == "Генштаб ЗСУ"
+    found = spoken(*train_page("B053.txt"))
+    assert found["Кількість евакуйованих громадян"].linked == "Генштаб ЗСУ"
 
 
 def test_a_role_goes_to_a_person_not_to_a_one_word_body() -> None:
     # «"…", говорится в сообщении главы МИД республики в Twitter. По словам Линкявичюса»
-    text, lang = train_page("B056.txt")
-    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    found = spoken(*train_page("B056.txt"))
     assert found["Светлана Тихановская в"] == ("главы МИД", "Линкявичюса")
 
 
 def test_a_passive_speech_verb_is_said_by_its_agent() -> None:
     # 'The negotiations were described as "constructive" by Russia': not "The negotiations"
-    text, lang = dev_page("022")
-    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    found = spoken(*dev_page("022"))
     assert found["constructive"] == ("Russia", "Russia")
 
 
 def test_a_verb_after_and_and_an_auxiliary_shares_the_subject() -> None:
     # 'Moscow denies the claims and has called the warrants "outrageous."'
-    text, lang = dev_page("082")
-    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    found = spoken(*dev_page("082"))
     assert found["outrageous."] == ("Moscow", "Moscow")
 
 
@@ -489,9 +472,8 @@ def test_a_name_after_to_is_not_the_subject() -> None:
     # 'an adviser to Ukrainian President Volodymyr Zelensky tweeted that the explosion was
     # just "the beginning,"': the adviser's words, not Zelensky's ('governor of Crimea
     # Sergei Aksyonov wrote' stays Aksyonov's: "of" joins a title to its place)
-    text, lang = dev_page("052")
-    found = {q[0]: q[2] for q in speakers(text, lang)}
-    assert found["the beginning,"] is None
+    found = spoken(*dev_page("052"))
+    assert found["the beginning,"].linked is None
 
 
 def test_a_short_quote_inside_the_subject_is_no_quote() -> None:
@@ -503,59 +485,51 @@ def test_a_short_quote_inside_the_subject_is_no_quote() -> None:
 def test_the_verb_closing_a_sentence_serves_each_of_its_quotes() -> None:
     # «Решение … отправить Украине танки Leopard «крайне опасно», оно переводит конфликт «на
     # новый уровень противостояния» и …, считает посол России в ФРГ Сергей Нечаев»
-    text, lang = train_page("E043.txt")
-    found = {q[0]: q[2] for q in speakers(text, lang)}
-    assert found["крайне опасно"] == "Сергей Нечаев"
+    found = spoken(*train_page("E043.txt"))
+    assert found["крайне опасно"].linked == "Сергей Нечаев"
 
 
 def test_an_adverb_between_the_subject_and_its_verb_is_not_the_subject() -> None:
     # 'The ministry had earlier said that the was damaged by "Neptune domestic cruise
     # missiles,"': the ministry named before, not a phrase headed by "earlier"
-    text, lang = dev_page("112")
-    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    found = spoken(*dev_page("112"))
     assert found["Neptune domestic cruise"] == ("The ministry", "defense ministry")
     # 'The Kremlin’s press secretary further suggested the act of "sabotage,"'
-    text, lang = dev_page("143")
-    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    found = spoken(*dev_page("143"))
     assert found["sabotage,"] == ("The Kremlin’s press secretary", "Peskov")
 
 
 def test_a_pronoun_after_an_english_verb_is_the_subject_of_the_reported_words() -> None:
     # 'Zelenskiy’s chief of staff says he “does not understand” how …': not Zelenskiy
-    text, lang = dev_page("133")
-    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    found = spoken(*dev_page("133"))
     assert found["does not understand"] == (None, None)
 
 
 def test_a_byline_in_parentheses_is_not_the_subject() -> None:
     # '(ABC NEWS)—The International Criminal Court has issued an arrest warrant …, saying
     # in a statement Friday that Putin is “allegedly responsible …”'
-    text, lang = dev_page("078")
-    found = {q[0]: q[2] for q in speakers(text, lang)}
-    assert found["allegedly responsible for"] == "The International Criminal Court"
+    found = spoken(*dev_page("078"))
+    assert found["allegedly responsible for"].linked == "The International Criminal Court"
 
 
 def test_a_document_cue_is_the_message_of_the_relaying_clause_before_it() -> None:
     # «…, сообщает оператор проекта Nord Stream 2 AG в понедельник, 26 сентября. ¶ "ЧП на
     # нитке А …", говорится в сообщении»: the operator's message
-    text, lang = dev_page("140")
-    found = {q[0]: q[2] for q in speakers(text, lang)}
-    assert found["ЧП на нитке"] == "Nord Stream 2 AG"
+    found = spoken(*dev_page("140"))
+    assert found["ЧП на нитке"].linked == "Nord Stream 2 AG"
 
 
 def test_a_paragraph_quote_after_a_relayed_forecast_is_the_forecasters() -> None:
     # «По прогнозам научного руководителя Гидрометцентра России Романа Вильфанда, …,
     # сообщает ТАСС. ¶ «Уже в понедельник в Москве резко потеплеет …»»: Vilfand, not TASS
-    text, lang = dev_page("091")
-    found = {q[0]: q[2] for q in speakers(text, lang)}
-    assert found["Уже в понедельник"] == "Романа Вильфанда"
+    found = spoken(*dev_page("091"))
+    assert found["Уже в понедельник"].linked == "Романа Вильфанда"
 
 
 def test_a_verb_after_a_quote_closed_by_a_full_stop_opens_another_report() -> None:
     # '(NAK) said the drones hit the bridge … "As a result of the terrorist act, … was
     # damaged." Authorities reported that the couple who died …': the committee's words
-    text, lang = dev_page("047")
-    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    found = spoken(*dev_page("047"))
     written, person = found["As a result"]
     assert written != "Authorities"
     assert person is not None and "Anti-Terrorism Committee" in person
@@ -563,9 +537,8 @@ def test_a_verb_after_a_quote_closed_by_a_full_stop_opens_another_report() -> No
 
 def test_by_ones_version_names_the_speaker() -> None:
     # «по версии Владимира Зеленского, произошел «подрыв конструкции изнутри»»
-    text, lang = dev_page("031")
-    found = {q[0]: q[2] for q in speakers(text, lang)}
-    assert found["подрыв конструкции изнутри"] == "Владимира Зеленского"
+    found = spoken(*dev_page("031"))
+    assert found["подрыв конструкции изнутри"].linked == "Владимира Зеленского"
 
 
 def test_a_relative_clause_before_the_verb_is_not_reported_words() -> None:
@@ -573,33 +546,34 @@ def test_a_relative_clause_before_the_verb_is_not_reported_words() -> None:
     # контролем російських окупантів, повідомив про надходження інформації про «загиблих
     # від повені»»: Рищук, not Прокудін quoted a paragraph before (the comma before the
     # verb closes a relative clause, and nobody is named after the verb)
-    text, lang = dev_page("008")
-    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    found = spoken(*dev_page("008"))
     assert found["загиблих від повені"] == ("Євген Рищук", "Євген Рищук")
 
 
 def test_a_common_noun_subject_before_the_verb_is_an_unnamed_speaker() -> None:
     # «Гауляйтер Криму сергій аксьонов закликав … Водночас його радник заявив, що …
     # "органі…"»: his adviser, not Aksyonov
-    text, lang = dev_page("011")
-    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    found = spoken(*dev_page("011"))
     assert found["органі"] == ("його радник", None)
     # «На світанку … росіяни говорять про «надзвичайну подію»»: the Russians, not «про»
-    text, lang = dev_page("033")
-    found = {q[0]: q[1:] for q in speakers(text, lang)}
+    found = spoken(*dev_page("033"))
     assert found["надзвичайну подію"] == ("росіяни", None)
+
+
+def adaq_sentence(snippet: str) -> str:
+    """The first ADAQ (SynTagRus) sentence that holds ``snippet``, its TSV quoting undone."""
+    path = SHARED / "external" / "adaq-quotes-ru-cs" / "ru_sentences.tsv"
+    line = next(x for x in path.read_text(encoding="utf-8").splitlines() if snippet in x)
+    return line.rpartition("\t")[0].strip('"').replace('""', '"')
 
 
 def test_a_common_noun_subject_in_a_russian_sentence() -> None:
     # ADAQ (SynTagRus) sentences: the noun phrase before the verb speaks
-    adaq = SHARED / "external" / "adaq-quotes-ru-cs" / "ru_sentences.tsv"
-    lines = adaq.read_text(encoding="utf-8").splitlines()
     for snippet, speaker in (
         ("Военный комиссар говорит", "Военный комиссар"),
         ("украинские чиновники заявили", "украинские чиновники"),
     ):
-        sentence = next(x for x in lines if snippet in x).rpartition("\t")[0]
-        (quote,) = notes(sentence, "ru").quotes
+        (quote,) = notes(adaq_sentence(snippet), "ru").quotes
         assert (quote.speaker_text, quote.speaker) == (speaker, None)
 
 
@@ -636,39 +610,38 @@ def annotated_page(path: Path) -> Annotations:
     return annotate(extracted_article(path))
 
 
-def polnear_test(name: str, snippet: str) -> str:
-    return paragraph(SHARED / "external" / "polnear" / "test" / "text", name, snippet)
-
-
 def test_a_name_after_an_english_verb_with_its_subject_before_is_no_speaker() -> None:
     # 'Forty-one percent of respondents say Trump’s comments on the video are “completely
     # unacceptable,”': the respondents (no mention), not Trump
-    text = polnear_test("huff-post_2016-10-10_new-poll-gives-hillary-clinton-a.txt", "Forty-one")
-    found = {q[0]: q[1:] for q in speakers(text, "en")}
+    text = polnear(
+        "huff-post_2016-10-10_new-poll-gives-hillary-clinton-a.txt", "Forty-one", split="test"
+    )
+    found = spoken(text, "en")
     assert found["completely unacceptable,"] == (None, None)
     # 'The agreement, said António Guterres, will “bring relief …”': a parenthesis
-    text, lang = dev_page("025")
-    found = {q[0]: q[2] for q in speakers(text, lang)}
-    assert found["bring relief for"] == "António Guterres"
+    found = spoken(*dev_page("025"))
+    assert found["bring relief for"].linked == "António Guterres"
 
 
 def test_a_noun_in_a_prepositional_phrase_is_no_subject() -> None:
     # 'Trump in the past has called out Tur publicly by name, and has referred to her as
     # “Little Katy, third-rate journalist.”': not "the past" (the tagger misses this
     # "Trump", so nobody is named)
-    text = polnear_test("huff-post_2016-11-03_trump-creepily-singles-out-repor.txt", "in the past")
-    found = {q[0]: q[1] for q in speakers(text, "en")}
-    assert found["Little Katy, third-rate"] is None
+    text = polnear(
+        "huff-post_2016-11-03_trump-creepily-singles-out-repor.txt", "in the past", split="test"
+    )
+    found = spoken(text, "en")
+    assert found["Little Katy, third-rate"].written is None
 
 
 def test_a_pronoun_subject_is_not_part_of_a_noun_phrase_before_it() -> None:
     # 'The email provided a question about the death penalty that she said “worries me
     # about HRC.”': the written speaker is "she"
-    text = polnear_test(
-        "breitbart_2016-10-13_cnn-s-jake-tapper-on-donna-brazi.txt", "that she said"
+    text = polnear(
+        "breitbart_2016-10-13_cnn-s-jake-tapper-on-donna-brazi.txt", "that she said", split="test"
     )
-    found = {q[0]: q[1] for q in speakers(text, "en")}
-    assert found["worries me about"] == "she"
+    found = spoken(text, "en")
+    assert found["worries me about"].written == "she"
 
 
 def test_a_body_the_title_names_as_what_happened_is_no_author() -> None:
@@ -683,24 +656,28 @@ def test_a_body_the_title_names_as_what_happened_is_no_author() -> None:
 def test_a_verb_after_and_takes_the_sentences_subject_across_a_quote() -> None:
     # 'In his interview, McCaul criticized Clinton for “running around saying …” and
     # suggested that her presidency could create a “constitutional crisis.”'
-    text = polnear_test(
-        "politico_2016-11-02_mccaul-if-elected-hillary-clinto.txt", "In his interview"
+    text = polnear(
+        "politico_2016-11-02_mccaul-if-elected-hillary-clinto.txt", "In his interview", split="test"
     )
-    found = {q[0]: q[1] for q in speakers(text, "en")}
-    assert found["constitutional crisis."] == "McCaul"
+    found = spoken(text, "en")
+    assert found["constitutional crisis."].written == "McCaul"
     # 'He did not do so, and instead argued that the current administration made a deal
     # with Russia “to give …”': an adverb between "and" and the verb
-    text = polnear_test("politico_2016-11-02_trump-adviser-flynn-gets-agitate.txt", "and instead")
-    found = {q[0]: q[1] for q in speakers(text, "en")}
-    assert found["to give the"] == "He"
+    text = polnear(
+        "politico_2016-11-02_trump-adviser-flynn-gets-agitate.txt", "and instead", split="test"
+    )
+    found = spoken(text, "en")
+    assert found["to give the"].written == "He"
 
 
 def test_a_name_after_the_verb_that_does_not_close_the_parenthesis_is_no_speaker() -> None:
     # 'Ana Cruz, former head of the Florida Democratic Party …, says Hillsborough is “a
     # microcosm of …”': what she says is about Hillsborough
-    text = polnear_test("usa-today_2016-10-25_in-florida-s-crucial-county-a-fi.txt", "Ana Cruz")
-    found = {q[0]: q[1] for q in speakers(text, "en")}
-    assert found["a microcosm of"] != "Hillsborough"
+    text = polnear(
+        "usa-today_2016-10-25_in-florida-s-crucial-county-a-fi.txt", "Ana Cruz", split="test"
+    )
+    found = spoken(text, "en")
+    assert found["a microcosm of"].written != "Hillsborough"
 
 
 def test_a_country_qualified_body_noun_is_no_body_of_another_country() -> None:
@@ -715,10 +692,12 @@ def test_a_country_qualified_body_noun_is_no_body_of_another_country() -> None:
 def test_a_possessive_noun_phrase_speaks_as_written() -> None:
     # '"We have no record of Secretary Clinton meeting with these individuals …," her
     # campaign said.': the campaign, not linked to whom "her" refers to
-    text = polnear_test(
-        "usa-today_2016-10-18_companies-used-clinton-fundraise.txt", "her campaign said"
+    text = polnear(
+        "usa-today_2016-10-18_companies-used-clinton-fundraise.txt",
+        "her campaign said",
+        split="test",
     )
-    found = {q[0]: q[1:] for q in speakers(text, "en")}
+    found = spoken(text, "en")
     assert found["We have no"] == ("her campaign", None)
 
 
@@ -736,7 +715,9 @@ def test_a_speaker_noun_opening_a_sentence_with_no_determiner() -> None:
 def test_a_title_before_a_name_is_no_headline_noun() -> None:
     # 'President Barack Obama on Tuesday called …': the name, not "President Barack Obama
     # on Tuesday"
-    text = polnear_test("huff-post_2016-11-02_obama-calls-on-men-to-reflect-on.txt", "on Tuesday")
+    text = polnear(
+        "huff-post_2016-11-02_obama-calls-on-men-to-reflect-on.txt", "on Tuesday", split="test"
+    )
     assert all("Tuesday" not in (who or "") for _, who, _ in speakers(text, "en"))
 
 
@@ -753,63 +734,67 @@ def test_a_latin_name_in_a_cyrillic_text_is_no_person() -> None:
 def test_speech_verbs_of_manner() -> None:
     # '"Crimea is off the table," he exclaimed'; '“I thought your press conference
     # presentation … was right on target,” Clinton gushed.'
-    text = polnear_test("nyt_2016-10-17_british-bank-abruptly-drops-russ.txt", "he exclaimed")
+    text = polnear(
+        "nyt_2016-10-17_british-bank-abruptly-drops-russ.txt", "he exclaimed", split="test"
+    )
     assert ("Crimea is off", "he") in [q[:2] for q in speakers(text, "en")]
-    text = polnear_test("breitbart_2016-11-07_wikileaks-hillary-clinton-flatte.txt", "gushed")
+    text = polnear(
+        "breitbart_2016-11-07_wikileaks-hillary-clinton-flatte.txt", "gushed", split="test"
+    )
     assert ("I thought your", "Clinton") in [q[:2] for q in speakers(text, "en")]
 
 
 def test_a_function_word_opening_the_sentence_is_no_part_of_a_name() -> None:
     # 'As Ryan acknowledges, “Under both parties, the presidency keeps breaking the rules,”'
     # (the tagger misses this "Ryan"): Ryan, not "As Ryan"
-    text = polnear_test("usa-today_2016-10-26_congress-could-never-control-pre.txt", "As Ryan")
-    found = {q[0]: q[1] for q in speakers(text, "en")}
-    assert found["Under both parties,"] == "Ryan"
+    text = polnear(
+        "usa-today_2016-10-26_congress-could-never-control-pre.txt", "As Ryan", split="test"
+    )
+    found = spoken(text, "en")
+    assert found["Under both parties,"].written == "Ryan"
 
 
 def test_present_tense_speech_verbs_in_russian() -> None:
     # ADAQ (SynTagRus): «Он прямо указывает на "отсутствие механизма ответственности …"»
-    adaq = SHARED / "external" / "adaq-quotes-ru-cs" / "ru_sentences.tsv"
-    line = next(
-        x for x in adaq.read_text(encoding="utf-8").splitlines() if "Он прямо указывает" in x
-    )
-    sentence = line.rpartition("\t")[0].strip('"').replace('""', '"')
+    sentence = adaq_sentence("Он прямо указывает")
     assert [(q.cue, q.speaker_text) for q in notes(sentence, "ru").quotes] == [("указывает", "Он")]
-
-
-def polnear_dev(name: str, snippet: str) -> str:
-    return paragraph(SHARED / "external" / "polnear" / "dev" / "text", name, snippet)
 
 
 def test_a_relative_word_before_the_verb_takes_up_the_noun_before_it() -> None:
     # 'they turned to the Chicago Police Department which reported “2,521 shooting
     # incidents”'
-    text = polnear_dev(
-        "breitbart_2016-09-29_politifact-donald-trump-is-right.txt", "which reported"
+    text = polnear(
+        "breitbart_2016-09-29_politifact-donald-trump-is-right.txt", "which reported", split="dev"
     )
-    found = {q[0]: q[1] for q in speakers(text, "en")}
-    assert found["2,521 shooting incidents"] == "Chicago Police Department"
+    found = spoken(text, "en")
+    assert found["2,521 shooting incidents"].written == "Chicago Police Department"
 
 
 def test_a_persons_pronoun_opening_the_reported_words_is_the_speaker() -> None:
     # 'the former secretary of state and current Democratic presidential nominee said she
     # wanted to speak “directly to white people”': a subject too long for the noun rules;
     # "she" opens the reported words and is the speaker herself
-    text = polnear_dev("huff-post_2016-09-20_hillary-clinton-speaks-directly-.txt", "said she")
-    found = {q[0]: q[1:] for q in speakers(text, "en")}
+    text = polnear(
+        "huff-post_2016-09-20_hillary-clinton-speaks-directly-.txt", "said she", split="dev"
+    )
+    found = spoken(text, "en")
     written, person = found["directly to white"]
     assert written == "she"
     assert person is not None  # the role before, alone in this paragraph
     # 'And a bartender said she “loved” working for Trump.': a coordinator governs nothing
-    text = polnear_test("breitbart_2016-10-25_the-latest-fbi-ready-to-respond-.txt", "bartender")
-    found = {q[0]: q[1] for q in speakers(text, "en")}
-    assert found["loved"] == "a bartender"
+    text = polnear(
+        "breitbart_2016-10-25_the-latest-fbi-ready-to-respond-.txt", "bartender", split="test"
+    )
+    found = spoken(text, "en")
+    assert found["loved"].written == "a bartender"
 
 
 def test_a_plural_noun_that_looks_like_a_verb_is_no_cue() -> None:
     # 'Hillary Clinton says Donald Trump’s flurry of late-night tweets targeting … was
     # “unhinged, even for him.”': "says", not "tweets"
-    text = polnear_dev("breitbart_2016-09-30_the-latest-trump-urges-supporter.txt", "flurry")
+    text = polnear(
+        "breitbart_2016-09-30_the-latest-trump-urges-supporter.txt", "flurry", split="dev"
+    )
     assert [(q.cue, q.speaker_text) for q in notes(text, "en").quotes if q.kind == "direct"] == [
         ("says", "Hillary Clinton")
     ]
