@@ -62,6 +62,17 @@ _CONTAINED = 0.5
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
+_OWN_GOLD = {
+    "seeds": "seed_quotes.jsonl",
+    "train": "train_quotes.jsonl",
+    "train2": "train_quotes_2.jsonl",
+    "heldout": "train_quotes_heldout.jsonl",
+    "train3": "train_quotes_3.jsonl",
+}
+"""The sets labelled in eval/gold (see default_gold) → their file; all but the seeds are of
+train-corpus pages. A new one is added here only."""
+
+
 def default_gold(corpus: str = "dev") -> Path:
     """The gold file of ``corpus``: "dev" (shared/corpus/dev), "seeds", "train", "train2",
     "heldout" or "train3" (eval/gold: ``train_quotes.jsonl`` labels every direct quote of 13
@@ -72,15 +83,8 @@ def default_gold(corpus: str = "dev") -> Path:
     storyline each, as the test set no rule was fitted on; ``train_quotes_3.jsonl`` labels 15
     pages in none of those, 5 per language, one storyline each, before the pipeline ran on
     them: a fresh unseen set, whose misses are not to be read while fitting)."""
-    names = {
-        "seeds": "seed_quotes.jsonl",
-        "train": "train_quotes.jsonl",
-        "train2": "train_quotes_2.jsonl",
-        "heldout": "train_quotes_heldout.jsonl",
-        "train3": "train_quotes_3.jsonl",
-    }
-    if corpus in names:
-        return repo_root() / "eval" / "gold" / names[corpus]
+    if corpus in _OWN_GOLD:
+        return repo_root() / "eval" / "gold" / _OWN_GOLD[corpus]
     return shared_dir() / "corpus" / "dev" / "gold_quotes.jsonl"
 
 
@@ -88,7 +92,7 @@ def default_pages(corpus: str = "dev") -> Path:
     """Where the raw pages of ``corpus`` are."""
     if corpus == "seeds":
         return shared_dir() / "seeds"
-    if corpus in ("train", "train2", "heldout", "train3"):
+    if corpus in _OWN_GOLD:
         return shared_dir() / "corpus" / "train" / "articles"
     return shared_dir() / "corpus" / "dev" / "articles"
 
@@ -375,10 +379,8 @@ def quotes_command(
     if corpus in ("polnear", "adaq"):
         _external_command(corpus, split, limit, out)
         return
-    if corpus not in ("dev", "seeds", "train", "train2", "heldout", "train3"):
-        raise typer.BadParameter(
-            "choose dev, seeds, train, train2, heldout, train3, polnear or adaq"
-        )
+    if corpus != "dev" and corpus not in _OWN_GOLD:
+        raise typer.BadParameter(f"choose dev, {', '.join(_OWN_GOLD)}, polnear or adaq")
     report = evaluate_quotes(default_gold(corpus), default_pages(corpus))
     console = Console()
     console.print(
