@@ -91,6 +91,7 @@ import math
 import pickle
 import re
 from array import array
+from calendar import monthrange
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -448,8 +449,8 @@ def _crawl_confirmed(article: Article, dates: Sequence[DateMention]) -> bool:
     assert article.published is not None
     start = article.published.date()
     if article.published_precision == "month":
-        following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
-        end, span = following - timedelta(days=1), (following - start).days - 1
+        end = start.replace(day=monthrange(start.year, start.month)[1])
+        span = (end - start).days
     else:
         end, span = start, _CRAWL_WEEK
     named = [
@@ -462,6 +463,8 @@ def _crawl_confirmed(article: Article, dates: Sequence[DateMention]) -> bool:
 
 
 _CRAWL_WEEK = 7
+"""Days before a day-precise crawler's token the page's latest named day may lie for the
+token to be the page's own date (:func:`_crawl_confirmed`)."""
 
 
 def _day_distance_before(day: date, token: date) -> int:
