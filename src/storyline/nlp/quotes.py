@@ -927,12 +927,9 @@ class _Reader:
         types = ("ORG",) if gender == "n" else ("PER",)
         pool = [
             c
-            for c in self.candidates
-            if c.entity is not None
-            and c.end <= pos
-            and pos - c.start <= _ANTECEDENT_WINDOW
-            and self.entities[c.entity].type in types
-            and (gender in ("n", "x") or self.gender(c.entity) in (None, gender))
+            for c in self._linked_before(pos)
+            if self.entities[c.entity or 0].type in types
+            and (gender in ("n", "x") or self.gender(c.entity or 0) in (None, gender))
         ]
         last = self.last_speaker(pos)
         if last is not None and gender != "n":
@@ -1041,6 +1038,13 @@ class _Reader:
             ):
                 return c
         return None
+
+    def _linked_before(self, pos: int) -> list[_Candidate]:
+        """The linked candidates that end by ``pos`` and start at most
+        ``_ANTECEDENT_WINDOW`` before it, in text order: where a pronoun, noun or acronym
+        at ``pos`` looks for whom it stands for."""
+        window = self._linked_between(pos - _ANTECEDENT_WINDOW, pos)
+        return [c for c in window if c.end <= pos]
 
     def _linked_between(self, start: int, limit: int) -> list[_Candidate]:
         """The candidates with an entity that start at ``start`` or after and before
@@ -1608,11 +1612,8 @@ class _Reader:
         wanted = {k.casefold() for k in keys}
         found = [
             c.entity
-            for c in self.candidates
-            if c.entity is not None
-            and c.end <= pos
-            and pos - c.start <= _ANTECEDENT_WINDOW
-            and self.entities[c.entity].type == kind
+            for c in self._linked_before(pos)
+            if self.entities[c.entity or 0].type == kind
             and wanted <= {w.casefold() for w in _WORD.findall(c.text)}
         ]
         return found[-1] if found else None
@@ -1683,10 +1684,8 @@ class _Reader:
         """The latest body before ``pos`` whose words begin with the letters of an acronym
         no mention covers («в ОК» after «Оперативного командування «Південь»»)."""
         letters = acronym.casefold()
-        for c in reversed(self.candidates):
-            if c.entity is None or c.end > pos or pos - c.start > _ANTECEDENT_WINDOW:
-                continue
-            if self.entities[c.entity].type != "ORG":
+        for c in reversed(self._linked_before(pos)):
+            if self.entities[c.entity or 0].type != "ORG":
                 continue
             initials = "".join(w[0] for w in _WORD.findall(c.text)).casefold()
             if len(initials) > 1 and initials.startswith(letters):
