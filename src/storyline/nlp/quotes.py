@@ -1073,10 +1073,12 @@ class _Reader:
 
     def _last(self, pos: int) -> _Speaker:
         last = self.last_speaker(pos)
-        if last is None:
-            return _NOBODY
-        e = self.entities[last]
-        return _Speaker(e.text, e.start, e.end, last)
+        return _NOBODY if last is None else self._mention(last)
+
+    def _mention(self, index: int) -> _Speaker:
+        """The speaker a mention names, as it is written there."""
+        e = self.entities[index]
+        return _Speaker(e.text, e.start, e.end, index)
 
     def _close_to_verb(self, c: _Candidate, verb: int) -> bool:
         """Whether a candidate can be the subject of a verb at ``verb`` (languages with a
@@ -1109,8 +1111,7 @@ class _Reader:
             if author is None and self.last_speaker(cue.start) is None:
                 named = self.topic("ORG")  # «Минобороны: крейсер «Москва» затонул»
                 if named is not None:
-                    e = self.entities[named]
-                    author = _Speaker(e.text, e.start, e.end, named)
+                    author = self._mention(named)
             return author if author is not None else self._last(cue.start)
         if cue.kind == "document_ref":
             author = self.antecedent("n", cue.start)
