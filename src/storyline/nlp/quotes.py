@@ -160,6 +160,9 @@ class _Language:
     """"the": a speaker noun after it stands for someone named before."""
     possessive_determiners: frozenset[str]
     """"his", "her": a noun phrase they open is someone's ("her campaign said")."""
+    possessive_ending: re.Pattern[str] | None
+    """"’s" ending a word: the phrase names someone else besides its head ("Zelenskiy’s
+    chief of staff")."""
     noun_phrase: re.Pattern[str]
     """A determiner or possessive, up to three words and a lower-case head noun right before
     a verb ("the newspaper", "her campaign"): group 1 the phrase, 2 the determiner, 3 the
@@ -261,6 +264,11 @@ def _language(lang: str) -> _Language | None:
         determiners=determiners,
         definite=frozenset(w.casefold() for w in table.get("definite", ())),
         possessive_determiners=possessive_determiners,
+        possessive_ending=(
+            re.compile(rf"\w(?:{_alternation(table['possessive_endings'])})\b")
+            if table.get("possessive_endings")
+            else None
+        ),
         noun_phrase=noun_phrase,
         function_words=determiners | coordinators | oblique_before | prepositions,
         citing=words(table.get("citing", ())),
@@ -1285,7 +1293,10 @@ class _Reader:
             # so after "Zelenskiy’s chief of staff", whose "he" the name before would take
             himself = any(
                 c.pronoun in ("m", "f") and c.start == after.start for c in self.candidates
-            ) and not re.search(r"\w[’']s\b", text[clause_start : cue.start])
+            ) and not (
+                self.language.possessive_ending is not None
+                and self.language.possessive_ending.search(text, clause_start, cue.start)
+            )
             if not ((parenthesis and closed) or himself):
                 return _NOBODY
         return after
