@@ -139,8 +139,7 @@ def test_a_line_that_opens_with_a_speaker_and_a_colon() -> None:
 
 
 def test_a_caption_with_a_colon_is_not_a_quote() -> None:
-    (page,) = (DEV / "articles").glob("060*.txt")
-    line = page.read_text(encoding="utf-8").splitlines()[0]
+    line = dev_path("060").read_text(encoding="utf-8").splitlines()[0]
     caption = line[line.index("Annie Ernaux:") :]
     assert [q for q in notes(caption, "en").quotes if q.cue == ":"] == []
 
@@ -259,10 +258,15 @@ def test_it_after_an_unnamed_speaking_body_is_not_a_later_object() -> None:
     assert spoken(text, "en")["In simple terms,"] == ("it", None)
 
 
+def dev_path(prefix: str) -> Path:
+    """The one dev page whose name starts with ``prefix``."""
+    (path,) = (DEV / "articles").glob(f"{prefix}*.txt")
+    return path
+
+
 def dev_page(prefix: str) -> tuple[str, str]:
     """(text, language) of the dev page whose name starts with ``prefix``."""
-    (path,) = (DEV / "articles").glob(f"{prefix}*.txt")
-    return extracted(path)
+    return extracted(dev_path(prefix))
 
 
 def test_the_noun_speaker_is_the_body_named_with_that_noun() -> None:
@@ -592,7 +596,7 @@ def test_a_noun_subject_at_the_body_start_is_the_person_the_title_names() -> Non
 def test_a_document_cue_with_nobody_before_it_is_the_body_the_title_names() -> None:
     # title «Минобороны: крейсер «Москва» затонул»; «Минобороны РФ сообщает, что …» (a
     # relaying verb: no last speaker) … «"…", — говорится в сообщении»
-    article = annotated_page(next((DEV / "articles").glob("075*.txt")))
+    article = annotated_page(dev_path("075"))
     quote = next(q for q in article.quotes if q.cue == "говорится в сообщении")
     assert quote.speaker is not None
     assert article.entities[quote.speaker].text == "Минобороны РФ"
@@ -648,7 +652,7 @@ def test_a_body_the_title_names_as_what_happened_is_no_author() -> None:
     # title «Окупанти підірвали Каховську ГЕС на Херсонщині, … – ОВА»: the dam is what
     # happened, not the author of «"…", - йдеться у повідомленні» (only a headline's label
     # or credit is its source)
-    article = annotated_page(next((DEV / "articles").glob("046*.txt")))
+    article = annotated_page(dev_path("046"))
     quote = next(q for q in article.quotes if q.cue == "йдеться у повідомленні")
     assert quote.speaker is None
 
