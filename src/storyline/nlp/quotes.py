@@ -614,19 +614,18 @@ class _Reader:
         keys = [k for k in keys if len(k) >= 3]
         if not keys:
             return []
+        heads: list[tuple[int, str]] = []  # (mention, the stem it matches by)
+        for i, e in enumerate(self.entities):
+            if e.type not in ("PER", "ORG") or is_role_reference(e) or self.quoted(e.start):
+                continue
+            stems = [nm.stem(nm.word_key(w)) for w in _WORD.findall(e.text)]
+            head = (stems[-1] if e.type == "PER" else stems[0]) if stems else ""
+            if len(head) >= 4:
+                heads.append((i, head))
         found: list[int] = []
-        for key_at in range(len(keys)):
-            for i, e in enumerate(self.entities):
-                if e.type not in ("PER", "ORG") or is_role_reference(e) or self.quoted(e.start):
-                    continue
-                words = [nm.stem(nm.word_key(w)) for w in _WORD.findall(e.text)]
-                if not words or any(i == j or self.same_one(i, j) for j in found):
-                    continue
-                if self.person_like(i) and e.type == "PER":
-                    hit = words[-1] == keys[key_at] and len(words[-1]) >= 4
-                else:
-                    hit = words[0] == keys[key_at] and len(words[0]) >= 4
-                if hit:
+        for key in keys:
+            for i, head in heads:
+                if head == key and not any(i == j or self.same_one(i, j) for j in found):
                     found.append(i)
                     break
         return found
